@@ -1,0 +1,223 @@
+"""Bolt AsyncApp wiring: every listener acks at once and does slow work in a lazy listener.
+
+Requests reach Bolt only after `adapters.slack.http` has checked the signature and the replay guard.
+Fast answers (the offline engine) go in the ack itself; slow ones (an LLM rewrite) follow through the
+response_url or views.update.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import inbound as translate
+from adapters.slack import render
+from adapters.slack.deliver import Deliverer, Where
+from adapters.slack.groups import GroupDirectory
+from adapters.slack.installations import SignedStateStore, SqlInstallationStore
+from bot.commands import parse, strip_command
+from bot.core import Bot
+from bot.flows.calm_draft import SUBMIT as CALM_SUBMIT
+from bot.model import Inbound, Reply
+from bot.settings import Config
+from bot.store import SqlStore
+
+log = logging.getLogger(__name__)
+COMMAND = "/deescalate"
+CALM_SHORTCUT = "calm_draft"
+REPLY_SHORTCUT = "reply_calmly"
+SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read")
+_SLOW = "deescalate_slow"
+_REST = "deescalate_rest"
+JsonDict = dict[str, Any]
+
+
+def web_client(config: Config, token: str | None = None) -> AsyncWebClient:
+    """The Web API client: configurable base URL, retries on 429 honouring Retry-After."""
+    client = AsyncWebClient(token=token, base_url=config.settings.slack.api_base_url, timeout=10)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+def bot_scopes(config: Config) -> list[str]:
+    """The minimal scopes, plus reading user groups when app.yaml limits mediation to groups."""
+    extra = ["usergroups:read"] if config.settings.mediation.allowed_groups else []
+    return [*SCOPES, *extra]
+
+
+def oauth_settings(config: Config, store: SqlStore) -> AsyncOAuthSettings | None:
+    """Multi-workspace OAuth when a client id and secret are set (and no single bot token)."""
+    secrets = config.secrets
+    if secrets.slack_bot_token or not (secrets.slack_client_id and secrets.slack_client_secret):
+        return None
+    secret = secrets.slack_client_secret.get_secret_value()
+    return AsyncOAuthSettings(
+        client_id=secrets.slack_client_id,
+        client_secret=secret,
+        scopes=bot_scopes(config),
+        installation_store=SqlInstallationStore(store.engine),
+        state_store=SignedStateStore(secret, store),
+        redirect_uri=f"{config.settings.server.public_url.rstrip('/')}/slack/oauth_redirect",
+    )
+
+
+class SlackListeners:
+    """The listeners; each translates, asks the core, and hands the replies to a Deliverer."""
+
+    def __init__(
+        self, config: Config, bot: Bot, store: SqlStore, installations: AsyncInstallationStore | None = None
+    ) -> None:
+        self.config = config
+        self.bot = bot
+        self.store = store
+        self.installations = installations
+        self.directory = GroupDirectory(config.settings.mediation.allowed_groups)
+
+    @property
+    def llm(self) -> bool:
+        return self.config.settings.engine.kind == "llm"
+
+    def is_slow(self, inbound: Inbound) -> bool:
+        """Whether the answer may take seconds (an LLM rewrite): then it follows the ack."""
+        if not self.llm:
+            return False
+        if inbound.action is not None:
+            return inbound.action.name == CALM_SUBMIT
+        return parse(strip_command(inbound.text)[1]).name == "rewrite"
+
+    async def handle(self, inbound: Inbound, client: AsyncWebClient) -> list[Reply]:
+        """Ask the core, with the person's configured groups filled in when access rules need them."""
+        return await self.bot.handle(await self.directory.with_groups(inbound, client))
+
+    async def _run(self, inbound: Inbound | None, body: JsonDict, client: AsyncWebClient) -> None:
+        if inbound is None:
+            return
+        replies = await self.handle(inbound, client)
+        await Deliverer(self.bot, client).deliver(inbound, replies, Where.of(body))
+
+    # ---- slash command ----------------------------------------------------------------------------------
+
+    async def command_ack(self, ack: Any, body: JsonDict, context: Any, client: AsyncWebClient) -> None:
+        inbound = translate.command(body)
+        if self.is_slow(inbound):
+            context[_SLOW] = True
+            await ack()
+            return
+        replies = await self.handle(inbound, client)
+        first = next((r for r in replies if _plain(r)), None)
+        if first is None:
+            await ack()
+        else:
+            await ack(**render.ephemeral(first))
+        context[_REST] = [r for r in replies if r is not first]
+
+    async def command_lazy(self, body: JsonDict, client: AsyncWebClient, context: Any) -> None:
+        inbound = translate.command(body)
+        if context.get(_SLOW):
+            await self._run(inbound, body, client)
+        elif context.get(_REST):
+            await Deliverer(self.bot, client).deliver(inbound, context[_REST], Where.of(body))
+
+    # ---- interactions -----------------------------------------------------------------------------------
+
+    async def just_ack(self, ack: Any) -> None:
+        await ack()
+
+    async def action_lazy(self, body: JsonDict, client: AsyncWebClient) -> None:
+        await self._run(translate.block_action(body), body, client)
+
+    async def calm_shortcut_lazy(self, body: JsonDict, client: AsyncWebClient) -> None:
+        await self._run(translate.global_shortcut(body), body, client)
+
+    async def reply_shortcut_lazy(self, body: JsonDict, client: AsyncWebClient) -> None:
+        await self._run(translate.message_shortcut(body), body, client)
+
+    async def submission_ack(self, ack: Any, body: JsonDict, context: Any, client: AsyncWebClient) -> None:
+        inbound = translate.view_submission(body)
+        if self.is_slow(inbound):
+            context[_SLOW] = True
+            working = Reply("Working on it…")
+            await ack(response_action="update", view=render.modal(working))
+            return
+        replies = await self.handle(inbound, client)
+        shown = replies[0] if replies else Reply("Done.")
+        await ack(response_action="update", view=render.modal(shown))
+        context[_REST] = replies[1:]
+
+    async def submission_lazy(self, body: JsonDict, client: AsyncWebClient, context: Any) -> None:
+        inbound = translate.view_submission(body)
+        if context.get(_SLOW):
+            await self._run(inbound, body, client)
+        elif context.get(_REST):
+            await Deliverer(self.bot, client).deliver(inbound, context[_REST], Where.of(body))
+
+    # ---- events -----------------------------------------------------------------------------------------
+
+    async def no_ack(self) -> None:
+        """Events are acknowledged by Bolt itself."""
+
+    async def message_lazy(self, body: JsonDict, client: AsyncWebClient, context: Any) -> None:
+        event = body.get("event") or {}
+        if not translate.is_person_message(event, context.get("bot_user_id")):
+            return
+        where = Where(user=str(event.get("user")), channel=str(event.get("channel") or ""))
+        inbound = translate.dm_message(body)
+        await Deliverer(self.bot, client).deliver(inbound, await self.bot.handle(inbound), where)
+
+    async def home_lazy(self, body: JsonDict, client: AsyncWebClient) -> None:
+        event = body.get("event") or {}
+        if event.get("tab", "home") != "home":
+            return
+        replies = await self.bot.handle(translate.home_opened(body))
+        if replies:
+            await client.views_publish(user_id=str(event.get("user")), view=render.home(replies[0]))
+
+    async def forget_lazy(self, body: JsonDict) -> None:
+        """app_uninstalled / tokens_revoked: delete that workspace's data and installation."""
+        team = translate.workspace_of(body)
+        deleted = await self.store.forget_workspace(translate.PLATFORM, team)
+        if self.installations is not None:
+            await self.installations.async_delete_all(enterprise_id=body.get("enterprise_id"), team_id=team)
+        log.warning("slack workspace %s removed the app: %d rows deleted", team, deleted)
+
+
+def _plain(reply: Reply) -> bool:
+    """A reply that fits in a slash command's ack (no schedule, cancel or modal)."""
+    return reply.deliver_at is None and not reply.cancels and render.form_of(reply) is None
+
+
+def build_bolt_app(config: Config, bot: Bot, store: SqlStore, *, socket: bool = False) -> AsyncApp:
+    """The Bolt app with every listener registered; the signature is checked before Bolt (HTTP mode)."""
+    secrets = config.secrets
+    token = secrets.slack_bot_token.get_secret_value() if secrets.slack_bot_token else None
+    signing = secrets.slack_signing_secret.get_secret_value() if secrets.slack_signing_secret else None
+    app = AsyncApp(
+        client=web_client(config, token),
+        signing_secret=signing or "unused-in-socket-mode",
+        oauth_settings=oauth_settings(config, store),
+        process_before_response=True,  # ack bodies are computed inline; lazy work starts right after
+        request_verification_enabled=False,  # done strictly in adapters.slack.http, or Socket Mode
+        logger=logging.getLogger("slack_bolt"),
+    )
+    register(app, SlackListeners(config, bot, store, app.installation_store if app.oauth_flow else None))
+    return app
+
+
+def register(app: AsyncApp, listeners: SlackListeners) -> None:
+    """Attach every listener: ack functions answer within 3 s, lazy functions do the rest."""
+    app.command(COMMAND)(ack=listeners.command_ack, lazy=[listeners.command_lazy])
+    app.block_action(re.compile(r".*"))(ack=listeners.just_ack, lazy=[listeners.action_lazy])
+    app.shortcut(CALM_SHORTCUT)(ack=listeners.just_ack, lazy=[listeners.calm_shortcut_lazy])
+    app.shortcut(REPLY_SHORTCUT)(ack=listeners.just_ack, lazy=[listeners.reply_shortcut_lazy])
+    app.view_submission(re.compile(r".+"))(ack=listeners.submission_ack, lazy=[listeners.submission_lazy])
+    app.event("message")(ack=listeners.no_ack, lazy=[listeners.message_lazy])
+    app.event("app_home_opened")(ack=listeners.no_ack, lazy=[listeners.home_lazy])
+    for event in ("app_uninstalled", "tokens_revoked"):
+        app.event(event)(ack=listeners.no_ack, lazy=[listeners.forget_lazy])

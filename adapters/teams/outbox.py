@@ -1,0 +1,150 @@
+"""Sending to Teams: retries with backoff and jitter, a per-conversation pace, and proactive delivery.
+
+`Delivery` wraps every call to the Bot Connector (replies in a turn and proactive messages alike):
+429, 412, 502 and 504 are retried through tenacity; sends to one conversation are spaced to stay under
+Teams' limit of 7 per second. `TeamsOutbox` implements the core's Outbox port with stored conversation
+references and `continue_conversation`; a 403 (bot blocked, app removed) pauses that person's deliveries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationReference
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from adapters.teams.references import Reference, References
+from adapters.teams.render import render_activity
+from bot.errors import DeliveryError, PermanentDeliveryError
+from bot.model import Reply, UserRef
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+TRANSIENT = frozenset({412, 429, 502, 504})
+GONE = frozenset({403, 404})
+
+
+def status_of(exc: BaseException) -> int | None:
+    """The HTTP status of a Bot Connector error (msrest's HttpOperationError), if it has one."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def retry_after(state: RetryCallState, cap: float) -> float:
+    """Seconds the connector asked us to wait (Retry-After on a 429), capped; 0 when it did not say."""
+    outcome = state.outcome
+    exc = outcome.exception() if outcome is not None and outcome.failed else None
+    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+    try:
+        return min(max(float(headers.get("Retry-After", 0)), 0.0), cap)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+class Pacer:
+    """Spaces sends to one conversation at least `1 / per_second` apart (in this process)."""
+
+    def __init__(self, per_second: float = 6.0) -> None:
+        self.interval = 1.0 / per_second
+        self._next: dict[str, float] = {}
+        self._lock = asyncio.Lock()
+
+    async def wait(self, conversation: str) -> None:
+        """Sleep until this conversation may receive another message."""
+        async with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next.get(conversation, 0.0))
+            self._next[conversation] = slot + self.interval
+            if len(self._next) > 10_000:
+                self._next = {k: v for k, v in self._next.items() if v > now}
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+class Delivery:
+    """Retries and pacing around one call to the Bot Connector."""
+
+    def __init__(
+        self, *, attempts: int = 5, backoff: float = 0.5, max_wait: float = 8.0, per_second: float = 6.0
+    ) -> None:
+        self.attempts, self.backoff, self.max_wait = attempts, backoff, max_wait
+        self.pacer = Pacer(per_second)
+
+    async def run(self, conversation: str, call: Callable[[], Awaitable[T]]) -> T:
+        """Run `call`, paced for `conversation`, retrying transient refusals."""
+        backoff = wait_random_exponential(multiplier=self.backoff, max=self.max_wait)
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(lambda exc: status_of(exc) in TRANSIENT),
+            wait=lambda state: retry_after(state, self.max_wait) or backoff(state),
+            stop=stop_after_attempt(self.attempts),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                await self.pacer.wait(conversation)
+                return await call()
+        raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
+
+
+def to_activity(reply: Reply) -> Activity:
+    """A rendered reply as a botbuilder Activity."""
+    return Activity().deserialize(render_activity(reply))
+
+
+def conversation_reference(ref: Reference) -> ConversationReference:
+    """A stored reference as botbuilder's ConversationReference."""
+    return ConversationReference(
+        channel_id=ref.channel_id,
+        service_url=ref.service_url,
+        bot=ChannelAccount(id=ref.bot_id),
+        user=ChannelAccount(id=ref.member_id, aad_object_id=ref.user_id),
+        conversation=ConversationAccount(
+            id=ref.conversation_id, tenant_id=ref.tenant, conversation_type=ref.conversation_type
+        ),
+    )
+
+
+class TeamsOutbox:
+    """The core's Outbox for Teams: a message to a person's personal chat with the bot."""
+
+    def __init__(self, adapter: Any, references: References, delivery: Delivery, app_id: str) -> None:
+        self._adapter = adapter
+        self._references = references
+        self._delivery = delivery
+        self._app_id = app_id
+
+    async def send(self, who: UserRef, reply: Reply) -> None:
+        """Deliver one reply; PermanentDeliveryError when the person can't be reached (or is paused)."""
+        ref = await self._references.personal(who.workspace, who.user)
+        if ref is None:
+            raise PermanentDeliveryError("no personal chat with this person is known yet")
+        if ref.paused:
+            raise PermanentDeliveryError("deliveries to this person are paused (bot blocked or removed)")
+        activity = to_activity(reply)
+
+        async def callback(context: TurnContext) -> None:
+            await self._delivery.run(ref.conversation_id, lambda: context.send_activity(activity))
+
+        try:
+            await self._adapter.continue_conversation(conversation_reference(ref), callback, self._app_id)
+        except Exception as exc:
+            status = status_of(exc)
+            if status in GONE:
+                await self._references.pause(ref.conversation_id)
+                log.warning("Teams refused a proactive message (%s): deliveries paused", status)
+                raise PermanentDeliveryError(f"Teams answered {status}; deliveries paused") from None
+            if status is None and not isinstance(exc, OSError):
+                raise
+            why = status or type(exc).__name__
+            raise DeliveryError(f"Teams did not accept the message ({why})") from None

@@ -1,0 +1,417 @@
+"""Benchmark: daily-lesson fan-out through the real Slack adapter, two scheduler processes, one SIGKILLed.
+
+    .venv/bin/python bench/fanout.py [--subscribers 10000] [--workspaces 4] [--rate 100]
+
+Setup, on a fresh PostgreSQL database (created here, dropped at the end):
+- N subscribers over 24 IANA zones (UTC-11 to UTC+13, half- and quarter-hour offsets included), spread over
+  W Slack workspaces (one installation and bot token each), all subscribed to weekday lessons at the local
+  HH:MM of the benchmark's start instant, so everyone falls due at once. The rows are the ones
+  `lessons on HH:MM` writes (same columns, next slot from `next_slot`), inserted in bulk.
+- The fake Slack Web API (tests/fakes/slack_api.py) in this process, with a token bucket per bot token on
+  chat.postMessage: R calls/s (burst R/10); above that it answers 429 with Retry-After, like Slack.
+- Two scheduler instances, each its own OS process, each `Scheduler.tick()` in a loop until nothing is due,
+  delivering through `SlackOutbox(clients_for(...))`: AsyncWebClient on the fake's base_url with the 429
+  retry handler, tokens from the installation store. Claim lease 2 s (production: 5 min) so the survivor
+  recovers the dead instance's claims quickly. Instance "alpha" is SIGKILLed once --kill-at of N were posted.
+
+Measured from the fake's records: delivered (users with at least one chat.postMessage), duplicates (posts
+beyond the first per user), missed (subscribers never posted), wall_s (first accepted post to last
+accepted post), floor_s = N / (R x W), the time the rate limit alone requires. Targets: missed 0,
+duplicates 0 (or only the documented crash window), wall_s <= 1.1 x floor_s. Prints a table, then a JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+SCRIPT = str(Path(__file__).resolve())
+ROOT = Path(SCRIPT).parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fakes.slack_api import Call, FakeSlackApi  # noqa: E402
+
+PG_ADMIN = os.environ.get("DEESCALATE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+START = datetime(2026, 3, 4, 11, 30, tzinfo=UTC)  # a Wednesday; no zone below is near local midnight
+ZONES = (
+    "Pacific/Pago_Pago",  # -11
+    "Pacific/Honolulu",  # -10
+    "Pacific/Marquesas",  # -9:30
+    "America/Anchorage",  # -9
+    "America/Los_Angeles",  # -8
+    "America/Denver",  # -7
+    "America/Chicago",  # -6
+    "America/New_York",  # -5
+    "America/Halifax",  # -4
+    "America/St_Johns",  # -3:30
+    "America/Sao_Paulo",  # -3
+    "Atlantic/Azores",  # -1
+    "Europe/London",  # 0
+    "Europe/Paris",  # +1
+    "Africa/Cairo",  # +2
+    "Asia/Tehran",  # +3:30
+    "Asia/Dubai",  # +4
+    "Asia/Kolkata",  # +5:30
+    "Asia/Kathmandu",  # +5:45
+    "Asia/Bangkok",  # +7
+    "Asia/Tokyo",  # +9
+    "Australia/Adelaide",  # +10:30 (summer time)
+    "Australia/Sydney",  # +11 (summer time)
+    "Pacific/Auckland",  # +13 (summer time)
+)
+POST = "chat.postMessage"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The benchmark's parameters, shared by the parent and both instances."""
+
+    subscribers: int
+    workspaces: int
+    rate: float
+    lease_s: float
+    kill_at: float
+    concurrency: int
+    max_in_flight: int
+    pace: float | None
+    every_s: float
+
+    @property
+    def floor_s(self) -> float:
+        return self.subscribers / (self.rate * self.workspaces)
+
+
+class OffsetClock:
+    """Wall time shifted so that `epoch` (a time.time() value) reads as START: the same in every process."""
+
+    def __init__(self, epoch: float) -> None:
+        self.epoch = epoch
+
+    def now(self) -> datetime:
+        return START + timedelta(seconds=time.time() - self.epoch)
+
+
+# ---- database: create, seed, inspect, drop --------------------------------------------------------------
+
+
+def db_url(name: str) -> str:
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    return f"{base}/{name}"
+
+
+async def admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def subscription_rows(plan: Plan) -> list[dict[str, Any]]:
+    """What `lessons on HH:MM` stores for each person: due at START in their own zone, weekdays only."""
+    from bot.scheduling.times import next_slot
+
+    slots = {}
+    for name in ZONES:
+        tz = ZoneInfo(name)
+        hhmm = START.astimezone(tz).strftime("%H:%M")
+        day, at = next_slot(START, hhmm, tz, weekdays_only=True)
+        assert at == START, (name, at)
+        slots[name] = (hhmm, day, at)
+    rows = []
+    for i in range(plan.subscribers):
+        name = ZONES[i % len(ZONES)]
+        hhmm, day, at = slots[name]
+        rows.append(
+            {
+                **{"platform": "slack", "workspace": workspace(i, plan), "user_id": user(i)},
+                **{"active": True, "paused": False, "local_time": hhmm, "timezone": name},
+                **{"timezone_chosen": False, "weekdays_only": True, "next_local_date": day},
+                **{"next_due_at": at, "updated_at": START - timedelta(days=1)},
+            }
+        )
+    return rows
+
+
+def workspace(i: int, plan: Plan) -> str:
+    return f"T{i % plan.workspaces:03d}"
+
+
+def user(i: int) -> str:
+    return f"U{i:06d}"
+
+
+async def seed(url: str, plan: Plan) -> None:
+    """Migrate, install the app in W workspaces (one bot token each), and subscribe everyone."""
+    from slack_sdk.oauth.installation_store.models.installation import Installation
+    from sqlalchemy import insert
+
+    from adapters.slack.installations import SqlInstallationStore
+    from bot.store import SqlStore
+    from bot.store.tables import LessonSubscription
+
+    store = SqlStore.open(url, OffsetClock(time.time()))
+    try:
+        await store.migrate()
+        installations = SqlInstallationStore(store.engine)
+        for w in range(plan.workspaces):
+            team = f"T{w:03d}"
+            await installations.async_save(
+                Installation(
+                    app_id="ABENCH",
+                    team_id=team,
+                    user_id="UINSTALLER",
+                    bot_token=f"xoxb-bench-{team}",
+                    bot_id="BBENCH",
+                    bot_user_id="UBOT",
+                )
+            )
+        async with store.engine.begin() as conn:
+            await conn.execute(insert(LessonSubscription), subscription_rows(plan))
+    finally:
+        await store.close()
+
+
+async def delivery_states(url: str) -> Counter[str]:
+    """How many lesson_deliveries rows end in each status."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        rows = await conn.fetch("SELECT status, count(*) AS n FROM lesson_deliveries GROUP BY status")
+    finally:
+        await conn.close()
+    return Counter({str(r["status"]): int(r["n"]) for r in rows})
+
+
+# ---- one scheduler instance (a child process) ------------------------------------------------------------
+
+
+async def run_instance(name: str, plan: Plan, epoch: float) -> None:
+    """Tick until nothing is due, delivering through the real Slack Outbox; print the outcome counts."""
+    from adapters.slack.installations import SqlInstallationStore
+    from adapters.slack.outbox import SlackOutbox, clients_for
+    from bot import runtime
+    from bot.scheduler import Scheduler, WorkspacePacer
+    from bot.settings import load_config
+
+    clock = OffsetClock(epoch)
+    config = load_config()
+    bot, store = await runtime.start(config, clock)
+    outbox = SlackOutbox(clients_for(config, SqlInstallationStore(store.engine)))
+    scheduler = Scheduler(
+        bot.services,
+        {"slack": outbox}.get,
+        clock,
+        name,
+        lease=timedelta(seconds=plan.lease_s),
+        pacer=WorkspacePacer(plan.concurrency, plan.pace),
+        max_in_flight=plan.max_in_flight,
+    )
+    totals: Counter[str] = Counter()
+    try:
+        while outcomes := await scheduler.tick():
+            totals.update(str(k) for k in outcomes.elements())
+            await asyncio.sleep(plan.every_s)
+    finally:
+        await store.close()
+    print(json.dumps(dict(totals)), flush=True)
+
+
+# ---- the parent: fake Slack, two instances, the kill, the figures ---------------------------------------
+
+
+@dataclass
+class Run:
+    """What the parent observed while the instances worked."""
+
+    plan: Plan
+    fake: FakeSlackApi
+    started: float = 0.0  # loop time when the instances were launched
+    killed_at: float | None = None  # loop time of the SIGKILL
+    posted_at_kill: int = 0
+    done: float = 0.0  # loop time when the survivor exited
+    survivor: dict[str, int] = field(default_factory=dict)
+    states: Counter[str] = field(default_factory=Counter)
+
+
+def child_env(url: str, fake: FakeSlackApi) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env.update(DEESCALATE_DATABASE_URL=url, DEESCALATE_SLACK__API_BASE_URL=fake.base_url)
+    return env
+
+
+async def spawn(name: str, plan: Plan, epoch: float, env: dict[str, str], log: Path) -> Any:
+    args = [
+        *("--instance", name, "--epoch", repr(epoch), "--subscribers", str(plan.subscribers)),
+        *("--workspaces", str(plan.workspaces), "--rate", str(plan.rate), "--lease", str(plan.lease_s)),
+        *("--concurrency", str(plan.concurrency), "--max-in-flight", str(plan.max_in_flight)),
+        *("--every", str(plan.every_s), "--kill-at", str(plan.kill_at)),
+        *(("--pace", str(plan.pace)) if plan.pace else ()),
+    ]
+    with log.open("wb") as err:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, SCRIPT, *args, env=env, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=err
+        )
+
+
+def posts(fake: FakeSlackApi) -> list[Call]:
+    return [c for c in fake.calls if c.method == POST]
+
+
+async def kill_when_due(run: Run, victim: Any) -> None:
+    """SIGKILL the victim once kill_at of the subscribers have been posted to (or it ends by itself)."""
+    target = int(run.plan.kill_at * run.plan.subscribers)
+    seen, count = 0, 0
+    while victim.returncode is None:
+        calls = run.fake.calls
+        count += sum(1 for c in calls[seen:] if c.method == POST)
+        seen = len(calls)
+        if count >= target:
+            victim.send_signal(signal.SIGKILL)
+            run.killed_at, run.posted_at_kill = asyncio.get_running_loop().time(), count
+            break
+        await asyncio.sleep(0.02)
+    await victim.wait()
+
+
+async def drive(run: Run, url: str, logs: Path) -> None:
+    """Launch both instances, kill one mid-run, and wait for the survivor to finish."""
+    env, epoch = child_env(url, run.fake), time.time()
+    run.started = asyncio.get_running_loop().time()
+    alpha = await spawn("alpha", run.plan, epoch, env, logs / "alpha.log")
+    beta = await spawn("beta", run.plan, epoch, env, logs / "beta.log")
+    limit = 30 * run.plan.floor_s + 120
+    await asyncio.wait_for(kill_when_due(run, alpha), timeout=limit)
+    out, _ = await asyncio.wait_for(beta.communicate(), timeout=limit)
+    run.done = asyncio.get_running_loop().time()
+    if beta.returncode != 0:
+        raise RuntimeError(f"survivor failed ({beta.returncode}): {(logs / 'beta.log').read_text()[-2000:]}")
+    run.survivor = json.loads(out.decode().strip().splitlines()[-1])
+    run.states = await delivery_states(url)
+
+
+def figures(run: Run) -> dict[str, Any]:
+    """The benchmark's figures, from the fake Slack API's own records."""
+    plan, sent = run.plan, posts(run.fake)
+    per_user = Counter(str(c.payload.get("channel", ""))[1:] for c in sent)
+    expected = {user(i) for i in range(plan.subscribers)}
+    delivered = len(expected & per_user.keys())
+    wall = sent[-1].at - sent[0].at if sent else 0.0
+    early_dupes = sum(
+        n - 1 for u, n in per_user.items() if n > 1 and run.killed_at and _first(sent, u) < run.killed_at
+    )
+    return {
+        "subscribers": plan.subscribers,
+        "delivered": delivered,
+        "duplicates": sum(n - 1 for n in per_user.values() if n > 1),
+        "missed": plan.subscribers - delivered,
+        "wall_s": round(wall, 2),
+        "floor_s": round(plan.floor_s, 2),
+        "ratio": round(wall / plan.floor_s, 3),
+        "start_to_done_s": round(run.done - run.started, 2),
+        "killed_at": round(run.posted_at_kill / plan.subscribers, 3),
+        "killed_after_s": round((run.killed_at or run.started) - (sent[0].at if sent else 0.0), 2),
+        "dupes_first_pre_kill": early_dupes,
+        "http_429": sum(1 for c in run.fake.calls if c.method == f"429:{POST}"),
+        "lease_s": plan.lease_s,
+        "workspaces": plan.workspaces,
+        "rate_per_workspace": plan.rate,
+        "survivor": run.survivor,
+        "db_states": dict(run.states),
+    }
+
+
+def _first(sent: list[Call], who: str) -> float:
+    return next(c.at for c in sent if c.payload.get("channel") == f"D{who}")
+
+
+def report(result: dict[str, Any], plan: Plan) -> None:
+    print(
+        f"fan-out: {plan.subscribers} subscribers, {len(ZONES)} zones, {plan.workspaces} workspaces at "
+        f"{plan.rate:g} msg/s each (burst {max(1.0, plan.rate / 10):g}), 2 instances "
+        f"(in flight {plan.concurrency}/workspace, {plan.max_in_flight} total), lease {plan.lease_s:g} s, "
+        f"alpha SIGKILLed at {result['killed_at']:.0%}, {os.cpu_count()} cores"
+    )
+    rows = [
+        ("delivered", result["delivered"], f"of {plan.subscribers}"),
+        (
+            "duplicates",
+            result["duplicates"],
+            f"{result['dupes_first_pre_kill']} first posted before the kill",
+        ),
+        ("missed", result["missed"], "target 0"),
+        ("wall_s", result["wall_s"], "first accepted post to last"),
+        ("floor_s", result["floor_s"], "N / (R x W)"),
+        ("wall/floor", result["ratio"], "target <= 1.1"),
+        ("start_to_done_s", result["start_to_done_s"], "launch to survivor exit"),
+        ("http_429", result["http_429"], "rate-limited chat.postMessage calls"),
+    ]
+    print(f"{'metric':<16} {'value':>10}  note")
+    for name, value, note in rows:
+        print(f"{name:<16} {value:>10}  {note}")
+    print(f"survivor outcomes: {result['survivor']}; lesson_deliveries: {result['db_states']}")
+
+
+async def main(plan: Plan) -> None:
+    name = f"bench_fanout_{uuid.uuid4().hex[:10]}"
+    await admin(f'CREATE DATABASE "{name}"')
+    fake = await FakeSlackApi().start()
+    fake.limit_rate(POST, plan.rate, burst=plan.rate / 10)
+    try:
+        url = db_url(name)
+        await seed(url, plan)
+        run = Run(plan, fake)
+        with tempfile.TemporaryDirectory() as logs:
+            await drive(run, url, Path(logs))
+        result = figures(run)
+    finally:
+        await fake.close()
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    report(result, plan)
+    print(json.dumps(result))
+
+
+def parse() -> tuple[argparse.Namespace, Plan]:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument("--workspaces", type=int, default=4)
+    parser.add_argument("--rate", type=float, default=100.0, help="chat.postMessage per second per workspace")
+    parser.add_argument("--lease", type=float, default=2.0, help="claim lease in seconds (production: 300)")
+    parser.add_argument("--kill-at", type=float, default=0.3, help="fraction posted when alpha is killed")
+    parser.add_argument("--concurrency", type=int, default=4, help="sends in flight per workspace")
+    parser.add_argument("--max-in-flight", type=int, default=8, help="sends in flight per instance")
+    parser.add_argument("--pace", type=float, default=None, help="scheduler start rate per workspace (/s)")
+    parser.add_argument("--every", type=float, default=0.2, help="seconds between ticks")
+    parser.add_argument("--instance", help=argparse.SUPPRESS)
+    parser.add_argument("--epoch", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    plan = Plan(
+        **{"subscribers": args.subscribers, "workspaces": args.workspaces, "rate": args.rate},
+        **{"lease_s": args.lease, "kill_at": args.kill_at, "concurrency": args.concurrency},
+        **{"max_in_flight": args.max_in_flight, "pace": args.pace, "every_s": args.every},
+    )
+    return args, plan
+
+
+if __name__ == "__main__":
+    cli, settings = parse()
+    if cli.instance:
+        asyncio.run(run_instance(cli.instance, settings, cli.epoch))
+    else:
+        asyncio.run(main(settings))

@@ -1,0 +1,221 @@
+"""Benchmark: signed /deescalate over loopback at concurrency 20, full handler vs a bare ack-only Bolt app.
+
+Each server runs in its own process (the load generator in this one), on an ephemeral port:
+- full: `deescalate serve`'s aiohttp app with the Slack mount (strict signature check, replay claim in the
+  database, Bolt, Bot.handle -> situation picker rendered into the ack), SQLite, a fake Slack Web API;
+- bare: a Bolt AsyncApp with Bolt's own signature check whose listener only calls ack(), same aiohttp glue.
+Targets: full/bare req/s >= 0.8 and full p99 ack latency <= 50 ms.
+
+    .venv/bin/python bench/slack_http.py [--requests 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from adapters.slack.security import sign  # noqa: E402
+
+SECRET = "bench-signing-secret"
+CONCURRENCY = 20
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# ---- servers (child processes) ------------------------------------------------------------------------
+
+
+async def serve_full(port: int) -> None:
+    from aiohttp import web
+
+    from adapters.server import build_app, platform_mounts
+    from bot import runtime
+    from bot.settings import load_config
+    from tests.fakes.slack_api import FakeSlackApi
+
+    fake = await FakeSlackApi().start()
+    os.environ.update(
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_BOT_TOKEN="xoxb-bench",
+        DEESCALATE_SLACK__API_BASE_URL=fake.base_url,
+        DEESCALATE_DATABASE_URL=f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db",
+    )
+    config = load_config()
+    bot, store = await runtime.start(config)
+    await _run(web.AppRunner(build_app(bot, store, platform_mounts(config, bot, store))), port)
+
+
+async def serve_bare(port: int) -> None:
+    from aiohttp import web
+    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+    from slack_bolt.async_app import AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from tests.fakes.slack_api import FakeSlackApi
+
+    fake = await FakeSlackApi().start()
+    bolt = AsyncApp(
+        client=AsyncWebClient(token="xoxb-bench", base_url=fake.base_url),
+        signing_secret=SECRET,
+        process_before_response=True,
+    )
+
+    @bolt.command("/deescalate")
+    async def only_ack(ack: Any) -> None:
+        await ack()
+
+    async def events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+
+    app = web.Application()
+    app.router.add_post("/slack/events", events)
+    app.router.add_get("/readyz", lambda _r: _ok())
+    await _run(web.AppRunner(app), port)
+
+
+async def _ok() -> Any:
+    from aiohttp import web
+
+    return web.json_response({"status": "ready"})
+
+
+async def _run(runner: Any, port: int) -> None:
+    from aiohttp import web
+
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    await asyncio.Event().wait()
+
+
+# ---- load generator -----------------------------------------------------------------------------------
+
+
+def signed(n: int) -> tuple[bytes, dict[str, str]]:
+    form = {
+        "team_id": "T0001",
+        "channel_id": "C1",
+        "user_id": f"U{n % 50}",
+        "command": "/deescalate",
+        "text": "",
+        "response_url": "http://127.0.0.1:9/unused",
+        "trigger_id": f"{n}.1.2",
+    }
+    body = urlencode(form).encode()
+    stamp = str(int(time.time()))
+    return body, {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": sign(SECRET, stamp, body),
+    }
+
+
+async def load(url: str, requests: int) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    queue = iter(range(requests))
+    connector = aiohttp.TCPConnector(limit=CONCURRENCY)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker() -> None:
+            nonlocal errors
+            for n in queue:
+                body, headers = signed(n)
+                started = time.perf_counter()
+                async with session.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                    errors += response.status != 200
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50_ms": statistics.median(ordered),
+        "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
+        "errors": errors,
+    }
+
+
+async def bench(kind: str, requests: int) -> dict[str, float]:
+    port = free_port()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--serve", kind, "--port", str(port), stderr=asyncio.subprocess.DEVNULL
+    )
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(300):
+                try:
+                    async with session.get(f"http://127.0.0.1:{port}/readyz") as r:
+                        if r.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.05)
+        url = f"http://127.0.0.1:{port}/slack/events"
+        await load(url, 200)  # warm-up
+        return await load(url, requests)
+    finally:
+        proc.terminate()
+        await proc.wait()
+
+
+async def main(requests: int) -> None:
+    full = await bench("full", requests)
+    bare = await bench("bare", requests)
+    ratio = full["rps"] / bare["rps"]
+    print(
+        f"signed /deescalate, {requests} requests, concurrency {CONCURRENCY}, loopback, "
+        f"{os.cpu_count()} cores"
+    )
+    print(f"{'handler':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for name, row in (("full", full), ("bare", bare)):
+        print(
+            f"{name:<8} {row['rps']:>8.0f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['errors']:>7.0f}"
+        )
+    verdict = {"ratio_ok": ratio >= 0.8, "p99_ok": full["p99_ms"] <= 50}
+    print(f"ratio full/bare: {ratio:.2f} (target >= 0.8); full p99 {full['p99_ms']:.1f} ms (target <= 50)")
+    print(
+        json.dumps(
+            {
+                "bench": "slack_http",
+                "requests": requests,
+                "concurrency": CONCURRENCY,
+                "full": full,
+                "bare": bare,
+                "ratio": round(ratio, 3),
+                **verdict,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--serve", choices=["full", "bare"])
+    parser.add_argument("--port", type=int)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(serve_full(args.port) if args.serve == "full" else serve_bare(args.port))
+    else:
+        asyncio.run(main(args.requests))

@@ -1,0 +1,130 @@
+"""Bot.handle(inbound) -> list[Reply]: the one entry point every adapter calls."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.commands import Intent, is_command_word, parse, strip_command
+from bot.errors import StoreError
+from bot.flows import (
+    ActionHandler,
+    CommandHandler,
+    Services,
+    admin,
+    calm_draft,
+    checklist,
+    cooloff,
+    helptext,
+    home,
+    lessons,
+    mediation,
+    mediation_guide,
+    people,
+    reply_help,
+    rewrite,
+)
+from bot.model import Inbound, Kind, Reply
+from bot.store.usage import record_use
+
+log = logging.getLogger(__name__)
+
+_FLOWS = (
+    admin,
+    calm_draft,
+    checklist,
+    cooloff,
+    helptext,
+    home,
+    lessons,
+    mediation,
+    mediation_guide,
+    people,
+    reply_help,
+    rewrite,
+)
+FEATURE_OF = {
+    "": "checklists",
+    "rewrite": "rewrite",
+    "lesson": "lessons",
+    "lessons": "lessons",
+    "mediate": "mediation",
+}
+ACTION_FEATURES = {
+    "situation.pick": "checklists",
+    "calm.submit": "rewrite",
+    "reply.help": "reply_help",
+    "mediate.plan": "mediation",
+    "lesson.answer": "lessons",
+}
+
+
+class Bot:
+    """Routes commands, DMs and actions to the flows. Holds no per-request state."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._commands: dict[str, CommandHandler] = {}
+        self._actions: dict[str, ActionHandler] = {"command": self._on_command_button}
+        for flow in _FLOWS:
+            self._commands.update(flow.COMMAND_HANDLERS)
+            self._actions.update(flow.ACTION_HANDLERS)
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        """Answer one thing a person did. Never raises for bad input; a database outage gets a kind reply."""
+        try:
+            return await self._route(inbound)
+        except (StoreError, SQLAlchemyError, OSError) as exc:
+            log.warning(
+                "store unavailable (%s) while handling a %s on %s",
+                type(exc).__name__,
+                inbound.kind.value,
+                inbound.platform,
+            )
+            return [
+                Reply(
+                    "I can't reach my memory right now, so I couldn't do that. Please try again in a minute."
+                )
+            ]
+
+    async def _route(self, inbound: Inbound) -> list[Reply]:
+        if inbound.kind is Kind.ACTION:
+            handler = self._actions.get(inbound.action.name if inbound.action else "")
+            if handler is None:
+                return [Reply("That button has expired. Type /deescalate to start again.")]
+            await self._count(inbound, ACTION_FEATURES.get(inbound.action.name if inbound.action else ""))
+            return await handler(self.services, inbound)
+        if inbound.kind is Kind.COMMAND:
+            return await self._dispatch(inbound, parse(strip_command(inbound.text)[1]))
+        if not inbound.is_dm:
+            return []  # the bot only speaks in channels when asked with the command
+        started, rest = strip_command(inbound.text)
+        if started or is_command_word(rest):
+            return await self._dispatch(inbound, parse(rest))
+        if not rest:
+            return []
+        return await self._dispatch(inbound, Intent("rewrite", rest))
+
+    async def _dispatch(self, inbound: Inbound, intent: Intent) -> list[Reply]:
+        if intent.name == "unknown":
+            return [helptext.unknown_reply(intent)]
+        feature = FEATURE_OF.get(intent.name)
+        if feature and not getattr(self.services.config.settings.features, feature):
+            return [
+                Reply(f"The {feature} feature is switched off here. Type /deescalate help to see what is on.")
+            ]
+        await self._count(inbound, feature)
+        return await self._commands[intent.name](self.services, inbound, intent.args)
+
+    async def _count(self, inbound: Inbound, feature: str | None) -> None:
+        """One use of a feature, for aggregate figures; never allowed to fail the request."""
+        if not feature or feature == "help":
+            return
+        try:
+            await record_use(self.services.store, inbound.who, feature, self.services.clock.now())
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning("usage not counted (%s)", type(exc).__name__)
+
+    async def _on_command_button(self, services: Services, inbound: Inbound) -> list[Reply]:
+        return await self._dispatch(inbound, parse(inbound.action.value if inbound.action else ""))

@@ -1,0 +1,259 @@
+"""Micro-lessons: on request, or daily by DM at the person's own time; quiz feedback, votes and progress.
+
+Commands: `lesson [id]`; `lessons on [HH:MM] [every day|weekdays]`, `lessons off`, `lessons weekdays`,
+`lessons every day`, `lessons timezone Area/City`, `lessons progress`. The scheduler (bot.scheduler)
+delivers the daily DMs; this module only changes settings and answers the buttons on a lesson card.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.commands import parse_time
+from bot.flows import ActionHandler, CommandHandler, Services
+from bot.model import ActionRef, Block, Button, Choices, Context, Heading, Inbound, Paragraph, Reply
+from bot.scheduling.cards import ANSWER, SHOW, TOGGLE, VOTE, lesson_reply, toggle_button
+from bot.scheduling.status import LessonStatus, lesson_status, person_today, pick_for, repo_of
+from bot.scheduling.times import canonical_zone, friendly_day, local_today, next_slot, zone
+from bot.store.lessons import REVIEW_AFTER, Subscription
+
+__all__ = ["ACTION_HANDLERS", "COMMAND_HANDLERS", "LessonStatus", "lesson_status"]
+
+USAGE = (
+    "`/deescalate lessons on [HH:MM]` · `lessons off` · `lessons every day` · `lessons weekdays` · "
+    "`lessons timezone Europe/Paris` · `lessons progress`"
+)
+_EVERY_DAY = re.compile(r"\b(every ?day|daily|7 days|weekends too|including weekends)\b")
+_WEEKDAYS = re.compile(r"\b(weekdays?( only)?|work ?days|mon(day)?-fri(day)?)\b")
+_STATUS_WORDS = {"", "progress", "status", "streak", "stats"}
+_OFF_WORDS = {"off", "stop", "pause", "unsubscribe"}
+_ZONE_WORDS = {"timezone", "tz", "zone", "time-zone"}
+
+
+# ---- on-request lessons and the buttons on a lesson card ------------------------------------------------
+
+
+async def show_lesson(services: Services, inbound: Inbound, args: str = "") -> list[Reply]:
+    """The lesson asked for by id, else the one this person would get next; recorded as seen."""
+    repo, who = repo_of(services), inbound.who
+    today = await person_today(services, who, inbound.timezone)
+    lesson, review = services.library.lesson(args.strip()), False
+    if lesson is None:
+        pick = await pick_for(services, who, today)
+        if pick is None:
+            return [Reply("No lessons are installed yet. Ask your admin to add some to playbooks/lessons.")]
+        lesson, review = pick.lesson, pick.review
+    await repo.record_seen(who, lesson.id, today)
+    subscribed = _is_on(await repo.subscription(who))
+    return [lesson_reply(services.library, lesson, subscribed=subscribed, review=review)]
+
+
+async def on_show(services: Services, inbound: Inbound) -> list[Reply]:
+    return await show_lesson(services, inbound, inbound.action.value if inbound.action else "")
+
+
+async def on_answer(services: Services, inbound: Inbound) -> list[Reply]:
+    """Immediate feedback on the option chosen; a wrong first answer schedules a review."""
+    lesson_id, _, index = (inbound.action.value if inbound.action else "").partition(":")
+    lesson = services.library.lesson(lesson_id)
+    if lesson is None or not index.isdigit() or int(index) >= len(lesson.quiz.options):
+        return [Reply("That lesson is no longer available. Type /deescalate lesson for a new one.")]
+    chosen = lesson.quiz.options[int(index)]
+    today = await person_today(services, inbound.who, inbound.timezone)
+    counted = await repo_of(services).record_answer(inbound.who, lesson.id, today, chosen.correct)
+    verdict = "Right." if chosen.correct else "Not quite."
+    blocks: list[Block] = [Paragraph(f"*{verdict}* {chosen.feedback}")]
+    if counted and not chosen.correct:
+        back = friendly_day(today + REVIEW_AFTER, today)
+        blocks.append(Context(f"I'll bring this lesson back {back} so it sticks."))
+    blocks.append(Choices((Button("Next lesson", ActionRef(SHOW)),)))
+    return [Reply(f"{verdict} {chosen.feedback}", tuple(blocks))]
+
+
+async def on_vote(services: Services, inbound: Inbound) -> list[Reply]:
+    """Count an anonymous helpful / not helpful vote (who voted is not stored)."""
+    lesson_id, _, verdict = (inbound.action.value if inbound.action else "").partition(":")
+    if services.library.lesson(lesson_id) is None or verdict not in {"helpful", "not_helpful"}:
+        return [Reply("That lesson is no longer available.")]
+    await repo_of(services).vote(lesson_id, verdict == "helpful")
+    return [Reply("Thanks, noted. Votes are counted per lesson without your name.")]
+
+
+async def on_toggle(services: Services, inbound: Inbound) -> list[Reply]:
+    """The "Daily lessons on/off" button."""
+    if inbound.action and inbound.action.value == "off":
+        return await _turn_off(services, inbound)
+    return await _apply(services, inbound, active=True)
+
+
+# ---- `lessons ...` settings -------------------------------------------------------------------------------
+
+
+async def lessons_command(services: Services, inbound: Inbound, args: str) -> list[Reply]:
+    """`lessons on|off|every day|weekdays|timezone|progress`."""
+    words = args.split()
+    head = words[0].lower() if words else ""
+    if head in _STATUS_WORDS:
+        return [status_reply(await lesson_status(services, inbound.who, inbound.timezone))]
+    if head in _OFF_WORDS:
+        return await _turn_off(services, inbound)
+    if head in _ZONE_WORDS:
+        return await _set_zone(services, inbound, " ".join(words[1:]))
+    parsed = parse_schedule(args)
+    if parsed is None:
+        return [Reply(f"I didn't catch that. You can use: {USAGE}")]
+    turn_on, time, weekdays_only = parsed
+    return await _apply(
+        services, inbound, active=True if turn_on else None, time=time, weekdays=weekdays_only
+    )
+
+
+def parse_schedule(args: str) -> tuple[bool, str | None, bool | None] | None:
+    """'on 8:30 every day' -> (turn on, "08:30", weekdays only?); None when it is not understood."""
+    text = args.strip().lower()
+    weekdays_only = False if _EVERY_DAY.search(text) else True if _WEEKDAYS.search(text) else None
+    text = _WEEKDAYS.sub(" ", _EVERY_DAY.sub(" ", text))
+    words = [w for w in text.split() if w not in {"on", "at", "time", "start", "from", "now", "only"}]
+    first = args.strip().lower().split(" ", 1)[0]
+    turn_on = first in {"on", "at", "time", "start"} or bool(words)
+    time = parse_time(" ".join(words)) if words else None
+    if words and time is None:
+        return None
+    if not turn_on and weekdays_only is None:
+        return None
+    return turn_on, time, weekdays_only
+
+
+async def _set_zone(services: Services, inbound: Inbound, name: str) -> list[Reply]:
+    found = canonical_zone(name)
+    if found is None:
+        example = "`/deescalate lessons timezone Europe/Paris` (or America/New_York, Asia/Kolkata, ...)"
+        shown = f"'{name.strip()[:40]}'" if name.strip() else "that"
+        return [Reply(f"I don't know the time zone {shown}. Use an IANA name, e.g. {example}.")]
+    return await _apply(services, inbound, active=None, zone_name=found)
+
+
+async def _apply(
+    services: Services,
+    inbound: Inbound,
+    *,
+    active: bool | None,
+    time: str | None = None,
+    weekdays: bool | None = None,
+    zone_name: str | None = None,
+) -> list[Reply]:
+    """Save the changed settings (None: keep as is) with a fresh next slot, and confirm them."""
+    repo, defaults = repo_of(services), services.config.settings.lessons
+    current = await repo.subscription(inbound.who)
+    tz_name, chosen = _zone_for(current, inbound.timezone, zone_name, defaults.timezone)
+    sub = Subscription(
+        who=inbound.who,
+        active=active if active is not None else _is_on(current),
+        paused=False if active else bool(current and current.paused),
+        local_time=time or (current.local_time if current else defaults.time),
+        timezone=tz_name,
+        timezone_chosen=chosen,
+        weekdays_only=weekdays
+        if weekdays is not None
+        else (current.weekdays_only if current else defaults.weekdays_only),
+    )
+    now = services.clock.now()
+    slot = next_slot(now, sub.local_time, zone(sub.timezone), sub.weekdays_only) if sub.active else None
+    sub = sub.rescheduled(slot)
+    await repo.save_subscription(sub)
+    return [_confirmation(services, sub)]
+
+
+def _zone_for(
+    current: Subscription | None, platform_zone: str | None, explicit: str | None, default: str
+) -> tuple[str, bool]:
+    """(zone name, chosen by the person): explicit > chosen before > platform profile > kept > app.yaml."""
+    if explicit:
+        return explicit, True
+    if current and current.timezone_chosen:
+        return current.timezone, True
+    from_platform = canonical_zone(platform_zone) if platform_zone else None
+    if from_platform:
+        return from_platform, False
+    return (current.timezone if current else zone(default).key), False
+
+
+async def _turn_off(services: Services, inbound: Inbound) -> list[Reply]:
+    repo = repo_of(services)
+    current = await repo.subscription(inbound.who)
+    if current is not None and current.active:
+        await repo.save_subscription(replace(current, active=False).rescheduled(None))
+    text = (
+        "Daily lessons are off. Your progress is kept: `/deescalate lessons on` starts them again, "
+        "and `/deescalate forget me` deletes it."
+    )
+    return [Reply(text, (Paragraph(text), Choices((toggle_button(False),))))]
+
+
+def _confirmation(services: Services, sub: Subscription) -> Reply:
+    days = "on weekdays" if sub.weekdays_only else "every day"
+    settings = f"{sub.local_time} {days}, {sub.timezone} time"
+    if not sub.active:
+        text = f"Saved: {settings}. Daily lessons are off; `/deescalate lessons on` starts them."
+    else:
+        tz = zone(sub.timezone)
+        today = local_today(services.clock.now(), tz)
+        when = ""
+        if sub.next_due_at and sub.next_local_date:
+            local = sub.next_due_at.astimezone(tz)
+            when = f" Your next lesson arrives {friendly_day(sub.next_local_date, today)} at {local:%H:%M}."
+        text = f"Daily lessons are on: {settings}.{when}"
+    return Reply(
+        text,
+        (
+            Paragraph(text),
+            Context(f"Change any time: {USAGE}"),
+            Choices((toggle_button(sub.active), Button("Today's lesson", ActionRef(SHOW)))),
+        ),
+    )
+
+
+def status_reply(status: LessonStatus) -> Reply:
+    """Settings, streak and progress as a card (`lessons progress`)."""
+    days = "on weekdays" if status.weekdays_only else "every day"
+    if not status.subscribed:
+        state = "Daily lessons are off."
+    elif status.paused:
+        state = "Daily lessons are paused: I couldn't reach you. `/deescalate lessons on` resumes them."
+    else:
+        state = f"Daily lessons are on: {status.local_time} {days}, {status.timezone} time."
+        if status.next_at:
+            when = friendly_day(status.next_at.date(), status.today)
+            state += f" Next: {when} at {status.next_at:%H:%M}."
+    streak = f"{status.streak}-day streak" if status.streak else "no streak yet: answer a quiz to start one"
+    progress = (
+        f"{status.seen} of {status.total} lessons seen, {status.answered} quizzes answered, "
+        f"{status.correct} right first time"
+        + (f"; {status.reviews_due} to review" if status.reviews_due else "")
+        + "."
+    )
+    text = f"{state}\nStreak: {streak}.\nProgress: {progress}"
+    return Reply(
+        text,
+        (
+            Heading("Your lessons"),
+            Paragraph(state),
+            Paragraph(f"*Streak:* {streak}.\n*Progress:* {progress}"),
+            Choices((Button("Today's lesson", ActionRef(SHOW), "primary"), toggle_button(status.subscribed))),
+            Context(f"Change any time: {USAGE}"),
+        ),
+    )
+
+
+def _is_on(sub: Subscription | None) -> bool:
+    return bool(sub and sub.active)
+
+
+COMMAND_HANDLERS: dict[str, CommandHandler] = {"lesson": show_lesson, "lessons": lessons_command}
+ACTION_HANDLERS: dict[str, ActionHandler] = {
+    ANSWER: on_answer,
+    SHOW: on_show,
+    VOTE: on_vote,
+    TOGGLE: on_toggle,
+}

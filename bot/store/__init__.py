@@ -1,0 +1,203 @@
+"""SQLAlchemy 2 (async) implementation of the Store port: SQLite by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Connection, delete, event, text
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.errors import StoreError
+from bot.model import UserRef
+from bot.ports import ChecklistState, Clock, Preferences
+from bot.store import lessons as lesson_rows
+from bot.store import mediation as mediation_rows
+from bot.store import usage as usage_rows
+from bot.store.tables import ChecklistSession, Claim, Person
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_MIGRATION_LOCK = 7_201_944  # arbitrary key for PostgreSQL's advisory lock around migrations
+
+
+class SqlStore:
+    """The project's only Store: every method is one short transaction."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+        self.engine = engine
+        self._clock = clock
+        self._session = async_sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, clock: Clock, **engine_args: object) -> SqlStore:
+        """Create the engine (and the SQLite file's folder); call `migrate()` before use."""
+        if url.startswith("sqlite") and ":memory:" not in url:
+            Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        # No pre-ping (a round trip per checkout): a dead connection fails one request, which gets a kind
+        # answer, and is then replaced; pool_recycle retires connections before servers drop idle ones.
+        engine = create_async_engine(url, pool_recycle=1800, **engine_args)
+        if url.startswith("sqlite"):
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return cls(engine, clock)
+
+    def session(self) -> AsyncSession:
+        """A new ORM session on this store's engine (for the repositories beside this class)."""
+        return self._session()
+
+    async def migrate(self) -> None:
+        """Apply Alembic migrations up to head (safe when several instances start at once)."""
+        async with self.engine.begin() as conn:
+            await conn.run_sync(_upgrade)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def ping(self) -> None:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreError(f"database unreachable: {type(exc).__name__}") from None
+
+    # ---- checklists ---------------------------------------------------------------------------------
+
+    async def start_checklist(self, owner: UserRef, checklist_id: str) -> ChecklistState:
+        now = self._clock.now()
+        row = ChecklistSession(
+            id=secrets.token_urlsafe(12),
+            platform=owner.platform,
+            workspace=owner.workspace,
+            user_id=owner.user,
+            checklist_id=checklist_id,
+            checked=[],
+            done=False,
+            created_at=now,
+            updated_at=now,
+        )
+        async with self._session.begin() as session:
+            session.add(row)
+        return _state(row)
+
+    async def checklist(self, session_id: str) -> ChecklistState | None:
+        async with self._session() as session:
+            row = await session.get(ChecklistSession, session_id)
+            return _state(row) if row else None
+
+    async def set_checked(self, session_id: str, step_id: str, checked: bool) -> ChecklistState | None:
+        async with self._session.begin() as session:
+            row = await session.get(ChecklistSession, session_id, with_for_update=True)
+            if row is None:
+                return None
+            ticked = set(row.checked)
+            (ticked.add if checked else ticked.discard)(step_id)
+            row.checked = sorted(ticked)
+            row.updated_at = self._clock.now()
+            return _state(row)
+
+    async def finish_checklist(self, session_id: str) -> ChecklistState | None:
+        async with self._session.begin() as session:
+            row = await session.get(ChecklistSession, session_id)
+            if row is None:
+                return None
+            row.done, row.updated_at = True, self._clock.now()
+            return _state(row)
+
+    # ---- once-only claims ---------------------------------------------------------------------------
+
+    async def claim_once(self, key: str) -> bool:
+        """True for the first caller with this key, across every instance sharing the database."""
+        try:
+            async with self._session.begin() as session:
+                session.add(Claim(key=key[:200], at=self._clock.now()))
+        except IntegrityError:
+            return False
+        return True
+
+    async def expire_claims(self, older_than: datetime) -> int:
+        async with self._session.begin() as session:
+            result = await session.execute(delete(Claim).where(Claim.at < older_than))
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    # ---- people -------------------------------------------------------------------------------------
+
+    async def preferences(self, who: UserRef) -> Preferences:
+        async with self._session() as session:
+            row = await session.get(Person, (who.platform, who.workspace, who.user))
+            return Preferences(setting=row.setting) if row else Preferences()
+
+    async def save_preferences(self, who: UserRef, prefs: Preferences) -> None:
+        async with self._session.begin() as session:
+            row = await session.get(Person, (who.platform, who.workspace, who.user))
+            if row is None:
+                row = Person(
+                    platform=who.platform,
+                    workspace=who.workspace,
+                    user_id=who.user,
+                    created_at=self._clock.now(),
+                )
+                session.add(row)
+            row.setting = prefs.setting
+
+    async def forget_workspace(self, platform: str, workspace: str) -> int:
+        """Delete every row of a workspace or tenant (on uninstall); return how many went."""
+        deleted = 0
+        async with self._session.begin() as session:
+            for table in (Person, ChecklistSession):
+                result = await session.execute(
+                    delete(table).where(table.platform == platform, table.workspace == workspace)
+                )
+                deleted += int(getattr(result, "rowcount", 0) or 0)
+            deleted += await lesson_rows.delete_workspace(session, platform, workspace)
+            deleted += await mediation_rows.delete_workspace(session, platform, workspace)
+            deleted += await usage_rows.delete_workspace(session, platform, workspace)
+        return deleted
+
+    async def forget(self, who: UserRef) -> int:
+        """Delete every row about this person; return how many went."""
+        deleted = 0
+        async with self._session.begin() as session:
+            for table in (Person, ChecklistSession):
+                result = await session.execute(
+                    delete(table).where(
+                        table.platform == who.platform,
+                        table.workspace == who.workspace,
+                        table.user_id == who.user,
+                    )
+                )
+                deleted += int(getattr(result, "rowcount", 0) or 0)
+            deleted += await lesson_rows.delete_person(session, who)
+            deleted += await mediation_rows.delete_person(session, who)
+            deleted += await usage_rows.delete_person(session, who)
+        return deleted
+
+
+def _state(row: ChecklistSession) -> ChecklistState:
+    return ChecklistState(
+        id=row.id,
+        owner=UserRef(row.platform, row.workspace, row.user_id),
+        checklist_id=row.checklist_id,
+        checked=frozenset(row.checked),
+        done=row.done,
+    )
+
+
+def _upgrade(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})"))
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "heads")
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across crashes, no fsync per commit
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

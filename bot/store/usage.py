@@ -1,0 +1,176 @@
+"""Aggregate usage figures, the retention job and a person's data export.
+
+Usage is counted per (week, feature, pseudonymous person) so admins can see how many people used what,
+without names or text; any group of fewer than MIN_GROUP people is suppressed when figures are shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, func, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.model import UserRef
+from bot.settings import Retention
+from bot.store.tables import (
+    Base,
+    ChecklistSession,
+    Claim,
+    MediationCase,
+    MediationFollowUp,
+    MediationInvite,
+    UsageCount,
+)
+
+if TYPE_CHECKING:
+    from bot.store import SqlStore
+
+MIN_GROUP = 5
+
+
+def person_key(who: UserRef) -> str:
+    """A one-way key for a person: counts distinct people without storing their ids."""
+    return hashlib.sha256(
+        f"deescalate-usage\0{who.platform}\0{who.workspace}\0{who.user}".encode()
+    ).hexdigest()
+
+
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+async def record_use(store: SqlStore, who: UserRef, feature: str, now: datetime) -> None:
+    """Count one use of a feature by this person this week."""
+    values = {
+        "week": week_of(now.date()),
+        "platform": who.platform,
+        "workspace": who.workspace,
+        "feature": feature,
+        "person": person_key(who),
+        "uses": 1,
+    }
+    async with store.session() as session, session.begin():
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(UsageCount).values(**values)
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["week", "platform", "workspace", "feature", "person"],
+                set_={"uses": UsageCount.uses + 1},
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    week: date
+    feature: str
+    people: int | None  # None: fewer than MIN_GROUP people, suppressed
+    uses: int | None
+
+
+async def weekly_figures(store: SqlStore, platform: str, workspace: str, since: date) -> list[Figure]:
+    """Uses and distinct people per week and feature; small groups suppressed."""
+    async with store.session() as session:
+        rows = (
+            await session.execute(
+                select(
+                    UsageCount.week,
+                    UsageCount.feature,
+                    func.count(UsageCount.person),
+                    func.sum(UsageCount.uses),
+                )
+                .where(
+                    UsageCount.platform == platform,
+                    UsageCount.workspace == workspace,
+                    UsageCount.week >= since,
+                )
+                .group_by(UsageCount.week, UsageCount.feature)
+                .order_by(UsageCount.week.desc(), UsageCount.feature)
+            )
+        ).all()
+    return [
+        Figure(week, feature, people, int(uses)) if people >= MIN_GROUP else Figure(week, feature, None, None)
+        for week, feature, people, uses in rows
+    ]
+
+
+async def delete_person(session: AsyncSession, who: UserRef) -> int:
+    result = await session.execute(
+        delete(UsageCount).where(
+            UsageCount.platform == who.platform,
+            UsageCount.workspace == who.workspace,
+            UsageCount.person == person_key(who),
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def delete_workspace(session: AsyncSession, platform: str, workspace: str) -> int:
+    result = await session.execute(
+        delete(UsageCount).where(UsageCount.platform == platform, UsageCount.workspace == workspace)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def purge_expired(store: SqlStore, now: datetime, policy: Retention) -> dict[str, int]:
+    """Delete everything older than the policy allows; return how many rows went, by table."""
+    cutoffs: list[tuple[Any, Any]] = [
+        (ChecklistSession, ChecklistSession.updated_at < now - timedelta(days=policy.checklist_days)),
+        (Claim, Claim.at < now - timedelta(days=policy.claims_days)),
+        (UsageCount, UsageCount.week < (now - timedelta(days=policy.usage_days)).date()),
+    ]
+    old_cases = select(MediationCase.id).where(
+        MediationCase.created_at < now - timedelta(days=policy.mediation_days)
+    )
+    cutoffs += [
+        (MediationFollowUp, MediationFollowUp.case_id.in_(old_cases)),
+        (MediationInvite, MediationInvite.case_id.in_(old_cases)),
+        (MediationCase, MediationCase.created_at < now - timedelta(days=policy.mediation_days)),
+    ]
+    deleted: dict[str, int] = {}
+    async with store.session() as session, session.begin():
+        for table, condition in cutoffs:
+            result = await session.execute(delete(table).where(condition))
+            deleted[table.__tablename__] = int(getattr(result, "rowcount", 0) or 0)
+    return deleted
+
+
+async def export_person(store: SqlStore, who: UserRef) -> dict[str, list[dict[str, Any]]]:
+    """Every row about this person, by table (an access request's answer)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    async with store.session() as session:
+        for mapper in Base.registry.mappers:
+            table = mapper.class_
+            columns = {c.key for c in inspect(table).columns}
+            condition = _about(table, columns, who)
+            if condition is None:
+                continue
+            rows = (await session.scalars(select(table).where(*condition))).all()
+            if rows:
+                out[table.__tablename__] = [
+                    {key: _plain(getattr(row, key)) for key in sorted(columns)} for row in rows
+                ]
+    return dict(sorted(out.items()))
+
+
+def _about(table: Any, columns: set[str], who: UserRef) -> list[Any] | None:
+    if table is UsageCount:
+        return [UsageCount.platform == who.platform, UsageCount.person == person_key(who)]
+    if table is MediationInvite:
+        return [
+            MediationInvite.platform == who.platform,
+            MediationInvite.workspace == who.workspace,
+            (MediationInvite.invitee_id == who.user) | (MediationInvite.manager_id == who.user),
+        ]
+    if {"platform", "workspace", "user_id"} <= columns:
+        return [table.platform == who.platform, table.workspace == who.workspace, table.user_id == who.user]
+    return None
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, date | datetime) else value

@@ -1,0 +1,295 @@
+"""The analyser: find tension signals and safety hits in a message with one linear pass over its words."""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass
+
+from bot.errors import InputError
+from bot.tone.index import Found, PatternIndex, Spans, Tokens, tokenize
+from bot.tone.lexicon import Lexicon, Rule, SafetyRule
+from bot.tone.patterns import CompiledPattern
+from bot.tone.protect import mask, protected_spans
+from bot.tone.types import MAX_CHARS, SAFETY_KINDS, Level, SafetyHit, Signal, ToneReport
+
+_PUNCT_RUN = re.compile(r"[!?¡¿](?:\s?[!?¡¿1]){1,200}")
+_CLAUSE_BREAK = re.compile(r"[.!?;,\n:()\x00]")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_MASKED_SWEAR = re.compile(r"(?<![\w*#])[A-Za-z]{1,3}(?:[*#]{1,4}[A-Za-z]{1,4}|[*#]{2,4})(?![\w*#])")
+_CAPS = re.compile(r"[A-Z\u00C0-\u00DE\u0391-\u03A9\u0410-\u042F]{2}")
+_EDGE = " \t\n.!?,;:…-"
+_WINDOW = 3
+_YOU_WINDOW = 4
+SAFETY_FLOOR = 0.8
+
+STRUCTURAL = {
+    "shouting": ("Capital letters read as shouting.", "Write it in normal sentence case."),
+    "punctuation": ("Stacked ! and ? marks read as exasperation.",
+                    "Use a single full stop or question mark."),
+    "profanity": ("A starred-out swear word still reads as swearing.",
+                  "Leave it out and say plainly what you mean."),
+    "contempt": ("An eye-roll or similar emoji reads as open scorn, and text can't soften it.",
+                 "Remove the emoji and say plainly what you think is wrong."),
+}
+
+
+@dataclass(slots=True)
+class Hit:
+    """A candidate signal before it becomes public: the rule (if any) and the spans of its groups."""
+
+    kind: str
+    start: int
+    end: int
+    weight: float
+    rule: Rule | None
+    groups: tuple[tuple[int, int], ...] = ()
+
+
+def check_length(text: str) -> None:
+    """Reject input over the hard cap with a clear message."""
+    if len(text) > MAX_CHARS:
+        raise InputError(f"The message is {len(text):,} characters long; the limit is {MAX_CHARS:,}. "
+                         "Send a shorter part of it.")
+
+
+def _overlaps(start: int, end: int, spans: Spans) -> bool:
+    return spans.overlaps(start, end)
+
+
+def resolve(hits: list[Hit]) -> list[Hit]:
+    """Keep non-overlapping hits, preferring the longest and then the heaviest; return them in text order."""
+    kept: list[Hit] = []
+    taken = Spans()
+    for hit in sorted(hits, key=lambda h: (h.start - h.end, -h.weight, h.start)):
+        if hit.end > hit.start and not taken.overlaps(hit.start, hit.end):
+            taken.add(hit.start, hit.end)
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)
+
+
+Payload = Rule | SafetyRule | None
+
+
+class Analyzer:
+    """Finds signals and safety hits; built once from a lexicon, then pure."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        items: list[tuple[CompiledPattern, str, Payload]] = []
+        items += [(r.pattern, "rule", r) for r in lexicon.rules]
+        items += [(s.pattern, "safety", s) for s in lexicon.safety]
+        items += [(p, "exempt", None) for p in lexicon.exemptions]
+        items += [(p, "hedge", None) for p in lexicon.hedges]
+        items += [(p, "courtesy", None) for p in lexicon.courtesy]
+        self._index: PatternIndex[Payload] = PatternIndex(items)
+        phrases: list[tuple[CompiledPattern, str, None]] = []
+        for category in ("ask", "apology", "promise"):
+            phrases += [(p, category, None) for p in getattr(lexicon, category)]
+        self._phrases: PatternIndex[None] = PatternIndex(phrases)
+
+    def count_phrases(self, text: str) -> dict[str, int]:
+        """How many ask, apology and promise phrases `text` holds (outside protected spans)."""
+        masked = mask(text, protected_spans(text, dates=False))
+        counts = {"ask": 0, "apology": 0, "promise": 0}
+        for found in self._phrases.find(masked, tokenize(masked)):
+            counts[found.category] += 1
+        return counts
+
+    # ---------------------------------------------------------------- context checks
+    @staticmethod
+    def _preceding(masked: str, tokens: Tokens, index: int) -> list[str]:
+        """Up to three words before token `index`, within the same clause."""
+        out: list[str] = []
+        pos = tokens.starts[index] if index < len(tokens) else len(masked)
+        for i in range(index - 1, max(-1, index - 1 - _WINDOW), -1):
+            if _CLAUSE_BREAK.search(masked, tokens.ends[i], pos):
+                break
+            out.append(tokens.words[i])
+            pos = tokens.starts[i]
+        return out
+
+    def _negated(self, masked: str, tokens: Tokens, index: int) -> bool:
+        negators = self.lexicon.negators
+        return any(w in negators or w.endswith("n't") for w in self._preceding(masked, tokens, index))
+
+    def _near_you(self, tokens: Tokens, first: int, last: int) -> bool:
+        you = self.lexicon.second_person
+        lo, hi = max(0, first - _YOU_WINDOW), min(len(tokens), last + _YOU_WINDOW + 1)
+        return any(tokens.words[i] in you for i in range(lo, hi))
+
+    @staticmethod
+    def _at_sentence_start(masked: str, start: int) -> bool:
+        before = masked[max(0, start - 40):start].rstrip(" \t\"'*_>-•")
+        return not before or before[-1] in ".!?\n:;"
+
+    @staticmethod
+    def _ends_as_question(masked: str, end: int) -> bool:
+        m = _SENTENCE_END.search(masked, end)
+        return m is not None and m.group() == "?"
+
+    # ---------------------------------------------------------------- scanning
+    def scan(self, text: str) -> tuple[list[Hit], SafetyHit | None]:
+        """All accepted hits and the safety hit (if any) for `text`."""
+        spans = protected_spans(text, dates=False)
+        masked = mask(text, spans)
+        tokens = tokenize(masked)
+        raw: list[Found[Payload]] = []
+        safety: list[Found[Payload]] = []
+        exempt: list[tuple[int, int]] = []
+        hedges: list[int] = []
+        courtesy = False
+        for found in self._index.find(masked, tokens):
+            category = found.category
+            if category == "rule":
+                raw.append(found)
+            elif category == "safety":
+                safety.append(found)
+            elif category == "exempt":
+                exempt.append((found.start, found.end))
+            elif category == "hedge":
+                hedges.append(found.end)
+            else:
+                courtesy = True
+        hits: list[Hit] = []
+        exempt_spans = Spans(exempt)
+        hedges.sort()
+        if raw:
+            token_at = {s: i for i, s in enumerate(tokens.starts)}
+            for found in raw:
+                hit = self._accept(masked, tokens, token_at, found, exempt_spans, hedges, courtesy)
+                if hit is not None:
+                    hits.append(hit)
+        emoji = self._emoji(text)
+        if "*" in masked or "#" in masked:
+            emoji += [Hit("profanity", m.start(), m.end(), 0.5, None) for m in _MASKED_SWEAR.finditer(masked)]
+        words = resolve(hits + emoji) if len(hits) + len(emoji) > 1 else hits + emoji
+        loud = self._shouting(text, masked, tokens) if _CAPS.search(masked) else []
+        if "!" in masked or "?" in masked or "¡" in masked or "¿" in masked:
+            loud += self._punctuation(masked)
+        hit_list = sorted(words + loud, key=lambda h: h.start) if loud else words
+        return hit_list, self._safety(masked, tokens, safety, exempt_spans) if safety else None
+
+    def _accept(self, masked: str, tokens: Tokens, token_at: dict[int, int], found: Found[Payload],
+                exempt: Spans, hedges: list[int], courtesy: bool) -> Hit | None:
+        rule = found.payload
+        start, end = found.start, found.end
+        if not isinstance(rule, Rule) or end <= start or rule.weight <= 0 or _overlaps(start, end, exempt):
+            return None
+        first = token_at.get(start, 0)
+        if rule.negatable and self._negated(masked, tokens, first):
+            return None
+        if rule.needs_you:
+            last = first
+            while last + 1 < len(tokens) and tokens.starts[last + 1] < end:
+                last += 1
+            if not self._near_you(tokens, first, last):
+                return None
+        if rule.at_start and (courtesy or not self._at_sentence_start(masked, start)
+                              or self._ends_as_question(masked, end)):
+            return None
+        if rule.whole_message and (masked[:start].strip(_EDGE) or masked[end:].strip(_EDGE)):
+            return None
+        weight = rule.weight
+        if hedges:
+            i = bisect.bisect_left(hedges, start - 24)
+            if i < len(hedges) and hedges[i] <= start:
+                weight *= 0.5
+        return Hit(rule.kind, start, end, weight, rule, found.groups)
+
+    def _safety(self, masked: str, tokens: Tokens, found: list[Found[Payload]],
+                exempt: Spans) -> SafetyHit | None:
+        token_at = {s: i for i, s in enumerate(tokens.starts)}
+        kinds = set()
+        for item in found:
+            rule = item.payload
+            if not isinstance(rule, SafetyRule) or _overlaps(item.start, item.end, exempt):
+                continue
+            if rule.negatable and self._negated(masked, tokens, token_at.get(item.start, 0)):
+                continue
+            kinds.add(rule.kind)
+        for kind in SAFETY_KINDS:
+            if kind in kinds:
+                return SafetyHit(kind)
+        return None
+
+    def _shouting(self, text: str, masked: str, tokens: Tokens) -> list[Hit]:
+        acronyms = self.lexicon.acronyms
+        runs: list[list[int]] = []
+        prev_end = -1
+        for i, word_form in enumerate(tokens.words):
+            s, e = tokens.starts[i], tokens.ends[i]
+            word = text[s:e]
+            loud = (word.isupper() and sum(c.isalpha() for c in word) >= 2 and word_form not in acronyms
+                    and not any(c.isdigit() for c in word))
+            if not loud:
+                prev_end = -1
+                continue
+            if prev_end >= 0 and not masked[prev_end:s].strip(" ,'\"-\x00"):
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+            prev_end = e
+        hits: list[Hit] = []
+        for run in runs:
+            start, end = tokens.starts[run[0]], tokens.ends[run[-1]]
+            letters = sum(tokens.ends[i] - tokens.starts[i] for i in run)
+            if len(run) >= 2 or letters >= 4:
+                weight = 0.3 if len(run) == 1 else 0.5 if len(run) < 4 else 0.7
+                hits.append(Hit("shouting", start, end, weight, None))
+        return hits
+
+    @staticmethod
+    def _punctuation(masked: str) -> list[Hit]:
+        hits = []
+        for m in _PUNCT_RUN.finditer(masked):
+            marks = m.group().replace(" ", "")
+            if len(marks) >= 2:
+                hits.append(Hit("punctuation", m.start(), m.end(), 0.25 if len(marks) < 4 else 0.35, None))
+        return hits
+
+    def _emoji(self, text: str) -> list[Hit]:
+        hits: list[Hit] = []
+        if text.isascii():
+            return hits
+        for emoji in self.lexicon.scorn_emoji:
+            pos = text.find(emoji)
+            while pos >= 0:
+                hits.append(Hit("contempt", pos, pos + len(emoji), 0.5, None))
+                pos = text.find(emoji, pos + len(emoji))
+        return hits
+
+    # ---------------------------------------------------------------- report
+    def report(self, text: str, hits: list[Hit], safety: SafetyHit | None) -> ToneReport:
+        """Turn accepted hits into the public report."""
+        signals = tuple(self.signal(text, h) for h in hits)
+        tension = score(hits)
+        if safety is not None:
+            tension = max(tension, SAFETY_FLOOR)
+        return ToneReport(tension=tension, level=level_of(tension), signals=signals, safety=safety)
+
+    @staticmethod
+    def signal(text: str, hit: Hit) -> Signal:
+        """The public, explained form of a hit."""
+        if hit.rule is not None:
+            why, suggestion = hit.rule.why, hit.rule.suggestion
+        else:
+            why, suggestion = STRUCTURAL[hit.kind]
+        return Signal(hit.kind, hit.start, hit.end, text[hit.start:hit.end], why, suggestion)
+
+
+def score(hits: list[Hit]) -> float:
+    """Tension 0..1: each kind counts fully once, then with halving weight for repeats."""
+    by_kind: dict[str, list[float]] = {}
+    for h in hits:
+        by_kind.setdefault(h.kind, []).append(h.weight)
+    total = sum(w * 0.5**i for ws in by_kind.values() for i, w in enumerate(sorted(ws, reverse=True)))
+    return round(1.0 - math.exp(-total), 4)
+
+
+def level_of(tension: float) -> Level:
+    """calm below 0.2, heated from 0.55."""
+    if tension < 0.2:
+        return "calm"
+    return "tense" if tension < 0.55 else "heated"

@@ -1,0 +1,137 @@
+"""Apply span edits to a message while protected spans stay byte-for-byte, then tidy the seams."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_CLOSERS = (".", ",", ";", ":", "!", "?", ")")
+_PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’])([Aa]n?)(\s+)$")
+_AN_WORDS = ("hour", "honest", "honour", "honor", "heir")
+_A_WORDS = ("use", "user", "unit", "uni", "one", "once", "euro", "usual", "util")
+_TIDY = [
+    (re.compile(r"[ \t]{2,}"), " "),
+    (re.compile(r"(?m)^[ \t]+(?=\S)"), ""),
+    (re.compile(r"[ \t]+$", re.M), ""),
+    (re.compile(r"(^|[.!?]\s+)[,;:]\s*"), r"\1"),
+    (re.compile(r"[,;:]\s*([.!?])"), r"\1"),
+    (re.compile(r"([,;:])\s*[,;:]"), r"\1"),
+    (re.compile(r"[ \t]+([,;])(?=\s|$)"), r"\1"),
+    (re.compile(r"(?<![.])\.\.(?![.])"), "."),
+    (re.compile(r"\(\s*\)"), ""),
+    (re.compile(r"([.!?])\s+[.]"), r"\1"),
+    (re.compile(r"[,;:]\s*$"), ""),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace text[start:end] by `after`; `why` explains it to the person."""
+
+    start: int
+    end: int
+    after: str
+    why: str
+
+
+def keep_case(before: str, after: str, sentence_start: bool) -> str:
+    """Give `after` the capitalisation its position calls for."""
+    if not after:
+        return after
+    if sentence_start or before[:1].isupper():
+        return after[0].upper() + after[1:]
+    return after
+
+
+def fix_article(out: str, following: str) -> str:
+    """Make a trailing "a"/"an" in `out` agree with the word that now follows it."""
+    m = _ARTICLE_BEFORE.search(out)
+    word = following.lstrip().lower()
+    if m is None or not word[:1].isalpha():
+        return out
+    vowel = word[0] in "aeiou"
+    if word.startswith(_AN_WORDS):
+        vowel = True
+    elif word.startswith(_A_WORDS):
+        vowel = False
+    article = m.group(1)
+    want = ("An" if article[0] == "A" else "an") if vowel else ("A" if article[0] == "A" else "a")
+    return out[:m.start(1)] + want + m.group(2)
+
+
+def _with_placeholders(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    out: list[str] = []
+    pos = start
+    for i, (s, e) in enumerate(spans):
+        if e <= start or s >= end:
+            continue
+        out.append(text[pos:s])
+        out.append(f"{_OPEN}{i}{_CLOSE}")
+        pos = e
+    out.append(text[pos:end])
+    return "".join(out)
+
+
+def _capitalise_first(piece: str) -> str:
+    for i, ch in enumerate(piece):
+        if ch == _OPEN:
+            return piece
+        if ch.isalpha():
+            return piece[:i] + ch.upper() + piece[i + 1:]
+    return piece
+
+
+def _tail_fix(parts: list[str], following: str, deleted: bool) -> None:
+    """Tidy the end of the output so far before an edit: one space before a deletion, matching article."""
+    tail = parts[-1] if parts else ""
+    if deleted:
+        tail = tail.rstrip(" \t")
+        if tail and not tail.endswith("\n") and following.lstrip(" \t")[:1] not in _CLOSERS:
+            tail += " "
+    head, end = tail[:-12], tail[-12:]
+    end = fix_article(end, following)
+    if parts:
+        parts[-1] = head + end
+    else:
+        parts.append(head + end)
+
+
+def apply_edits(text: str, spans: list[tuple[int, int]], edits: list[Edit]) -> str:
+    """Apply non-overlapping edits (sorted by start), tidy the result, and restore protected spans exactly."""
+    parts: list[str] = []
+    pos = 0
+    cap_next = False
+    for edit in edits:
+        piece = _with_placeholders(text, spans, pos, edit.start)
+        if cap_next and piece.strip():
+            piece, cap_next = _capitalise_first(piece), False
+        parts.append(piece)
+        if not edit.after:
+            following = text[edit.end:edit.end + 20]
+            _tail_fix(parts, following, deleted=True)
+            cap_next = cap_next or (text[edit.start:edit.end][:1].isupper() and _starts_sentence(parts))
+            gap = len(following) - len(following.lstrip(" \t"))
+            if following[gap:gap + 1] in _CLOSERS:
+                pos = edit.end + gap  # no space before the punctuation that now follows
+                continue
+        else:
+            _tail_fix(parts, edit.after, deleted=False)
+            parts.append(edit.after)
+        pos = edit.end
+    tail = _with_placeholders(text, spans, pos, len(text))
+    parts.append(_capitalise_first(tail) if cap_next else tail)
+    out = "".join(parts)
+    for pattern, repl in _TIDY:
+        out = pattern.sub(repl, out)
+    out = out.strip()
+    return _PLACEHOLDER.sub(lambda m: text[spans[int(m.group(1))][0]:spans[int(m.group(1))][1]], out)
+
+
+def _starts_sentence(parts: list[str]) -> bool:
+    for part in reversed(parts):
+        stripped = part.rstrip()
+        if stripped:
+            return stripped[-1] in ".!?\n"
+    return True

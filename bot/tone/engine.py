@@ -1,0 +1,89 @@
+"""ToneEngine: analyse a message and rewrite it calmly, offline, with the guard applied to every rewrite."""
+
+from __future__ import annotations
+
+from bot.tone.analyse import Analyzer, Hit, check_length
+from bot.tone.compose import Edit
+from bot.tone.guard import guard_reasons
+from bot.tone.lexicon import Lexicon
+from bot.tone.rewrite import Rewriter
+from bot.tone.types import STYLES, Change, RewriteResult, Style, ToneReport
+
+READS_FINE = "This reads fine: nothing in it is likely to raise tension."
+SAFETY_NOTE = "This message needs a person, not a rewrite: see the support resources."
+KEPT_NOTE = "No safe automatic rewrite was found; the notes list what to change by hand."
+_COURTESY_TAIL = " Thanks."
+
+
+class ToneEngine:
+    """Offline tone analysis and rewriting; pure, synchronous, CPU-only."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.analyzer = Analyzer(lexicon)
+        self._rewriter = Rewriter(self.analyzer)
+
+    def _scan(self, text: str) -> tuple[list[Hit], ToneReport]:
+        check_length(text)
+        hits, safety = self.analyzer.scan(text)
+        return hits, self.analyzer.report(text, hits, safety)
+
+    def analyse(self, text: str) -> ToneReport:
+        """How tense `text` reads, with explained signals and any safety hit."""
+        return self._scan(text)[1]
+
+    def rewrite(self, text: str, style: Style = "calm") -> RewriteResult:
+        """A calmer version of `text` in `style`, guarded so meaning, requests and protected text survive."""
+        if style not in STYLES:
+            raise ValueError(f"unknown style {style!r}; choose one of {', '.join(STYLES)}")
+        hits, before = self._scan(text)
+        if before.safety is not None:
+            return self._unchanged(text, style, before, (SAFETY_NOTE,))
+        if before.level == "calm":
+            return self._unchanged(text, style, before, (READS_FINE,))
+        notes = self._notes(before) if style == "coach" else ()
+        for attempt in (style, "coach") if style != "coach" else ("coach",):
+            result = self._attempt(text, hits, before, style, attempt, notes)
+            if result is not None:
+                return result
+        if style == "coach":
+            return self._unchanged(text, style, before, notes)
+        return self._unchanged(text, style, before, (KEPT_NOTE, *self._notes(before)))
+
+    def _attempt(self, text: str, hits: list[Hit], before: ToneReport, style: Style, attempt: Style,
+                 notes: tuple[str, ...]) -> RewriteResult | None:
+        candidate, edits, source = self._rewriter.candidate(text, hits, attempt)
+        if attempt == "warm" and edits and not self._has_courtesy(candidate):
+            candidate = candidate.rstrip()
+            candidate += ("" if candidate.endswith((".", "!", "?")) else ".") + _COURTESY_TAIL
+        if candidate == text:
+            return None
+        after = self.analyse(candidate)
+        if guard_reasons(text, candidate, before, after, self.analyzer):
+            return None
+        changes = self._changes(text, source, edits, hits)
+        return RewriteResult(text=candidate, style=style, engine="offline", tension_before=before.tension,
+                             tension_after=after.tension, changes=changes, safety=None, unchanged=False,
+                             notes=notes)
+
+    def _has_courtesy(self, text: str) -> bool:
+        lowered = text.lower()
+        return any(w in lowered for w in ("thank", "please", "appreciate", "cheers"))
+
+    @staticmethod
+    def _changes(text: str, source: str, edits: list[Edit], hits: list[Hit]) -> tuple[Change, ...]:
+        changes = [Change(text[h.start:h.end], source[h.start:h.end],
+                          "Capitals read as shouting; changed to sentence case.")
+                   for h in hits if h.kind == "shouting" and text[h.start:h.end] != source[h.start:h.end]]
+        changes += [Change(source[e.start:e.end], e.after, e.why) for e in edits]
+        return tuple(changes)
+
+    @staticmethod
+    def _notes(report: ToneReport) -> tuple[str, ...]:
+        return tuple(f'"{s.text}" ({s.kind.replace("_", " ")}): {s.suggestion}' for s in report.signals)
+
+    @staticmethod
+    def _unchanged(text: str, style: Style, report: ToneReport, notes: tuple[str, ...]) -> RewriteResult:
+        return RewriteResult(text=text, style=style, engine="offline", tension_before=report.tension,
+                             tension_after=report.tension, changes=(), safety=report.safety, unchanged=True,
+                             notes=notes)

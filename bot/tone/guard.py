@@ -1,0 +1,97 @@
+"""The guard: the single source of what any rewrite (offline rules or an LLM) must preserve.
+
+Reasons never quote the message, so they are safe to log.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from bot.tone.analyse import Analyzer
+from bot.tone.protect import mask, protected_spans, protected_tokens
+from bot.tone.types import MAX_CHARS, ToneReport
+
+if TYPE_CHECKING:
+    from bot.tone.engine import ToneEngine
+
+_URGENT = re.compile(
+    r"\b(?:now|immediately|right away|urgently|straight away|by|before|until|no later than)\b",
+                     re.IGNORECASE)
+MAX_GROWTH = 1.6
+MAX_EXTRA_CHARS = 80
+
+
+def _questions(text: str) -> int:
+    return mask(text, protected_spans(text, dates=False)).count("?")
+
+
+def _shape_reasons(original: str, candidate: str) -> list[str]:
+    reasons: list[str] = []
+    if original.strip() and not candidate.strip():
+        reasons.append("the rewrite is empty")
+    if len(candidate) > min(MAX_CHARS, int(len(original) * MAX_GROWTH) + MAX_EXTRA_CHARS):
+        reasons.append("the rewrite is much longer than the draft")
+    words_before, words_after = len(original.split()), len(candidate.split())
+    if words_before >= 8 and words_after < 0.3 * words_before:
+        reasons.append("the rewrite drops most of the draft")
+    return reasons
+
+
+def _protected_reasons(original: str, candidate: str) -> list[str]:
+    before, after = Counter(protected_tokens(original)), Counter(protected_tokens(candidate))
+    reasons = []
+    if before - after:
+        reasons.append(f"{sum((before - after).values())} protected item(s) (names, links, numbers, dates, "
+                       "code or quotes) were lost or changed")
+    if after - before:
+        reasons.append("the rewrite adds names, links, numbers, dates, code or quotes the draft did not have")
+    return reasons
+
+
+def _request_reasons(original: str, candidate: str, analyzer: Analyzer) -> list[str]:
+    reasons = []
+    if _questions(original) and not _questions(candidate):
+        reasons.append("a question became a statement")
+    before, after = analyzer.count_phrases(original), analyzer.count_phrases(candidate)
+    if before["ask"] and not after["ask"]:
+        reasons.append("the request was lost")
+    if _URGENT.search(original) and not _URGENT.search(candidate):
+        reasons.append("the deadline or urgency was lost")
+    if after["apology"] > before["apology"]:
+        reasons.append("the rewrite adds an apology the draft did not make")
+    if after["promise"] > before["promise"]:
+        reasons.append("the rewrite adds a promise the draft did not make")
+    return reasons
+
+
+def _tone_reasons(before: ToneReport, after: ToneReport, changed: bool) -> list[str]:
+    reasons = []
+    if before.safety is not None and changed:
+        reasons.append("a message for the safety route must not be rewritten")
+    if after.safety is not None and before.safety is None:
+        reasons.append("the rewrite contains wording that triggers the safety route")
+    if after.tension > before.tension:
+        reasons.append("the rewrite reads more tense than the draft")
+    elif changed and before.tension > 0 and after.tension >= before.tension:
+        reasons.append("the rewrite is not calmer than the draft")
+    return reasons
+
+
+def guard_reasons(original: str, candidate: str, before: ToneReport, after: ToneReport,
+                  analyzer: Analyzer) -> list[str]:
+    """All guard checks with both reports already computed."""
+    changed = candidate != original
+    if not changed:
+        return _tone_reasons(before, after, changed)
+    return (_shape_reasons(original, candidate) + _protected_reasons(original, candidate)
+            + _request_reasons(original, candidate, analyzer) + _tone_reasons(before, after, changed))
+
+
+def check_guard(original: str, candidate: str, engine: ToneEngine) -> list[str]:
+    """Reasons the candidate rewrite of `original` is unacceptable; an empty list means it is fine."""
+    if len(candidate) > MAX_CHARS:
+        return ["the rewrite is longer than the input limit"]
+    before, after = engine.analyse(original), engine.analyse(candidate)
+    return guard_reasons(original, candidate, before, after, engine.analyzer)

@@ -1,0 +1,272 @@
+"""Load and validate the tone lexicon: word lists and phrase rules kept as YAML data under playbooks/lexicon/.
+
+Each file declares its `type`:
+    rules       one signal kind with its entries (pattern, optional replacement per style)
+    safety      patterns that send a message to the safety route
+    exemptions  everyday and technical idioms that must never raise a signal or a safety hit
+    vocabulary  small word sets the engine needs (negators, hedges, courtesy, acronyms, ...)
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from bot.errors import PlaybookError
+from bot.tone.patterns import CompiledPattern, PatternSyntaxError, compile_pattern
+from bot.tone.types import SafetyKind, Style
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Replacement = str | dict[Style, str]
+
+
+class Entry(BaseModel):
+    """One pattern of a rules file, with optional overrides of the file's defaults."""
+
+    model_config = _STRICT
+    match: Text
+    replace: Replacement | None = None
+    why: Text | None = None
+    suggestion: Text | None = None
+    weight: float | None = Field(default=None, ge=0.0, le=3.0)
+    negatable: bool | None = None
+
+
+class RulesFile(BaseModel):
+    """A signal kind: defaults for why/suggestion/weight and the list of entries."""
+
+    model_config = _STRICT
+    type: Literal["rules"]
+    kind: Annotated[str, Field(pattern=r"^[a-z][a-z_]{1,30}$")]
+    why: Text
+    suggestion: Text
+    weight: float = Field(ge=0.0, le=3.0)
+    negatable: bool = False
+    needs_you: bool = False
+    at_start: bool = False
+    minimal: bool = False  # also applied by the minimal-edit ("coach") style
+    whole_message: bool = False  # only when the match is the entire message ("Fine.")
+    prefix: str = ""
+    entries: list[Entry] = Field(min_length=1)
+
+
+class SafetyFile(BaseModel):
+    """Patterns that route a message to safety resources instead of a rewrite."""
+
+    model_config = _STRICT
+    type: Literal["safety"]
+    kind: SafetyKind
+    negatable: bool = True
+    patterns: list[Text] = Field(min_length=1)
+
+
+class ExemptionsFile(BaseModel):
+    """Idioms whose words must not count as signals or safety hits."""
+
+    model_config = _STRICT
+    type: Literal["exemptions"]
+    patterns: list[Text] = Field(min_length=1)
+
+
+class VocabularyFile(BaseModel):
+    """Small word sets and phrase lists the analyser and the guard rely on."""
+
+    model_config = _STRICT
+    type: Literal["vocabulary"]
+    negators: list[Text] = []
+    second_person: list[Text] = []
+    acronyms: list[Text] = []
+    hedges: list[Text] = []
+    courtesy: list[Text] = []
+    apology: list[Text] = []
+    promise: list[Text] = []
+    ask: list[Text] = []
+    fillers: list[Text] = []
+    scorn_emoji: list[Text] = []
+
+    @field_validator("negators", "second_person", "acronyms", "fillers")
+    @classmethod
+    def _single_words(cls, words: list[str]) -> list[str]:
+        bad = [w for w in words if len(w.split()) != 1]
+        if bad:
+            raise ValueError(f"must be single words, got {bad[:3]}")
+        return words
+
+
+LexiconFile = Annotated[RulesFile | SafetyFile | ExemptionsFile | VocabularyFile, Field(discriminator="type")]
+_FILE = TypeAdapter(LexiconFile)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A compiled lexicon pattern with everything needed to explain and rewrite its match."""
+
+    kind: str
+    pattern: CompiledPattern
+    weight: float
+    why: str
+    suggestion: str
+    replace: dict[str, str] | None
+    negatable: bool
+    needs_you: bool
+    at_start: bool
+    minimal: bool
+    whole_message: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyRule:
+    """A compiled safety pattern."""
+
+    kind: SafetyKind
+    pattern: CompiledPattern
+    negatable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Everything the tone engine reads from data, validated and compiled."""
+
+    rules: tuple[Rule, ...]
+    safety: tuple[SafetyRule, ...]
+    exemptions: tuple[CompiledPattern, ...]
+    negators: frozenset[str]
+    second_person: frozenset[str]
+    acronyms: frozenset[str]
+    fillers: frozenset[str]
+    hedges: tuple[CompiledPattern, ...]
+    courtesy: tuple[CompiledPattern, ...]
+    apology: tuple[CompiledPattern, ...]
+    promise: tuple[CompiledPattern, ...]
+    ask: tuple[CompiledPattern, ...]
+    scorn_emoji: tuple[str, ...]
+
+
+_TAGS = ("rules", "safety", "exemptions", "vocabulary")
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    if loc and loc[0] in _TAGS:
+        loc = loc[1:]
+    return ".".join(str(p) for p in loc) or "(top)"
+
+
+class _Collector:
+    """Gathers compiled content and problems across files."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.rules: list[Rule] = []
+        self.safety: list[SafetyRule] = []
+        self.exemptions: list[CompiledPattern] = []
+        self.words: dict[str, set[str]] = {}
+        self.phrases: dict[str, list[CompiledPattern]] = {}
+        self.emoji: list[str] = []
+
+    def compile(self, name: str, where: str, source: str) -> CompiledPattern | None:
+        try:
+            return compile_pattern(source)
+        except PatternSyntaxError as exc:
+            self.problems.append(f"{name}: {where}: {exc}")
+            return None
+
+    def add_rules(self, name: str, doc: RulesFile) -> None:
+        for i, entry in enumerate(doc.entries):
+            source = f"{doc.prefix} {entry.match}".strip()
+            pattern = self.compile(name, f"entries.{i}.match", source)
+            if pattern is None:
+                continue
+            replace = entry.replace
+            texts = [replace] if isinstance(replace, str) else list(replace.values()) if replace else []
+            refs = [int(n) for t in texts for n in re.findall(r"\$(\d+)", t)]
+            if any(n < 1 or n > pattern.regex.groups for n in refs):
+                self.problems.append(
+                    f"{name}: entries.{i}.replace: refers to a group the pattern does not have "
+                    f"(it has {pattern.regex.groups})"
+                )
+                continue
+            table: dict[str, str] | None = None
+            if isinstance(replace, str):
+                table = {"calm": replace}
+            elif replace:
+                table = {str(k): v for k, v in replace.items()}
+            self.rules.append(Rule(
+                kind=doc.kind, pattern=pattern, weight=doc.weight if entry.weight is None else entry.weight,
+                why=entry.why or doc.why, suggestion=entry.suggestion or doc.suggestion, replace=table,
+                negatable=doc.negatable if entry.negatable is None else entry.negatable,
+                needs_you=doc.needs_you, at_start=doc.at_start, minimal=doc.minimal,
+                whole_message=doc.whole_message,
+            ))
+
+    def add(self, name: str, doc: RulesFile | SafetyFile | ExemptionsFile | VocabularyFile) -> None:
+        if isinstance(doc, RulesFile):
+            self.add_rules(name, doc)
+        elif isinstance(doc, SafetyFile):
+            for i, src in enumerate(doc.patterns):
+                if (p := self.compile(name, f"patterns.{i}", src)) is not None:
+                    self.safety.append(SafetyRule(doc.kind, p, doc.negatable))
+        elif isinstance(doc, ExemptionsFile):
+            for i, src in enumerate(doc.patterns):
+                if (p := self.compile(name, f"patterns.{i}", src)) is not None:
+                    self.exemptions.append(p)
+        else:
+            self.add_vocabulary(name, doc)
+
+    def add_vocabulary(self, name: str, doc: VocabularyFile) -> None:
+        self.emoji.extend(doc.scorn_emoji)
+        for key in ("negators", "second_person", "acronyms", "fillers"):
+            self.words.setdefault(key, set()).update(w.lower().replace("’", "'") for w in getattr(doc, key))
+        for key in ("hedges", "courtesy", "apology", "promise", "ask"):
+            for i, src in enumerate(getattr(doc, key)):
+                if (p := self.compile(name, f"{key}.{i}", src)) is not None:
+                    self.phrases.setdefault(key, []).append(p)
+
+    def lexicon(self) -> Lexicon:
+        def words(key: str) -> frozenset[str]:
+            return frozenset(self.words.get(key, set()))
+
+        def phrases(key: str) -> tuple[CompiledPattern, ...]:
+            return tuple(self.phrases.get(key, []))
+
+        return Lexicon(
+            rules=tuple(self.rules), safety=tuple(self.safety), exemptions=tuple(self.exemptions),
+            negators=words("negators"), second_person=words("second_person"), acronyms=words("acronyms"),
+            fillers=words("fillers"), hedges=phrases("hedges"), courtesy=phrases("courtesy"),
+            apology=phrases("apology"), promise=phrases("promise"), ask=phrases("ask"),
+            scorn_emoji=tuple(dict.fromkeys(self.emoji)),
+        )
+
+
+def _read(path: pathlib.Path, problems: list[str]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        problems.append(f"{path.name}: (file): cannot read as YAML: {str(exc).splitlines()[0]}")
+        return None
+
+
+def load_lexicon(directory: pathlib.Path) -> Lexicon:
+    """Read every *.yaml in `directory`; raise PlaybookError listing each problem as 'file: path: problem'."""
+    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    col = _Collector()
+    if not files:
+        col.problems.append(f"{directory}: (dir): no lexicon *.yaml files found")
+    for path in files:
+        raw = _read(path, col.problems)
+        if raw is None:
+            continue
+        try:
+            col.add(path.name, _FILE.validate_python(raw))
+        except ValidationError as exc:
+            col.problems.extend(f"{path.name}: {_loc(e['loc'])}: {e['msg']}" for e in exc.errors())
+    if files and not col.safety and not col.problems:
+        col.problems.append(f"{directory}: (dir): no safety patterns; the safety route needs them")
+    if col.problems:
+        raise PlaybookError(f"The tone lexicon in {directory} is invalid:", col.problems)
+    return col.lexicon()

@@ -1,0 +1,182 @@
+"""A tiny phrase-pattern language for lexicon data, compiled to safe, bounded regular expressions.
+
+    you're {so|really} lazy   words in order; braces = one of the alternatives (each may be several words)
+    [just|simply] do it       brackets = optional alternatives
+    fuck*                     a word starting with "fuck"
+    ~                         any one word
+    ..                        up to three words
+
+Each {choice} and [option] is a numbered group, so a replacement may say "$1 wrong" to keep the word matched.
+
+Words are matched case-insensitively on whole-word boundaries; a straight apostrophe also matches a curly one.
+Patterns have no nested quantifiers, so matching time is linear in the text and bounded by the pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SEP = r"(?:\s*[,;:]\s*|\s+)"
+LOOKBEHIND = r"(?<!\w)"
+_WORD_CHARS = re.compile(r"^[\w'’-]+\*?$")
+_TOKEN = re.compile(r"\{[^{}\[\]]*\}|\[[^{}\[\]]*\]|[^\s{}\[\]]+")
+
+
+class PatternSyntaxError(ValueError):
+    """A lexicon pattern does not follow the phrase-pattern syntax."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPattern:
+    """A compiled phrase pattern plus the first words (or stems) it can start with."""
+
+    source: str
+    regex: re.Pattern[str]
+    first_words: frozenset[str]
+    first_stems: tuple[str, ...]
+    second_words: dict[str, frozenset[str] | None]  # first word -> words that can follow; None = anything
+    min_words: int  # the fewest words a match can span
+    max_words: int  # the most words a match can span
+
+
+def norm_word(word: str) -> str:
+    """Lower-case a word and straighten its apostrophes, the form used for lookups."""
+    return word.lower().replace("’", "'")
+
+
+def _word_regex(word: str) -> str:
+    if word == "~":
+        return r"\w+(?:['’]\w+)*"
+    if word == "..":
+        raise PatternSyntaxError("'..' must stand alone between words")
+    if not _WORD_CHARS.match(word):
+        raise PatternSyntaxError(f"word {word!r} may only hold letters, digits, ' and -, and a final *")
+    core = re.escape(word.rstrip("*")).replace("'", "['’]")
+    if word.endswith("*"):
+        return core + r"\w*"
+    return core + r"(?![\w'’])"
+
+
+def _phrase_regex(phrase: str) -> str:
+    words = phrase.split()
+    if not words:
+        raise PatternSyntaxError("empty alternative")
+    return SEP.join(_word_regex(w) for w in words)
+
+
+def _alternatives(token: str) -> list[str]:
+    alts = sorted((a.strip() for a in token[1:-1].split("|")), key=lambda a: -len(a.split()))
+    if not alts or any(not a for a in alts):
+        raise PatternSyntaxError(f"empty alternative in {token!r}")
+    return alts
+
+
+def _index_key(word: str) -> str:
+    """The key a text token is looked up by: lower-cased, straight apostrophes, up to the first hyphen."""
+    return norm_word(word).split("-", 1)[0]
+
+
+def _first_words(tokens: list[str]) -> list[str]:
+    """Words a match can start with: those of any leading [options] plus those of the first required token."""
+    firsts: list[str] = []
+    for token in tokens:
+        if token in ("~", ".."):
+            break
+        if token[0] in "{[":
+            firsts.extend(a.split()[0] for a in _alternatives(token))
+            if token[0] == "[":
+                continue
+        else:
+            firsts.append(token)
+        return firsts
+    raise PatternSyntaxError("a pattern must start with a word or a {choice}, optionally after [options]")
+
+
+def _after(tokens: list[str]) -> frozenset[str] | None:
+    """First words of what follows a complete first token, or None when that is not a short list."""
+    out: set[str] = set()
+    for token in tokens:
+        if token in ("~", ".."):
+            return None
+        nexts = [a.split()[0] for a in _alternatives(token)] if token[0] in "{[" else [token]
+        if any(w.endswith("*") for w in nexts):
+            return None
+        out.update(_index_key(w) for w in nexts)
+        if token[0] != "[":
+            return frozenset(out)
+    return None
+
+
+def _second_words(tokens: list[str]) -> dict[str, frozenset[str] | None]:
+    """For each word a match can start with: the words it can continue with (None = anything)."""
+    if tokens[0][0] == "[" or tokens[0] in ("~", ".."):
+        return {}
+    alts = _alternatives(tokens[0]) if tokens[0][0] == "{" else [tokens[0]]
+    table: dict[str, set[str] | None] = {}
+    for alt in alts:
+        words = alt.split()
+        key = _index_key(words[0].rstrip("*"))
+        if words[0].endswith("*") or "-" in words[0]:
+            follow: frozenset[str] | None = None
+        elif len(words) > 1:
+            follow = frozenset({_index_key(words[1])})
+        else:
+            follow = _after(tokens[1:])
+        current = table.get(key, set())
+        table[key] = None if follow is None or current is None else current | follow
+    return {k: (frozenset(v) if v is not None else None) for k, v in table.items()}
+
+
+def _min_words(tokens: list[str]) -> int:
+    """The fewest words any match of these tokens spans (used to try specific patterns first)."""
+    total = 0
+    for token in tokens:
+        if token[0] == "{":
+            total += min(len(a.split()) for a in _alternatives(token))
+        elif token[0] != "[" and token != "..":
+            total += 1
+    return total
+
+
+def _max_words(tokens: list[str]) -> int:
+    """The most words any match of these tokens spans."""
+    return sum(3 if t == ".." else max(len(a.split()) for a in _alternatives(t)) if t[0] in "{[" else 1
+               for t in tokens)
+
+
+def _token_regex(token: str, sep: str, leading: bool) -> str:
+    if token == "..":
+        return rf"(?:{SEP}\w+(?:['’]\w+)*){{0,3}}"
+    if token[0] in "{[":
+        body = "|".join(_phrase_regex(a) for a in _alternatives(token))
+        if token[0] == "{":
+            return f"{sep}({body})"
+        return f"(?:({body}){SEP})?" if leading else f"(?:{sep}({body}))?"
+    return sep + _word_regex(token)
+
+
+def compile_pattern(source: str) -> CompiledPattern:
+    """Compile one phrase pattern; raises PatternSyntaxError with a readable reason."""
+    tokens = _TOKEN.findall(source.strip())
+    if not tokens:
+        raise PatternSyntaxError("empty pattern")
+    joined = "".join(tokens)
+    brackets = joined.count("{") + joined.count("[")
+    same_text = re.sub(r"\s+", "", joined) == re.sub(r"\s+", "", source)
+    if not same_text or brackets != sum(t[0] in "{[" for t in tokens):
+        raise PatternSyntaxError("nested or unbalanced brackets")
+    firsts = _first_words(tokens)
+    parts: list[str] = []
+    leading = True
+    for token in tokens:
+        is_leading_option = leading and token[0] == "["
+        parts.append(_token_regex(token, "" if leading else SEP, is_leading_option))
+        leading = is_leading_option
+    words = frozenset(_index_key(w) for w in firsts if not w.endswith("*"))
+    stems = tuple(_index_key(w[:-1]) for w in firsts if w.endswith("*"))
+    if any(not s for s in stems):
+        raise PatternSyntaxError("a stem needs at least one letter before *")
+    regex = re.compile(LOOKBEHIND + "".join(parts), re.IGNORECASE)
+    return CompiledPattern(source, regex, words, stems, _second_words(tokens), _min_words(tokens),
+                           _max_words(tokens))

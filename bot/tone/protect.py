@@ -1,0 +1,181 @@
+"""Find the parts of a message a rewrite must keep exactly: code, links, mentions, numbers, dates, quotes."""
+
+from __future__ import annotations
+
+import re
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
+_DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
+# Each expression starts with a literal or a character class, so the regex engine can skip ahead quickly,
+# and each runs only when a cheap check says its trigger character is present.
+_SLACK = re.compile(r"<(?:[@#!][^<>\s]{1,200}|(?:https?|mailto):[^<>\s]{1,2000})>", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]{1,2000}(?<![.,;:!?)'\]])", re.IGNORECASE)
+# A quote opens after a space or punctuation and closes before one, so stray or doubled quote marks
+# (CSV escaping, inch marks) do not swallow ordinary text.
+_QUOTE = re.compile(r"(?<![\w\"])\"(?=[^\s\"])[^\"\n]{1,500}?(?<=\S)\"(?![\w\"])|“[^”\n]{1,500}”")
+_BLOCKQUOTE = re.compile(r"^>[^\n]{0,2000}", re.MULTILINE)
+_NUMERIC = re.compile(
+    r"\d(?<![\w]\d)(?:"
+    r"\d{3}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?(?!\d)"
+    r"|\d?/\d{1,2}(?:/\d{2,4})?(?!\d)"
+    rf"|\d?(?:st|nd|rd|th)?\s(?:of\s)?{_MONTH}(?:\s\d{{4}})?(?![a-z])"
+    r"|\d?(?::\d{2})?\s?(?:[ap]m|[ap]\.m\.)(?![a-z])"
+    r"|\d?:\d{2}(?::\d{2})?(?!\d)"
+    r"|\d{0,19}(?:,\d{3}){0,6}(?:\.\d{1,4})?\s?(?:usd|eur|gbp|dollars|euros|pounds)(?![a-z])"
+    r"|\d{0,19}(?:[.,]\d{1,20}){0,6}%?)",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(r"[$€£¥]\s?\d{1,20}(?:,\d{3}){0,6}(?:\.\d{1,4})?(?:\s?(?:k|m|bn|million|billion)\b)?",
+                    re.IGNORECASE)
+_TICKET = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z0-9]{1,9}-\d{1,7}(?!\w)")
+_CHANNEL = re.compile(r"#(?<![\w#&]#)\w[\w-]{0,80}")
+_ALPHA_WORD = re.compile(r"[^\W\d_]+")
+_DAY_WORDS = frozenset((
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
+    "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "today", "tomorrow", "tonight",
+    "yesterday", "eod", "eow", "cob", "asap",
+))
+_MONTHS = frozenset((
+    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november",
+    "dec", "december",
+))
+_MONTH_DAY = re.compile(rf"{_MONTH}\s?\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?\b", re.IGNORECASE)
+_END_OF = re.compile(r"end of (?:the )?(?:day|week|month|quarter)\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_MONEY_SIGN = re.compile("[$€£¥]")
+_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-")
+
+
+def _at_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Emails and @mentions, found from each '@' outwards (no backtracking)."""
+    spans: list[tuple[int, int]] = []
+    pos = text.find("@", lo, hi)
+    while pos >= 0:
+        left = pos
+        while left > lo and (text[left - 1] in _LOCAL or text[left - 1].isalnum()) and pos - left < 64:
+            left -= 1
+        right = pos + 1
+        while right < hi and (text[right].isalnum() or text[right] in "._-") and right - pos < 254:
+            right += 1
+        while right > pos + 1 and text[right - 1] in ".-":
+            right -= 1
+        domain = text[pos + 1:right]
+        if left < pos and "." in domain.strip("."):
+            spans.append((left, right))
+        elif left == pos and right > pos + 1 and (pos == lo or not text[pos - 1].isalnum()):
+            spans.append((pos, right))
+        pos = text.find("@", max(right, pos + 1), hi)
+    return spans
+
+
+def _patterns_for(text: str) -> list[re.Pattern[str]]:
+    """Only the expressions whose trigger appears in the text."""
+    lowered = text.lower()
+    found: list[re.Pattern[str]] = []
+    checks = (
+        ("<" in text, _SLACK), ("http" in lowered or "www." in lowered, _URL),
+        ('"' in text or "“" in text, _QUOTE), (">" in text, _BLOCKQUOTE),
+        (_MONEY_SIGN.search(text) is not None, _MONEY), ("#" in text, _CHANNEL),
+    )
+    found.extend(p for ok, p in checks if ok)
+    if _DIGIT.search(text):
+        found.append(_NUMERIC)
+        if "-" in text:
+            found.append(_TICKET)
+    return found
+
+
+def _date_word_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Weekday names, today/tomorrow/EOD..., "end of the week" and "May 5", found word by word."""
+    spans: list[tuple[int, int]] = []
+    for m in _ALPHA_WORD.finditer(text, lo, hi):
+        word = m.group().lower()
+        start = m.start()
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            continue
+        if word in _DAY_WORDS:
+            spans.append(m.span())
+        elif word in _MONTHS or word == "end":
+            follow = (_MONTH_DAY if word != "end" else _END_OF).match(text, start, hi)
+            if follow is not None:
+                spans.append(follow.span())
+    return spans
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Fenced ```blocks``` and `inline code`, found by linear scanning (no backtracking)."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        j = text.find("`", i)
+        if j < 0:
+            break
+        if text.startswith("```", j):
+            k = text.find("```", j + 3)
+            if k < 0:
+                break
+            spans.append((j, k + 3))
+            i = k + 3
+            continue
+        line_end = text.find("\n", j)
+        k = text.find("`", j + 1, line_end if line_end >= 0 else n)
+        if k < 0:
+            i = j + 1
+            continue
+        spans.append((j, k + 1))
+        i = k + 1
+    return spans
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def protected_spans(text: str, *, dates: bool = True) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping (start, end) spans that must survive any rewrite exactly.
+
+    `dates=False` skips weekday and month names (plain words no signal can match), which the analyser
+    does not need to mask; rewrites and the guard always use the full set.
+    """
+    code = _code_spans(text) if "`" in text else []
+    patterns = _patterns_for(text)
+    has_at = "@" in text
+    spans = list(code)
+    pos = 0
+    for start, end in [*code, (len(text), len(text))]:
+        for pattern in patterns:
+            spans.extend(m.span() for m in pattern.finditer(text, pos, start) if m.end() > m.start())
+        if has_at:
+            spans.extend(_at_spans(text, pos, start))
+        if dates:
+            spans.extend(_date_word_spans(text, pos, start))
+        pos = end
+    return _merge(spans)
+
+
+def protected_tokens(text: str) -> list[str]:
+    """The protected substrings themselves, in order."""
+    return [text[s:e] for s, e in protected_spans(text)]
+
+
+def mask(text: str, spans: list[tuple[int, int]], fill: str = "\x00") -> str:
+    """Replace each span by `fill` characters of the same length, so positions stay valid."""
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for start, end in spans:
+        parts.append(text[pos:start])
+        parts.append(fill * (end - start))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)

@@ -1,0 +1,204 @@
+"""The daily lesson scheduler: local times across DST, weekends, catch-up, failures and crashed claims."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.core import Bot
+from bot.errors import DeliveryError, PermanentDeliveryError
+from bot.model import UserRef
+from bot.scheduler import Outcome
+from tests.conftest import FakeClock
+from tests.core.lesson_helpers import RecordingOutbox, command, repo, scheduler, travel
+
+ZONES = [
+    "Europe/London",
+    "America/New_York",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+    "Pacific/Chatham",
+    "America/Los_Angeles",
+    "Europe/Berlin",
+    "Asia/Tokyo",
+    "America/Sao_Paulo",
+    "Pacific/Auckland",
+    "Asia/Kathmandu",
+    "UTC",
+]
+
+
+DST_ZONES = [*ZONES[:5], "Pacific/Auckland"]
+
+
+async def subscribe_zones(bot: Bot, text: str, zones: list[str] = ZONES) -> None:
+    for i, tz in enumerate(zones):
+        [reply] = await bot.handle(command(text, user=f"U{i}", tz=tz))
+        assert "Daily lessons are on" in reply.text, reply.text
+
+
+def assert_each_day_once_at_local(
+    outbox: RecordingOutbox, at: time, step: timedelta, zones: list[str] = ZONES
+) -> None:
+    for i, tz in enumerate(zones):
+        sends = [s for s in outbox.sent if s.who.user == f"U{i}"]
+        days = [s.at.astimezone(ZoneInfo(tz)).date() for s in sends]
+        assert len(days) == len(set(days)), f"{tz}: a day was sent twice"
+        for s in sends:
+            local = s.at.astimezone(ZoneInfo(tz))
+            due = datetime.combine(local.date(), at, tzinfo=ZoneInfo(tz))
+            assert timedelta(0) <= s.at - due < step, f"{tz}: sent at {local}, due {due}"
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        # US spring forward 8 Mar, EU 29 Mar, Sydney and Chatham fall back 5 Apr 2026
+        (datetime(2026, 3, 5, 0, 0, tzinfo=UTC), datetime(2026, 4, 8, 0, 0, tzinfo=UTC)),
+        # Chatham spring forward 27 Sep, Sydney 4 Oct, EU fall back 25 Oct, US 1 Nov 2026
+        (datetime(2026, 9, 24, 0, 0, tzinfo=UTC), datetime(2026, 11, 4, 0, 0, tzinfo=UTC)),
+    ],
+    ids=["spring", "autumn"],
+)
+async def test_every_day_at_local_nine_across_dst_in_many_zones(
+    bot: Bot, clock: FakeClock, start: datetime, end: datetime
+) -> None:
+    clock.current = start
+    await subscribe_zones(bot, "lessons on 09:00 every day", DST_ZONES)
+    outbox, step = RecordingOutbox(clock), timedelta(hours=1)
+    await travel(scheduler(bot, outbox, clock), clock, end, step)
+    assert_each_day_once_at_local(outbox, time(9, 0), step, DST_ZONES)
+    for i, tz in enumerate(DST_ZONES):
+        days = outbox.local_dates(f"U{i}", tz)
+        first = start.astimezone(ZoneInfo(tz)).date()
+        expected = {first + timedelta(days=n) for n in range((end - start).days + 2)}
+        expected = {d for d in expected if start <= datetime.combine(d, time(9), ZoneInfo(tz)) <= end}
+        assert set(days) == expected, tz
+
+
+async def test_weekdays_only_skips_weekends_in_every_zone(bot: Bot, clock: FakeClock) -> None:
+    clock.current = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
+    await subscribe_zones(bot, "lessons on 8:15")
+    outbox, step = RecordingOutbox(clock), timedelta(minutes=30)
+    await travel(scheduler(bot, outbox, clock), clock, datetime(2026, 3, 15, 0, 0, tzinfo=UTC), step)
+    assert_each_day_once_at_local(outbox, time(8, 15), step)
+    for i, tz in enumerate(ZONES):
+        days = outbox.local_dates(f"U{i}", tz)
+        assert days and all(d.weekday() < 5 for d in days), tz
+        assert len(days) in (9, 10), (tz, days)  # two working weeks, minus one at the edges
+
+
+async def test_a_time_in_the_spring_gap_is_sent_just_after_it_and_an_autumn_repeat_once(
+    bot: Bot, clock: FakeClock
+) -> None:
+    london = ZoneInfo("Europe/London")
+    clock.current = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
+    await bot.handle(command("lessons on 01:30 every day", user="gap", tz="Europe/London"))
+    outbox, step = RecordingOutbox(clock), timedelta(minutes=5)
+    sched = scheduler(bot, outbox, clock)
+    await travel(sched, clock, datetime(2026, 3, 30, 12, 0, tzinfo=UTC), step)
+    # 29 March: 01:30 does not exist in London; the lesson comes at 02:30 BST (01:30 UTC)
+    assert [s.at for s in outbox.sent] == [
+        datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
+        datetime(2026, 3, 30, 0, 30, tzinfo=UTC),
+    ]
+    clock.current = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
+    await bot.handle(command("lessons on 01:30 every day", user="fold", tz="Europe/London"))
+    await travel(sched, clock, datetime(2026, 10, 25, 12, 0, tzinfo=UTC), step)
+    folds = [s.at for s in outbox.sent if s.who.user == "fold"]
+    assert folds == [datetime(2026, 10, 25, 0, 30, tzinfo=UTC)]  # 01:30 BST, the first of the two
+    assert folds[0].astimezone(london).hour == 1
+
+
+async def test_a_missed_tick_catches_up_the_same_day_and_repeated_ticks_never_resend(
+    bot: Bot, clock: FakeClock
+) -> None:
+    clock.current = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # Monday
+    await bot.handle(command("lessons on 09:00", tz="Europe/London"))
+    outbox = RecordingOutbox(clock)
+    sched = scheduler(bot, outbox, clock)
+    assert await sched.tick() == {}
+    clock.current = datetime(2026, 3, 2, 16, 40, tzinfo=UTC)  # the server was down from 08:55 to 16:40
+    assert (await sched.tick())[Outcome.SENT] == 1
+    for _ in range(5):
+        assert await sched.tick() == {}
+    assert len(outbox.sent) == 1
+    status = await repo(bot).delivery_status(UserRef("test", "W1", "U1"), date(2026, 3, 2))
+    assert status == "sent"
+
+
+async def test_a_day_that_ended_before_the_restart_is_skipped_not_sent_late(
+    bot: Bot, clock: FakeClock
+) -> None:
+    clock.current = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)  # Monday 01:30 in Kolkata
+    await bot.handle(command("lessons on 09:00", tz="Asia/Kolkata"))  # 03:30 UTC
+    outbox = RecordingOutbox(clock)
+    sched = scheduler(bot, outbox, clock)
+    clock.current = datetime(2026, 3, 3, 5, 0, tzinfo=UTC)  # down all Monday; Tuesday 10:30 in Kolkata
+    assert (await sched.tick())[Outcome.MISSED] == 1
+    assert (await sched.tick())[Outcome.SENT] == 1  # Tuesday's, caught up the same day
+    assert await sched.tick() == {}
+    assert outbox.local_dates("U1", "Asia/Kolkata") == [date(2026, 3, 3)]
+
+
+async def test_a_permanent_failure_pauses_and_lessons_on_resumes(bot: Bot, clock: FakeClock) -> None:
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    await bot.handle(command("lessons on 09:00", tz="UTC"))
+    outbox = RecordingOutbox(clock, failures={"U1": PermanentDeliveryError("user deactivated")})
+    sched = scheduler(bot, outbox, clock)
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert (await sched.tick())[Outcome.PAUSED] == 1
+    for _ in range(3):
+        clock.advance(days=1)
+        assert await sched.tick() == {}
+    [status] = await bot.handle(command("lessons progress"))
+    assert "paused" in status.text
+    outbox.failures.clear()
+    [reply] = await bot.handle(command("lessons on"))
+    assert "Daily lessons are on" in reply.text and "today at 09:00" in reply.text
+    assert (await sched.tick())[Outcome.SENT] == 1
+
+
+async def test_a_transient_failure_releases_the_claim_and_retries_the_same_day(
+    bot: Bot, clock: FakeClock
+) -> None:
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    await bot.handle(command("lessons on 09:00", tz="UTC"))
+    outbox = RecordingOutbox(clock, failures={"U1": DeliveryError("timeout")}, fail_once={"U1"})
+    sched = scheduler(bot, outbox, clock)
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert (await sched.tick())[Outcome.RETRY] == 1
+    clock.advance(minutes=1)
+    assert (await sched.tick())[Outcome.SENT] == 1
+    assert await sched.tick() == {}
+    assert len(outbox.sent) == 1
+
+
+async def test_a_crashed_claim_is_recovered_after_the_lease_and_sent_once(bot: Bot, clock: FakeClock) -> None:
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    await bot.handle(command("lessons on 09:00", tz="UTC"))
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    who = UserRef("test", "W1", "U1")
+    # another instance claims, then "dies" before sending: it never marks the claim sent
+    assert (await repo(bot).claim(who, date(2026, 3, 2), "dead", timedelta(minutes=5))).value == "claimed"
+    outbox = RecordingOutbox(clock)
+    sched = scheduler(bot, outbox, clock, instance="alive")
+    assert (await sched.tick())[Outcome.BUSY] == 1
+    clock.advance(minutes=4)
+    assert (await sched.tick())[Outcome.BUSY] == 1
+    clock.advance(minutes=2)
+    assert (await sched.tick())[Outcome.SENT] == 1
+    assert await sched.tick() == {}
+    assert len(outbox.sent) == 1
+    assert await repo(bot).delivery_status(who, date(2026, 3, 2)) == "sent"
+
+
+async def test_a_platform_without_an_outbox_is_left_due(bot: Bot, clock: FakeClock) -> None:
+    clock.current = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    await bot.handle(command("lessons on 09:00", tz="UTC"))
+    clock.advance(days=1)
+    sched = scheduler(bot, RecordingOutbox(clock), clock)
+    sched.outbox_for = lambda _platform: None
+    assert (await sched.tick())[Outcome.NO_OUTBOX] == 1

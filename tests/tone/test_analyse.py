@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.errors import InputError
+from bot.tone import MAX_CHARS, ToneEngine
+
+
+def kinds(engine: ToneEngine, text: str) -> set[str]:
+    return {s.kind for s in engine.analyse(text).signals}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("You're such an idiot.", "insult"),
+    ("This is fucking broken.", "profanity"),
+    ("Get it done by Friday or else.", "threat"),
+    ("It's your fault the release slipped.", "blame"),
+    ("You always change the plan at the last minute.", "absolute"),
+    ("WHY IS THIS STILL NOT DONE", "shouting"),
+    ("Where is it!!!", "punctuation"),
+    ("Oh great, another outage.", "sarcasm"),
+    ("Per my last email, the numbers are final.", "passive_aggressive"),
+    ("Thanks in advance for finally reading the spec.", "passive_aggressive"),
+    ("Not sure why this is so hard.", "passive_aggressive"),
+    ("As I already said, we ship on Monday.", "passive_aggressive"),
+    ("Calm down.", "dismissive"),
+    ("You're overreacting about the deadline.", "dismissive"),
+    ("This proposal is ridiculous.", "contempt"),
+    ("Pathetic effort from the team.", "contempt"),
+    ("Sure 🙄", "contempt"),
+    ("You're lazy.", "labelling"),
+    ("Send me the report.", "bare_command"),
+])
+def test_each_signal_kind_fires(engine: ToneEngine, text: str, kind: str) -> None:
+    report = engine.analyse(text)
+    assert kind in {s.kind for s in report.signals}
+    for s in report.signals:
+        assert text[s.start:s.end] == s.text
+        assert s.why and s.suggestion
+
+
+@pytest.mark.parametrize("text", [
+    "Can you kill the process on the staging box?",
+    "This bug is killing me.",
+    "Please execute the script after the deploy.",
+    "We need to reduce the attack surface.",
+    "We should hit the deadline if the review lands today.",
+    "Shoot me a message when you're free.",
+    "There's a lot of dead code in the parser.",
+    "Let's shoot for Tuesday.",
+    "I could kill for a coffee right now.",
+    "This deadline is killing me.",
+    "I'll shoot him an email about it.",
+    "The garbage collector pauses are long.",
+    "It's not a big deal, we can move it.",
+    "I'm not upset, just curious about the plan.",
+    "Could you take a look at the failing test when you have a moment? Thanks!",
+    "We always deploy on Thursdays.",
+    "Run `rm -rf build && make stupid-target` to reset.",
+    "See https://example.com/idiot-proof-guide for details.",
+    "The ticket title says \"this is stupid\" but we kept it.",
+    "Let's beat the deadline.",
+    "",
+])
+def test_idioms_code_links_and_hedges_stay_calm(engine: ToneEngine, text: str) -> None:
+    report = engine.analyse(text)
+    assert report.level == "calm", report.signals
+    assert report.safety is None
+
+
+def test_negation_suppresses_labels_and_contempt(engine: ToneEngine) -> None:
+    assert "labelling" not in kinds(engine, "You're not lazy, you're overloaded.")
+    assert "contempt" not in kinds(engine, "It isn't ridiculous at all.")
+    assert "labelling" in kinds(engine, "You're lazy.")
+
+
+def test_hedges_lower_the_weight(engine: ToneEngine) -> None:
+    plain = engine.analyse("That was stupid.").tension
+    hedged = engine.analyse("That was maybe a bit stupid.").tension
+    assert 0 < hedged < plain
+
+
+def test_tension_orders_messages(engine: ToneEngine) -> None:
+    calm = engine.analyse("Could you send the report by Friday? Thanks.")
+    tense = engine.analyse("Per my last email, send the report by Friday.")
+    heated = engine.analyse("You ALWAYS do this!!! Send the damn report by Friday or else.")
+    assert calm.level == "calm" and tense.level == "tense" and heated.level == "heated"
+    assert calm.tension < tense.tension < heated.tension
+    assert 0.0 <= heated.tension <= 1.0
+
+
+def test_acronyms_are_not_shouting(engine: ToneEngine) -> None:
+    assert "shouting" not in kinds(engine, "The API and the CLI both need the SSO fix ASAP.")
+
+
+def test_courtesy_turns_off_bare_command(engine: ToneEngine) -> None:
+    assert "bare_command" not in kinds(engine, "Send me the report, please.")
+    assert "bare_command" not in kinds(engine, "Send me the report?")
+
+
+def test_over_long_input_is_refused_clearly(engine: ToneEngine) -> None:
+    with pytest.raises(InputError, match="limit is 10,000"):
+        engine.analyse("a" * (MAX_CHARS + 1))
+    with pytest.raises(InputError):
+        engine.rewrite("a" * (MAX_CHARS + 1))
+    assert engine.analyse("a " * (MAX_CHARS // 2)).level == "calm"

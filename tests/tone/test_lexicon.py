@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import pathlib
+import shutil
+
+import pytest
+
+from bot.errors import PlaybookError
+from bot.tone import load_lexicon
+from bot.tone.patterns import PatternSyntaxError, compile_pattern
+from tests.tone.conftest import LEXICON_DIR
+
+
+def test_shipped_lexicon_loads(lexicon) -> None:
+    kinds = {r.kind for r in lexicon.rules}
+    assert {"insult", "profanity", "threat", "blame", "absolute", "sarcasm", "passive_aggressive",
+            "dismissive", "contempt", "labelling", "bare_command"} <= kinds
+    assert {s.kind for s in lexicon.safety} == {"self_harm", "violence", "harassment"}
+
+
+def _copy(tmp_path: pathlib.Path) -> pathlib.Path:
+    target = tmp_path / "lexicon"
+    shutil.copytree(LEXICON_DIR, target)
+    return target
+
+
+def test_every_problem_is_listed_with_file_and_path(tmp_path: pathlib.Path) -> None:
+    d = _copy(tmp_path)
+    (d / "bad_rules.yaml").write_text(
+        "type: rules\nkind: insult\nwhy: x\nsuggestion: y\nweight: 9\nentries:\n"
+        "  - match: '[only optional]'\n  - match: 'ok'\n    replace: '$4'\n  - match: 'x'\n    colour: red\n",
+        encoding="utf-8")
+    (d / "broken.yaml").write_text("type: rules\nkind: [unclosed\n", encoding="utf-8")
+    (d / "unknown.yaml").write_text("type: wordlist\n", encoding="utf-8")
+    with pytest.raises(PlaybookError) as err:
+        load_lexicon(d)
+    problems = err.value.problems
+    text = "\n".join(problems)
+    assert "bad_rules.yaml: weight:" in text
+    assert "bad_rules.yaml: entries.2.colour:" in text
+    assert "broken.yaml: (file): cannot read as YAML" in text
+    assert any(p.startswith("unknown.yaml:") for p in problems)
+    assert isinstance(err.value, ValueError)
+
+
+def test_pattern_and_group_errors_are_reported(tmp_path: pathlib.Path) -> None:
+    d = _copy(tmp_path)
+    (d / "bad_patterns.yaml").write_text(
+        "type: rules\nkind: insult\nwhy: x\nsuggestion: y\nweight: 1\nentries:\n"
+        "  - match: '[only optional]'\n  - match: 'ok'\n    replace: '$4'\n  - match: 'a{b'\n",
+        encoding="utf-8")
+    with pytest.raises(PlaybookError) as err:
+        load_lexicon(d)
+    text = "\n".join(err.value.problems)
+    assert "bad_patterns.yaml: entries.0.match:" in text
+    assert "bad_patterns.yaml: entries.1.replace: refers to a group" in text
+    assert "bad_patterns.yaml: entries.2.match:" in text
+
+
+def test_empty_or_missing_directory(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(PlaybookError, match="no lexicon"):
+        load_lexicon(tmp_path / "nope")
+
+
+def test_lexicon_without_safety_is_refused(tmp_path: pathlib.Path) -> None:
+    d = _copy(tmp_path)
+    for f in d.glob("safety_*.yaml"):
+        f.unlink()
+    with pytest.raises(PlaybookError, match="safety"):
+        load_lexicon(d)
+
+
+def test_new_rules_file_extends_without_code(tmp_path: pathlib.Path) -> None:
+    from bot.tone import ToneEngine
+
+    d = _copy(tmp_path)
+    (d / "extra.yaml").write_text(
+        "type: rules\nkind: jargon\nwhy: It hides the point.\nsuggestion: Say it plainly.\nweight: 0.5\n"
+        "entries:\n  - match: synergize\n    replace: work together\n", encoding="utf-8")
+    engine = ToneEngine(load_lexicon(d))
+    report = engine.analyse("We must synergize.")
+    assert [s.kind for s in report.signals] == ["jargon"]
+    assert engine.rewrite("We must synergize.").text == "We must work together."
+
+
+@pytest.mark.parametrize("bad", ["", "~ word", ".. word", "[a] [b]", "wo{rd", "what?", "*"])
+def test_pattern_syntax_errors(bad: str) -> None:
+    with pytest.raises(PatternSyntaxError):
+        compile_pattern(bad)
+
+
+def test_pattern_features() -> None:
+    p = compile_pattern("{you're|you are} [so|really] lazy")
+    assert p.regex.match("You’re so lazy")
+    assert p.regex.match("you are lazy")
+    assert not p.regex.match("you are lazyish")
+    stem = compile_pattern("fuck* off")
+    assert stem.first_stems == ("fuck",)
+    assert stem.regex.match("fucking off")
+
+
+def test_no_replacement_text_raises_tension(engine, lexicon) -> None:
+    """Every replacement in the data must itself read calm, or rewrites could go round in circles."""
+    for rule in lexicon.rules:
+        for text in (rule.replace or {}).values():
+            if "$" in text or not text:
+                continue
+            report = engine.analyse(text)
+            hot = [s.kind for s in report.signals if s.kind != "bare_command"]
+            assert not hot, (rule.pattern.source, text, hot)

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.tone import STYLES, ToneEngine, check_guard, protected_spans
+from bot.tone.engine import READS_FINE
+
+HEATED = [
+    "You always miss the deadline, it's your fault!!!",
+    "Fix this now or else.",
+    "FIX PROJ-123 BY 5PM OR I'LL ESCALATE",
+    "@dana you're so lazy 🙄 the report for #finance was due 2024-05-01",
+    "Per my last email, please send the $1,200 invoice to ap@example.com by Friday.",
+    "Why didn't you send it?",
+    "Calm down, you're overreacting.",
+    "This is a fucking stupid idea, you idiot.",
+    "Oh great, another outage. Thanks for nothing.",
+    "Not sure why this is so hard. Run `make test` before you push, seriously.",
+    "WHY IS THIS STILL BROKEN?? I need it for the 3pm demo.",
+    "Who broke the build? Read https://ci.example.com/job/42 and fix it ASAP!!",
+]
+
+
+@pytest.mark.parametrize("text", HEATED)
+@pytest.mark.parametrize("style", STYLES)
+def test_guarantees_hold_for_every_style(engine: ToneEngine, text: str, style: str) -> None:
+    result = engine.rewrite(text, style)  # type: ignore[arg-type]
+    assert result.engine == "offline" and result.style == style
+    assert result.tension_after <= result.tension_before
+    before = [text[s:e] for s, e in protected_spans(text)]
+    after = [result.text[s:e] for s, e in protected_spans(result.text)]
+    assert sorted(before) == sorted(after)
+    if "?" in text:
+        assert "?" in result.text
+    assert len(result.text) <= len(text) * 1.6 + 80
+    assert check_guard(text, result.text, engine) == []
+    assert not re.search(r"\b(sorry|apologi[sz]e)\b", result.text, re.IGNORECASE)
+
+
+@pytest.mark.parametrize("text", HEATED)
+def test_calm_style_actually_changes_heated_text(engine: ToneEngine, text: str) -> None:
+    result = engine.rewrite(text)
+    assert not result.unchanged
+    assert result.tension_after < result.tension_before
+    assert engine.analyse(result.text).level == "calm"
+    assert result.changes and all(c.why for c in result.changes)
+
+
+@pytest.mark.parametrize("text", [
+    "Could you send the report by Friday? Thanks.",
+    "Lunch at 12:30 in the usual place.",
+    "I think the second option is a bit simpler, but either works for me.",
+    "",
+])
+@pytest.mark.parametrize("style", STYLES)
+def test_calm_text_comes_back_unchanged(engine: ToneEngine, text: str, style: str) -> None:
+    result = engine.rewrite(text, style)  # type: ignore[arg-type]
+    assert result.text == text and result.unchanged and result.changes == ()
+    assert result.notes == (READS_FINE,)
+
+
+def test_moves(engine: ToneEngine) -> None:
+    blame = engine.rewrite("It's your fault the launch slipped.").text
+    assert "your fault" not in blame and "for me" in blame
+    assert "always" not in engine.rewrite("You always ignore my comments.").text
+    assert engine.rewrite("STOP CHANGING THE SCOPE").text == "Please stop changing the scope"
+    ultimatum = engine.rewrite("Get the fix in by 5pm or else.").text
+    assert "or else" not in ultimatum and "5pm" in ultimatum and ultimatum.lower().startswith("please")
+    dismissive = engine.rewrite("Calm down.").text
+    assert "calm down" not in dismissive.lower() and "matters" in dismissive
+    sarcasm = engine.rewrite("Oh great, the build failed again.").text
+    assert sarcasm == "The build failed again."
+    assert engine.rewrite("Oh great, another outage. Thanks for nothing.").text == "Another outage."
+    assert engine.rewrite("Fix this now or else.").text == "Please fix this now."
+    insult = engine.rewrite("Shut up, you idiot.").text
+    assert "idiot" not in insult and "  " not in insult and not insult.startswith(",")
+    profanity = engine.rewrite("This fucking release is late.").text
+    assert profanity == "This release is late."
+
+
+def test_styles_differ_meaningfully(engine: ToneEngine) -> None:
+    text = "Calm down, you're overreacting. Fix it by Friday!!!"
+    results = {s: engine.rewrite(text, s) for s in STYLES}  # type: ignore[arg-type]
+    assert len({r.text for r in results.values()}) == 4
+    assert "could you" in results["warm"].text or "Thanks" in results["warm"].text
+    assert len(results["concise"].text) < len(results["warm"].text)
+    coach = results["coach"]
+    assert "Calm down" in coach.text  # coach keeps the person's own words...
+    assert "!!!" not in coach.text  # ...but fixes the mechanical problems
+    assert len(coach.notes) >= 2 and any("dismissive" in n for n in coach.notes)
+
+
+def test_coach_lists_fixes_even_when_it_edits_nothing(engine: ToneEngine) -> None:
+    result = engine.rewrite("Per my last email, the numbers are final.", "coach")
+    assert result.unchanged and result.notes and "passive aggressive" in result.notes[0]
+
+
+def test_unknown_style_is_rejected(engine: ToneEngine) -> None:
+    with pytest.raises(ValueError, match="unknown style"):
+        engine.rewrite("hi", "angry")  # type: ignore[arg-type]
+
+
+def test_protected_spans_cover_the_listed_kinds() -> None:
+    text = ('Hey @bob and <@U123>, see https://x.com/a?b=1 and #ops. PROJ-123 is due Friday at 5pm, '
+            'costs $1,200 (3.5%) on 2024-05-01; mail a.b@c.io. Use `kill -9` and "keep this".')
+    found = [text[s:e] for s, e in protected_spans(text)]
+    for token in ["@bob", "<@U123>", "https://x.com/a?b=1", "#ops", "PROJ-123", "Friday", "5pm", "$1,200",
+                  "3.5%", "2024-05-01", "a.b@c.io", "`kill -9`", '"keep this"']:
+        assert token in found, token
+
+
+def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
+    text = "Fucking hell.\n```\nkill -9 $(pgrep stupid)\n# WHY IS THIS HERE\n```"
+    result = engine.rewrite(text)
+    assert result.text.endswith("```\nkill -9 $(pgrep stupid)\n# WHY IS THIS HERE\n```")
+    assert all(s.end <= text.index("```") for s in engine.analyse(text).signals)
