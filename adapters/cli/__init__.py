@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from adapters.cli import content, data, lessons, manifest, run
+from adapters.cli import content, data, lessons, manifest, run, tone
 from bot.errors import BotError, ConfigError, PlaybookError
 
 Command = Callable[[argparse.Namespace], int]
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", help="path to app.yaml (default: $DEESCALATE_CONFIG or the repo's app.yaml)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (run, content, manifest, lessons, data):
+    for module in (run, content, manifest, lessons, data, tone):
         module.register(sub)
     return parser
 
