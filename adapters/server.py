@@ -126,7 +126,10 @@ async def serve(
 def start_background_jobs(bot: Bot, app: web.Application, stop: asyncio.Event) -> asyncio.Task[None]:
     """Run the lesson scheduler, mediation follow-ups (each when its feature is on) and the retention job."""
     features, outboxes = bot.services.config.settings.features, app[OUTBOXES]
-    jobs = [run_every(RetentionJob(bot.services).tick, stop, every_s=60)]
+    jobs = [
+        run_every(RetentionJob(bot.services).tick, stop, every_s=60),
+        run_every(bot.services.store.flush_usage, stop, every_s=60),
+    ]
     if features.lessons:
         instance = f"{os.uname().nodename}-{os.getpid()}"
         scheduler = Scheduler(bot.services, outboxes.get, instance_id=instance)

@@ -26,7 +26,6 @@ from bot.flows import (
     rewrite,
 )
 from bot.model import Inbound, Kind, Reply
-from bot.store.usage import record_use
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +92,7 @@ class Bot:
             handler = self._actions.get(inbound.action.name if inbound.action else "")
             if handler is None:
                 return [Reply("That button has expired. Type /deescalate to start again.")]
-            await self._count(inbound, ACTION_FEATURES.get(inbound.action.name if inbound.action else ""))
+            self._count(inbound, ACTION_FEATURES.get(inbound.action.name if inbound.action else ""))
             return await handler(self.services, inbound)
         if inbound.kind is Kind.COMMAND:
             return await self._dispatch(inbound, parse(strip_command(inbound.text)[1]))
@@ -114,17 +113,14 @@ class Bot:
             return [
                 Reply(f"The {feature} feature is switched off here. Type /deescalate help to see what is on.")
             ]
-        await self._count(inbound, feature)
+        self._count(inbound, feature)
         return await self._commands[intent.name](self.services, inbound, intent.args)
 
-    async def _count(self, inbound: Inbound, feature: str | None) -> None:
-        """One use of a feature, for aggregate figures; never allowed to fail the request."""
+    def _count(self, inbound: Inbound, feature: str | None) -> None:
+        """One use of a feature, for aggregate figures (buffered in memory: no database write here)."""
         if not feature or feature == "help":
             return
-        try:
-            await record_use(self.services.store, inbound.who, feature, self.services.clock.now())
-        except (SQLAlchemyError, OSError) as exc:
-            log.warning("usage not counted (%s)", type(exc).__name__)
+        self.services.store.usage.add(inbound.who, feature, self.services.clock.now())
 
     async def _on_command_button(self, services: Services, inbound: Inbound) -> list[Reply]:
         return await self._dispatch(inbound, parse(inbound.action.value if inbound.action else ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ class SqlStore:
         self.engine = engine
         self._clock = clock
         self._session = async_sessionmaker(engine, expire_on_commit=False)
+        self.usage = usage_rows.UsageBuffer()
 
     @classmethod
     def open(cls, url: str, clock: Clock, **engine_args: object) -> SqlStore:
@@ -53,7 +55,14 @@ class SqlStore:
         async with self.engine.begin() as conn:
             await conn.run_sync(_upgrade)
 
+    async def flush_usage(self) -> int:
+        """Write the buffered usage counts (see bot.store.usage.UsageBuffer)."""
+        async with self._session.begin() as session:
+            return await self.usage.flush(session)
+
     async def close(self) -> None:
+        with contextlib.suppress(SQLAlchemyError, OSError):  # counts only: never block a shutdown
+            await self.flush_usage()
         await self.engine.dispose()
 
     async def ping(self) -> None:
@@ -144,6 +153,7 @@ class SqlStore:
 
     async def forget_workspace(self, platform: str, workspace: str) -> int:
         """Delete every row of a workspace or tenant (on uninstall); return how many went."""
+        self.usage.drop(platform, workspace)
         deleted = 0
         async with self._session.begin() as session:
             for table in (Person, ChecklistSession):
@@ -158,6 +168,7 @@ class SqlStore:
 
     async def forget(self, who: UserRef) -> int:
         """Delete every row about this person; return how many went."""
+        self.usage.drop(who.platform, who.workspace, usage_rows.person_key(who))
         deleted = 0
         async with self._session.begin() as session:
             for table in (Person, ChecklistSession):

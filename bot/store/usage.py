@@ -7,6 +7,7 @@ without names or text; any group of fewer than MIN_GROUP people is suppressed wh
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -44,25 +45,47 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-async def record_use(store: SqlStore, who: UserRef, feature: str, now: datetime) -> None:
-    """Count one use of a feature by this person this week."""
-    values = {
-        "week": week_of(now.date()),
-        "platform": who.platform,
-        "workspace": who.workspace,
-        "feature": feature,
-        "person": person_key(who),
-        "uses": 1,
-    }
-    async with store.session() as session, session.begin():
+Key = tuple[date, str, str, str, str]  # week, platform, workspace, feature, person
+
+
+class UsageBuffer:
+    """Uses counted in memory and written in one batch, so counting costs a request no database write.
+
+    The store flushes it every minute, before figures are read, and when it closes; a crash loses at
+    most that minute's counts. `forget me` and uninstalls drop buffered entries as well as rows.
+    """
+
+    def __init__(self) -> None:
+        self._counts: Counter[Key] = Counter()
+
+    def add(self, who: UserRef, feature: str, now: datetime) -> None:
+        self._counts[(week_of(now.date()), who.platform, who.workspace, feature, person_key(who))] += 1
+
+    def drop(self, platform: str, workspace: str, person: str | None = None) -> None:
+        for key in [k for k in self._counts if k[1:3] == (platform, workspace) and person in (None, k[4])]:
+            del self._counts[key]
+
+    async def flush(self, session: AsyncSession) -> int:
+        """Add the buffered uses to the table (in the caller's transaction); return how many rows."""
+        batch, self._counts = self._counts, Counter()
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(UsageCount).values(**values)
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["week", "platform", "workspace", "feature", "person"],
-                set_={"uses": UsageCount.uses + 1},
+        for (week, platform, workspace, feature, person), uses in sorted(batch.items()):
+            values = {
+                "week": week,
+                "platform": platform,
+                "workspace": workspace,
+                "feature": feature,
+                "person": person,
+                "uses": uses,
+            }
+            statement = dialect.insert(UsageCount).values(**values)
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["week", "platform", "workspace", "feature", "person"],
+                    set_={"uses": UsageCount.uses + uses},
+                )
             )
-        )
+        return len(batch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +98,7 @@ class Figure:
 
 async def weekly_figures(store: SqlStore, platform: str, workspace: str, since: date) -> list[Figure]:
     """Uses and distinct people per week and feature; small groups suppressed."""
+    await store.flush_usage()
     async with store.session() as session:
         rows = (
             await session.execute(
@@ -143,6 +167,7 @@ async def purge_expired(store: SqlStore, now: datetime, policy: Retention) -> di
 async def export_person(store: SqlStore, who: UserRef) -> dict[str, list[dict[str, Any]]]:
     """Every row about this person, by table (an access request's answer)."""
     out: dict[str, list[dict[str, Any]]] = {}
+    await store.flush_usage()
     async with store.session() as session:
         for mapper in Base.registry.mappers:
             table = mapper.class_

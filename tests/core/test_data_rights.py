@@ -56,6 +56,7 @@ async def test_retention_deletes_only_what_is_old(bot: Bot, store: SqlStore, clo
     [menu] = await bot.handle(inbound(Kind.COMMAND, "", user="U1"))
     await bot.handle(inbound(Kind.ACTION, action=buttons_of(menu)[0].action, user="U1"))
     await store.claim_once("slack:event:Ev1")
+    await store.flush_usage()
     policy = bot.services.config.settings.retention
     assert sum((await purge_expired(store, clock.now(), policy)).values()) == 0
     clock.advance(days=8)
@@ -69,6 +70,7 @@ async def test_export_user_prints_every_row_about_the_person(bot: Bot, config: C
     await bot.handle(inbound(Kind.COMMAND, "lessons on 9:00", user="U1"))
     [menu] = await bot.handle(inbound(Kind.COMMAND, "", user="U1"))
     await bot.handle(inbound(Kind.ACTION, action=buttons_of(menu)[0].action, user="U1"))
+    await bot.services.store.flush_usage()  # what another process reads is what has been written
     result = subprocess.run(  # noqa: ASYNC221 - the real CLI, once, in a test
         [
             sys.executable,
@@ -92,3 +94,14 @@ async def test_export_user_prints_every_row_about_the_person(bot: Bot, config: C
     tables = json.loads(result.stdout)["tables"]
     assert {"checklist_sessions", "lesson_subscriptions", "usage_counts"} <= set(tables)
     assert all(row.get("user_id", "U1") == "U1" for rows in tables.values() for row in rows)
+
+
+async def test_counting_writes_nothing_until_flushed(bot: Bot, store: SqlStore) -> None:
+    await bot.handle(inbound(Kind.COMMAND, "", user="U1"))
+    async with store.engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM usage_counts"))).scalar() == 0
+    assert await store.flush_usage() == 1
+    await bot.handle(inbound(Kind.COMMAND, "", user="U1"))
+    await store.flush_usage()
+    async with store.engine.connect() as conn:
+        assert (await conn.execute(text("SELECT uses FROM usage_counts"))).scalar() == 2
