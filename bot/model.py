@@ -58,6 +58,7 @@ class Inbound:
     timezone: str | None = None  # IANA zone from the platform profile, when the adapter knows it
     display_name: str | None = None  # only for addressing the person in the reply; never stored
     groups: frozenset[str] = frozenset()  # platform groups the person is in, when access rules need them
+    can_schedule: bool = False  # the platform can hold a message and deliver it later (Reply.deliver_at)
 
     @property
     def who(self) -> UserRef:

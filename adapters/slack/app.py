@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -94,7 +95,8 @@ class SlackListeners:
 
     async def handle(self, inbound: Inbound, client: AsyncWebClient) -> list[Reply]:
         """Ask the core, with the person's configured groups filled in when access rules need them."""
-        return await self.bot.handle(await self.directory.with_groups(inbound, client))
+        inbound = replace(await self.directory.with_groups(inbound, client), can_schedule=True)
+        return await self.bot.handle(inbound)
 
     async def _run(self, inbound: Inbound | None, body: JsonDict, client: AsyncWebClient) -> None:
         if inbound is None:
@@ -169,13 +171,13 @@ class SlackListeners:
             return
         where = Where(user=str(event.get("user")), channel=str(event.get("channel") or ""))
         inbound = translate.dm_message(body)
-        await Deliverer(self.bot, client).deliver(inbound, await self.bot.handle(inbound), where)
+        await Deliverer(self.bot, client).deliver(inbound, await self.handle(inbound, client), where)
 
     async def home_lazy(self, body: JsonDict, client: AsyncWebClient) -> None:
         event = body.get("event") or {}
         if event.get("tab", "home") != "home":
             return
-        replies = await self.bot.handle(translate.home_opened(body))
+        replies = await self.handle(translate.home_opened(body), client)
         if replies:
             await client.views_publish(user_id=str(event.get("user")), view=render.home(replies[0]))
 

@@ -88,6 +88,7 @@ def build_teams(config: Config, bot: Bot, store: SqlStore, delivery: Delivery | 
     adapter = CloudAdapter(build_authentication(config))
     adapter.on_turn_error = _on_turn_error
     references = References(store.engine)
+    store.add_purge_hook(references.purge)
     delivery = delivery or Delivery()
     outbox = TeamsOutbox(adapter, references, delivery, app_id_of(config))
     return TeamsApp(adapter, TeamsBot(bot, store, references, delivery, outbox), outbox)

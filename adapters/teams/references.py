@@ -5,14 +5,18 @@ The table is created by migration 0003; it lives with the adapter because only T
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Boolean, Column, DateTime, MetaData, String, Table, delete, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from adapters.teams.inbound import PLATFORM
 from bot.errors import StoreError
+
+RESAVE_AFTER_S = 300.0
 
 TABLE = Table(
     "teams_conversations",
@@ -50,9 +54,21 @@ class References:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._saved: dict[str, tuple[Reference, float]] = {}  # what this instance wrote lately, and when
 
     async def save(self, ref: Reference) -> None:
-        """Insert or refresh a reference (a new serviceUrl, and un-pause: the person is talking to us)."""
+        """Insert or refresh a reference (a new serviceUrl, and un-pause: the person is talking to us).
+
+        An unchanged reference written by this instance in the last few minutes is not written again:
+        most turns then cost no database write. A pause elsewhere is lifted at the latest after that.
+        """
+        recent = self._saved.get(ref.conversation_id)
+        if recent and recent[0] == ref and time.monotonic() - recent[1] < RESAVE_AFTER_S:
+            return
+        await self._write(ref)
+        self._saved[ref.conversation_id] = (ref, time.monotonic())
+
+    async def _write(self, ref: Reference) -> None:
         values = {
             "tenant": ref.tenant,
             "user_id": ref.user_id,
@@ -92,6 +108,7 @@ class References:
 
     async def pause(self, conversation_id: str) -> None:
         """Stop proactive deliveries to this conversation until the person writes again."""
+        self._saved.pop(conversation_id, None)
         async with self._engine.begin() as conn:
             await conn.execute(
                 update(TABLE).where(TABLE.c.conversation_id == conversation_id).values(paused=True)
@@ -99,9 +116,25 @@ class References:
 
     async def delete(self, conversation_id: str) -> int:
         """Forget a conversation (the app was removed from it)."""
+        self._saved.pop(conversation_id, None)
         async with self._engine.begin() as conn:
             result = await conn.execute(delete(TABLE).where(TABLE.c.conversation_id == conversation_id))
             return int(getattr(result, "rowcount", 0) or 0)
+
+    async def purge(self, session: AsyncSession, platform: str, tenant: str, user_id: str | None) -> int:
+        """The store's purge hook: a forgotten person's (or uninstalled tenant's) Teams conversations."""
+        if platform != PLATFORM:
+            return 0
+        where = [TABLE.c.tenant == tenant] + ([TABLE.c.user_id == user_id] if user_id is not None else [])
+        gone = [
+            k
+            for k, (ref, _) in self._saved.items()
+            if ref.tenant == tenant and user_id in (None, ref.user_id)
+        ]
+        for key in gone:
+            del self._saved[key]
+        result = await session.execute(delete(TABLE).where(*where))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def count(self) -> int:
         """How many conversations are stored (for tests and metrics)."""

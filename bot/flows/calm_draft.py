@@ -29,7 +29,7 @@ async def on_submit(services: Services, inbound: Inbound) -> list[Reply]:
     draft = inbound.form.get(DRAFT, "")
     if not draft.strip():
         return [Reply("Paste a draft first, then press Calm it.")]
-    return await rewrite_replies(services, draft, "calm")
+    return await rewrite_replies(services, draft, "calm", can_schedule=inbound.can_schedule)
 
 
 COMMAND_HANDLERS: dict[str, CommandHandler] = {}

@@ -27,7 +27,7 @@ async def rewrite_command(services: Services, inbound: Inbound, args: str) -> li
     if not args.strip():
         text = "Paste your draft after the command, e.g. `/deescalate rewrite I need this today`."
         return [Reply(text)]
-    return await rewrite_replies(services, args, "calm")
+    return await rewrite_replies(services, args, "calm", can_schedule=inbound.can_schedule)
 
 
 async def on_style(services: Services, inbound: Inbound) -> list[Reply]:
@@ -35,13 +35,18 @@ async def on_style(services: Services, inbound: Inbound) -> list[Reply]:
     if parsed is None:
         return [unreadable_button()]
     style, draft = parsed
-    return await rewrite_replies(services, draft, style, replaces=inbound.source_message)
+    return await rewrite_replies(
+        services, draft, style, replaces=inbound.source_message, can_schedule=inbound.can_schedule
+    )
 
 
 async def rewrite_replies(
-    services: Services, draft: str, style: Style, replaces: str | None = None
+    services: Services, draft: str, style: Style, replaces: str | None = None, *, can_schedule: bool = False
 ) -> list[Reply]:
-    """The full report for one draft in one style; the safety route comes first when it applies."""
+    """The full report for one draft in one style; the safety route comes first when it applies.
+
+    "Remind me in 10 minutes" is offered only where the platform can hold the message for us.
+    """
     try:
         report = services.engine.analyse(draft)
     except InputError as exc:
@@ -80,7 +85,7 @@ async def rewrite_replies(
                 prompt="Other styles:",
             )
         )
-    if len(value[style]) <= MAX_BUTTON_VALUE:
+    if can_schedule and len(value[style]) <= MAX_BUTTON_VALUE:
         blocks.append(Choices((remind_button(style, draft),), prompt="Not ready to send?"))
     text = f"{STYLE_NAMES[style]} version:\n{result.text}"
     return [Reply(text, tuple(blocks), replaces=replaces)]

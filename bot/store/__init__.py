@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from bot.store import usage as usage_rows
 from bot.store.tables import ChecklistSession, Claim, Person
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# (session, platform, workspace, user or None for the whole workspace) -> rows deleted
+PurgeHook = Callable[[AsyncSession, str, str, str | None], Awaitable[int]]
 _MIGRATION_LOCK = 7_201_944  # arbitrary key for PostgreSQL's advisory lock around migrations
 
 
@@ -33,6 +36,7 @@ class SqlStore:
         self._clock = clock
         self._session = async_sessionmaker(engine, expire_on_commit=False)
         self.usage = usage_rows.UsageBuffer()
+        self._purge_hooks: list[PurgeHook] = []
 
     @classmethod
     def open(cls, url: str, clock: Clock, **engine_args: object) -> SqlStore:
@@ -54,6 +58,10 @@ class SqlStore:
         """Apply Alembic migrations up to head (safe when several instances start at once)."""
         async with self.engine.begin() as conn:
             await conn.run_sync(_upgrade)
+
+    def add_purge_hook(self, hook: PurgeHook) -> None:
+        """Let an adapter delete its own rows when a person (user given) or workspace (None) is forgotten."""
+        self._purge_hooks.append(hook)
 
     async def flush_usage(self) -> int:
         """Write the buffered usage counts (see bot.store.usage.UsageBuffer)."""
@@ -164,6 +172,8 @@ class SqlStore:
             deleted += await lesson_rows.delete_workspace(session, platform, workspace)
             deleted += await mediation_rows.delete_workspace(session, platform, workspace)
             deleted += await usage_rows.delete_workspace(session, platform, workspace)
+            for hook in self._purge_hooks:
+                deleted += await hook(session, platform, workspace, None)
         return deleted
 
     async def forget(self, who: UserRef) -> int:
@@ -183,6 +193,8 @@ class SqlStore:
             deleted += await lesson_rows.delete_person(session, who)
             deleted += await mediation_rows.delete_person(session, who)
             deleted += await usage_rows.delete_person(session, who)
+            for hook in self._purge_hooks:
+                deleted += await hook(session, who.platform, who.workspace, who.user)
         return deleted
 
 

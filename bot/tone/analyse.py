@@ -26,12 +26,18 @@ SAFETY_FLOOR = 0.8
 
 STRUCTURAL = {
     "shouting": ("Capital letters read as shouting.", "Write it in normal sentence case."),
-    "punctuation": ("Stacked ! and ? marks read as exasperation.",
-                    "Use a single full stop or question mark."),
-    "profanity": ("A starred-out swear word still reads as swearing.",
-                  "Leave it out and say plainly what you mean."),
-    "contempt": ("An eye-roll or similar emoji reads as open scorn, and text can't soften it.",
-                 "Remove the emoji and say plainly what you think is wrong."),
+    "punctuation": (
+        "Stacked ! and ? marks read as exasperation.",
+        "Use a single full stop or question mark.",
+    ),
+    "profanity": (
+        "A starred-out swear word still reads as swearing.",
+        "Leave it out and say plainly what you mean.",
+    ),
+    "contempt": (
+        "An eye-roll or similar emoji reads as open scorn, and text can't soften it.",
+        "Remove the emoji and say plainly what you think is wrong.",
+    ),
 }
 
 
@@ -50,8 +56,10 @@ class Hit:
 def check_length(text: str) -> None:
     """Reject input over the hard cap with a clear message."""
     if len(text) > MAX_CHARS:
-        raise InputError(f"The message is {len(text):,} characters long; the limit is {MAX_CHARS:,}. "
-                         "Send a shorter part of it.")
+        raise InputError(
+            f"The message is {len(text):,} characters long; the limit is {MAX_CHARS:,}. "
+            "Send a shorter part of it."
+        )
 
 
 def _overlaps(start: int, end: int, spans: Spans) -> bool:
@@ -121,7 +129,7 @@ class Analyzer:
 
     @staticmethod
     def _at_sentence_start(masked: str, start: int) -> bool:
-        before = masked[max(0, start - 40):start].rstrip(" \t\"'*_>-•")
+        before = masked[max(0, start - 40) : start].rstrip(" \t\"'*_>-•")
         return not before or before[-1] in ".!?\n:;"
 
     @staticmethod
@@ -171,8 +179,16 @@ class Analyzer:
         hit_list = sorted(words + loud, key=lambda h: h.start) if loud else words
         return hit_list, self._safety(masked, tokens, safety, exempt_spans) if safety else None
 
-    def _accept(self, masked: str, tokens: Tokens, token_at: dict[int, int], found: Found[Payload],
-                exempt: Spans, hedges: list[int], courtesy: bool) -> Hit | None:
+    def _accept(
+        self,
+        masked: str,
+        tokens: Tokens,
+        token_at: dict[int, int],
+        found: Found[Payload],
+        exempt: Spans,
+        hedges: list[int],
+        courtesy: bool,
+    ) -> Hit | None:
         rule = found.payload
         start, end = found.start, found.end
         if not isinstance(rule, Rule) or end <= start or rule.weight <= 0 or _overlaps(start, end, exempt):
@@ -186,8 +202,9 @@ class Analyzer:
                 last += 1
             if not self._near_you(tokens, first, last):
                 return None
-        if rule.at_start and (courtesy or not self._at_sentence_start(masked, start)
-                              or self._ends_as_question(masked, end)):
+        if rule.at_start and (
+            courtesy or not self._at_sentence_start(masked, start) or self._ends_as_question(masked, end)
+        ):
             return None
         if rule.whole_message and (masked[:start].strip(_EDGE) or masked[end:].strip(_EDGE)):
             return None
@@ -198,8 +215,9 @@ class Analyzer:
                 weight *= 0.5
         return Hit(rule.kind, start, end, weight, rule, found.groups)
 
-    def _safety(self, masked: str, tokens: Tokens, found: list[Found[Payload]],
-                exempt: Spans) -> SafetyHit | None:
+    def _safety(
+        self, masked: str, tokens: Tokens, found: list[Found[Payload]], exempt: Spans
+    ) -> SafetyHit | None:
         token_at = {s: i for i, s in enumerate(tokens.starts)}
         kinds = set()
         for item in found:
@@ -221,8 +239,12 @@ class Analyzer:
         for i, word_form in enumerate(tokens.words):
             s, e = tokens.starts[i], tokens.ends[i]
             word = text[s:e]
-            loud = (word.isupper() and sum(c.isalpha() for c in word) >= 2 and word_form not in acronyms
-                    and not any(c.isdigit() for c in word))
+            loud = (
+                word.isupper()
+                and sum(c.isalpha() for c in word) >= 2
+                and word_form not in acronyms
+                and not any(c.isdigit() for c in word)
+            )
             if not loud:
                 prev_end = -1
                 continue
@@ -276,7 +298,7 @@ class Analyzer:
             why, suggestion = hit.rule.why, hit.rule.suggestion
         else:
             why, suggestion = STRUCTURAL[hit.kind]
-        return Signal(hit.kind, hit.start, hit.end, text[hit.start:hit.end], why, suggestion)
+        return Signal(hit.kind, hit.start, hit.end, text[hit.start : hit.end], why, suggestion)
 
 
 def score(hits: list[Hit]) -> float:

@@ -58,7 +58,7 @@ def fix_article(out: str, following: str) -> str:
         vowel = False
     article = m.group(1)
     want = ("An" if article[0] == "A" else "an") if vowel else ("A" if article[0] == "A" else "a")
-    return out[:m.start(1)] + want + m.group(2)
+    return out[: m.start(1)] + want + m.group(2)
 
 
 def _with_placeholders(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
@@ -79,7 +79,7 @@ def _capitalise_first(piece: str) -> str:
         if ch == _OPEN:
             return piece
         if ch.isalpha():
-            return piece[:i] + ch.upper() + piece[i + 1:]
+            return piece[:i] + ch.upper() + piece[i + 1 :]
     return piece
 
 
@@ -109,11 +109,11 @@ def apply_edits(text: str, spans: list[tuple[int, int]], edits: list[Edit]) -> s
             piece, cap_next = _capitalise_first(piece), False
         parts.append(piece)
         if not edit.after:
-            following = text[edit.end:edit.end + 20]
+            following = text[edit.end : edit.end + 20]
             _tail_fix(parts, following, deleted=True)
-            cap_next = cap_next or (text[edit.start:edit.end][:1].isupper() and _starts_sentence(parts))
+            cap_next = cap_next or (text[edit.start : edit.end][:1].isupper() and _starts_sentence(parts))
             gap = len(following) - len(following.lstrip(" \t"))
-            if following[gap:gap + 1] in _CLOSERS:
+            if following[gap : gap + 1] in _CLOSERS:
                 pos = edit.end + gap  # no space before the punctuation that now follows
                 continue
         else:
@@ -126,7 +126,7 @@ def apply_edits(text: str, spans: list[tuple[int, int]], edits: list[Edit]) -> s
     for pattern, repl in _TIDY:
         out = pattern.sub(repl, out)
     out = out.strip()
-    return _PLACEHOLDER.sub(lambda m: text[spans[int(m.group(1))][0]:spans[int(m.group(1))][1]], out)
+    return _PLACEHOLDER.sub(lambda m: text[spans[int(m.group(1))][0] : spans[int(m.group(1))][1]], out)
 
 
 def _starts_sentence(parts: list[str]) -> bool:

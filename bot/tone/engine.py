@@ -50,8 +50,15 @@ class ToneEngine:
             return self._unchanged(text, style, before, notes)
         return self._unchanged(text, style, before, (KEPT_NOTE, *self._notes(before)))
 
-    def _attempt(self, text: str, hits: list[Hit], before: ToneReport, style: Style, attempt: Style,
-                 notes: tuple[str, ...]) -> RewriteResult | None:
+    def _attempt(
+        self,
+        text: str,
+        hits: list[Hit],
+        before: ToneReport,
+        style: Style,
+        attempt: Style,
+        notes: tuple[str, ...],
+    ) -> RewriteResult | None:
         candidate, edits, source = self._rewriter.candidate(text, hits, attempt)
         if attempt == "warm" and edits and not self._has_courtesy(candidate):
             candidate = candidate.rstrip()
@@ -62,9 +69,17 @@ class ToneEngine:
         if guard_reasons(text, candidate, before, after, self.analyzer):
             return None
         changes = self._changes(text, source, edits, hits)
-        return RewriteResult(text=candidate, style=style, engine="offline", tension_before=before.tension,
-                             tension_after=after.tension, changes=changes, safety=None, unchanged=False,
-                             notes=notes)
+        return RewriteResult(
+            text=candidate,
+            style=style,
+            engine="offline",
+            tension_before=before.tension,
+            tension_after=after.tension,
+            changes=changes,
+            safety=None,
+            unchanged=False,
+            notes=notes,
+        )
 
     def _has_courtesy(self, text: str) -> bool:
         lowered = text.lower()
@@ -72,10 +87,16 @@ class ToneEngine:
 
     @staticmethod
     def _changes(text: str, source: str, edits: list[Edit], hits: list[Hit]) -> tuple[Change, ...]:
-        changes = [Change(text[h.start:h.end], source[h.start:h.end],
-                          "Capitals read as shouting; changed to sentence case.")
-                   for h in hits if h.kind == "shouting" and text[h.start:h.end] != source[h.start:h.end]]
-        changes += [Change(source[e.start:e.end], e.after, e.why) for e in edits]
+        changes = [
+            Change(
+                text[h.start : h.end],
+                source[h.start : h.end],
+                "Capitals read as shouting; changed to sentence case.",
+            )
+            for h in hits
+            if h.kind == "shouting" and text[h.start : h.end] != source[h.start : h.end]
+        ]
+        changes += [Change(source[e.start : e.end], e.after, e.why) for e in edits]
         return tuple(changes)
 
     @staticmethod
@@ -84,6 +105,14 @@ class ToneEngine:
 
     @staticmethod
     def _unchanged(text: str, style: Style, report: ToneReport, notes: tuple[str, ...]) -> RewriteResult:
-        return RewriteResult(text=text, style=style, engine="offline", tension_before=report.tension,
-                             tension_after=report.tension, changes=(), safety=report.safety, unchanged=True,
-                             notes=notes)
+        return RewriteResult(
+            text=text,
+            style=style,
+            engine="offline",
+            tension_before=report.tension,
+            tension_after=report.tension,
+            changes=(),
+            safety=report.safety,
+            unchanged=True,
+            notes=notes,
+        )

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from bot.tone.engine import ToneEngine
 
 _URGENT = re.compile(
-    r"\b(?:now|immediately|right away|urgently|straight away|by|before|until|no later than)\b",
-                     re.IGNORECASE)
+    r"\b(?:now|immediately|right away|urgently|straight away|by|before|until|no later than)\b", re.IGNORECASE
+)
 MAX_GROWTH = 1.6
 MAX_EXTRA_CHARS = 80
 
@@ -43,8 +43,10 @@ def _protected_reasons(original: str, candidate: str) -> list[str]:
     before, after = Counter(protected_tokens(original)), Counter(protected_tokens(candidate))
     reasons = []
     if before - after:
-        reasons.append(f"{sum((before - after).values())} protected item(s) (names, links, numbers, dates, "
-                       "code or quotes) were lost or changed")
+        reasons.append(
+            f"{sum((before - after).values())} protected item(s) (names, links, numbers, dates, "
+            "code or quotes) were lost or changed"
+        )
     if after - before:
         reasons.append("the rewrite adds names, links, numbers, dates, code or quotes the draft did not have")
     return reasons
@@ -79,14 +81,19 @@ def _tone_reasons(before: ToneReport, after: ToneReport, changed: bool) -> list[
     return reasons
 
 
-def guard_reasons(original: str, candidate: str, before: ToneReport, after: ToneReport,
-                  analyzer: Analyzer) -> list[str]:
+def guard_reasons(
+    original: str, candidate: str, before: ToneReport, after: ToneReport, analyzer: Analyzer
+) -> list[str]:
     """All guard checks with both reports already computed."""
     changed = candidate != original
     if not changed:
         return _tone_reasons(before, after, changed)
-    return (_shape_reasons(original, candidate) + _protected_reasons(original, candidate)
-            + _request_reasons(original, candidate, analyzer) + _tone_reasons(before, after, changed))
+    return (
+        _shape_reasons(original, candidate)
+        + _protected_reasons(original, candidate)
+        + _request_reasons(original, candidate, analyzer)
+        + _tone_reasons(before, after, changed)
+    )
 
 
 def check_guard(original: str, candidate: str, engine: ToneEngine) -> list[str]:

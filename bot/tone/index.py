@@ -54,8 +54,10 @@ class _Bucket(Generic[T]):
         self.category = category
         seconds = [p.second_words.get(word) for p, _ in items]
         self.next_words: frozenset[str] | None = (
-            None if any(w is None for w in seconds)
-            else frozenset().union(*(w for w in seconds if w is not None)))
+            None
+            if any(w is None for w in seconds)
+            else frozenset().union(*(w for w in seconds if w is not None))
+        )
         self.regex = re.compile(LOOKBEHIND + "(?:" + "|".join(bodies) + ")", re.IGNORECASE)
 
     def match(self, text: str, pos: int) -> Found[T] | None:

@@ -196,13 +196,21 @@ class _Collector:
                 table = {"calm": replace}
             elif replace:
                 table = {str(k): v for k, v in replace.items()}
-            self.rules.append(Rule(
-                kind=doc.kind, pattern=pattern, weight=doc.weight if entry.weight is None else entry.weight,
-                why=entry.why or doc.why, suggestion=entry.suggestion or doc.suggestion, replace=table,
-                negatable=doc.negatable if entry.negatable is None else entry.negatable,
-                needs_you=doc.needs_you, at_start=doc.at_start, minimal=doc.minimal,
-                whole_message=doc.whole_message,
-            ))
+            self.rules.append(
+                Rule(
+                    kind=doc.kind,
+                    pattern=pattern,
+                    weight=doc.weight if entry.weight is None else entry.weight,
+                    why=entry.why or doc.why,
+                    suggestion=entry.suggestion or doc.suggestion,
+                    replace=table,
+                    negatable=doc.negatable if entry.negatable is None else entry.negatable,
+                    needs_you=doc.needs_you,
+                    at_start=doc.at_start,
+                    minimal=doc.minimal,
+                    whole_message=doc.whole_message,
+                )
+            )
 
     def add(self, name: str, doc: RulesFile | SafetyFile | ExemptionsFile | VocabularyFile) -> None:
         if isinstance(doc, RulesFile):
@@ -235,10 +243,18 @@ class _Collector:
             return tuple(self.phrases.get(key, []))
 
         return Lexicon(
-            rules=tuple(self.rules), safety=tuple(self.safety), exemptions=tuple(self.exemptions),
-            negators=words("negators"), second_person=words("second_person"), acronyms=words("acronyms"),
-            fillers=words("fillers"), hedges=phrases("hedges"), courtesy=phrases("courtesy"),
-            apology=phrases("apology"), promise=phrases("promise"), ask=phrases("ask"),
+            rules=tuple(self.rules),
+            safety=tuple(self.safety),
+            exemptions=tuple(self.exemptions),
+            negators=words("negators"),
+            second_person=words("second_person"),
+            acronyms=words("acronyms"),
+            fillers=words("fillers"),
+            hedges=phrases("hedges"),
+            courtesy=phrases("courtesy"),
+            apology=phrases("apology"),
+            promise=phrases("promise"),
+            ask=phrases("ask"),
             scorn_emoji=tuple(dict.fromkeys(self.emoji)),
         )
 

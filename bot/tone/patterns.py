@@ -141,8 +141,10 @@ def _min_words(tokens: list[str]) -> int:
 
 def _max_words(tokens: list[str]) -> int:
     """The most words any match of these tokens spans."""
-    return sum(3 if t == ".." else max(len(a.split()) for a in _alternatives(t)) if t[0] in "{[" else 1
-               for t in tokens)
+    return sum(
+        3 if t == ".." else max(len(a.split()) for a in _alternatives(t)) if t[0] in "{[" else 1
+        for t in tokens
+    )
 
 
 def _token_regex(token: str, sep: str, leading: bool) -> str:
@@ -178,5 +180,6 @@ def compile_pattern(source: str) -> CompiledPattern:
     if any(not s for s in stems):
         raise PatternSyntaxError("a stem needs at least one letter before *")
     regex = re.compile(LOOKBEHIND + "".join(parts), re.IGNORECASE)
-    return CompiledPattern(source, regex, words, stems, _second_words(tokens), _min_words(tokens),
-                           _max_words(tokens))
+    return CompiledPattern(
+        source, regex, words, stems, _second_words(tokens), _min_words(tokens), _max_words(tokens)
+    )

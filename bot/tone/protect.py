@@ -25,21 +25,69 @@ _NUMERIC = re.compile(
     r"|\d{0,19}(?:[.,]\d{1,20}){0,6}%?)",
     re.IGNORECASE,
 )
-_MONEY = re.compile(r"[$€£¥]\s?\d{1,20}(?:,\d{3}){0,6}(?:\.\d{1,4})?(?:\s?(?:k|m|bn|million|billion)\b)?",
-                    re.IGNORECASE)
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d{1,20}(?:,\d{3}){0,6}(?:\.\d{1,4})?(?:\s?(?:k|m|bn|million|billion)\b)?", re.IGNORECASE
+)
 _TICKET = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z0-9]{1,9}-\d{1,7}(?!\w)")
 _CHANNEL = re.compile(r"#(?<![\w#&]#)\w[\w-]{0,80}")
 _ALPHA_WORD = re.compile(r"[^\W\d_]+")
-_DAY_WORDS = frozenset((
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
-    "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "today", "tomorrow", "tonight",
-    "yesterday", "eod", "eow", "cob", "asap",
-))
-_MONTHS = frozenset((
-    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
-    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november",
-    "dec", "december",
-))
+_DAY_WORDS = frozenset(
+    (
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+        "today",
+        "tomorrow",
+        "tonight",
+        "yesterday",
+        "eod",
+        "eow",
+        "cob",
+        "asap",
+    )
+)
+_MONTHS = frozenset(
+    (
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+    )
+)
 _MONTH_DAY = re.compile(rf"{_MONTH}\s?\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?\b", re.IGNORECASE)
 _END_OF = re.compile(r"end of (?:the )?(?:day|week|month|quarter)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
@@ -60,7 +108,7 @@ def _at_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
             right += 1
         while right > pos + 1 and text[right - 1] in ".-":
             right -= 1
-        domain = text[pos + 1:right]
+        domain = text[pos + 1 : right]
         if left < pos and "." in domain.strip("."):
             spans.append((left, right))
         elif left == pos and right > pos + 1 and (pos == lo or not text[pos - 1].isalnum()):
@@ -74,9 +122,12 @@ def _patterns_for(text: str) -> list[re.Pattern[str]]:
     lowered = text.lower()
     found: list[re.Pattern[str]] = []
     checks = (
-        ("<" in text, _SLACK), ("http" in lowered or "www." in lowered, _URL),
-        ('"' in text or "“" in text, _QUOTE), (">" in text, _BLOCKQUOTE),
-        (_MONEY_SIGN.search(text) is not None, _MONEY), ("#" in text, _CHANNEL),
+        ("<" in text, _SLACK),
+        ("http" in lowered or "www." in lowered, _URL),
+        ('"' in text or "“" in text, _QUOTE),
+        (">" in text, _BLOCKQUOTE),
+        (_MONEY_SIGN.search(text) is not None, _MONEY),
+        ("#" in text, _CHANNEL),
     )
     found.extend(p for ok, p in checks if ok)
     if _DIGIT.search(text):

@@ -23,6 +23,7 @@ _WHY = {
 
 def sentence_case(chunk: str, acronyms: frozenset[str]) -> str:
     """Lower-case a shouted run word by word, keeping known acronyms, "I", masked text and each length."""
+
     def lower_word(m: re.Match[str]) -> str:
         word = m.group()
         if word.lower() in acronyms or word == "I" or word.startswith("I'") or word.startswith("I’"):
@@ -47,7 +48,7 @@ def _expand(template: str, hit: Hit, text: str) -> str:
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
-    before = text[max(0, start - 40):start].rstrip(" \t\"'*_>-•")
+    before = text[max(0, start - 40) : start].rstrip(" \t\"'*_>-•")
     return not before or before[-1] in ".!?\n:;"
 
 
@@ -67,12 +68,12 @@ class Rewriter:
         parts: list[str] = []
         pos = 0
         for h in loud:
-            lowered = sentence_case(masked[h.start:h.end], self.lexicon.acronyms)
-            source = text[h.start:h.end]
+            lowered = sentence_case(masked[h.start : h.end], self.lexicon.acronyms)
+            source = text[h.start : h.end]
             chunk = "".join(o if m == "\x00" else m for o, m in zip(source, lowered, strict=True))
             if _at_sentence_start(text, h.start):
                 chunk = chunk[:1].upper() + chunk[1:]
-            parts += [text[pos:h.start], chunk]
+            parts += [text[pos : h.start], chunk]
             pos = h.end
         parts.append(text[pos:])
         return "".join(parts)
@@ -80,7 +81,7 @@ class Rewriter:
     def _replacement(self, hit: Hit, style: Style, text: str) -> str | None:
         rule = hit.rule
         if hit.kind == "punctuation":
-            marks = text[hit.start:hit.end]
+            marks = text[hit.start : hit.end]
             return "?" if _PUNCT_KEEP.search(marks) else "!" if style == "warm" else "."
         if rule is None:
             return ""  # scorn emoji or a starred-out swear word
@@ -89,7 +90,9 @@ class Rewriter:
         key = "calm" if style == "coach" else style
         template = rule.replace.get(key, rule.replace.get("calm", next(iter(rule.replace.values()))))
         after = _expand(template, hit, text)
-        return keep_case(text[hit.start:hit.end], after, _at_sentence_start(text, hit.start) and bool(after))
+        return keep_case(
+            text[hit.start : hit.end], after, _at_sentence_start(text, hit.start) and bool(after)
+        )
 
     def edits(self, text: str, hits: list[Hit], style: Style) -> list[Edit]:
         """Edits for the word-level hits (the text has already been re-cased)."""
@@ -98,7 +101,7 @@ class Rewriter:
             if h.kind == "shouting":
                 continue
             after = self._replacement(h, style, text)
-            if after is None or after == text[h.start:h.end]:
+            if after is None or after == text[h.start : h.end]:
                 continue
             if h.rule is not None:
                 why = h.rule.why

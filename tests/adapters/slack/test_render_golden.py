@@ -23,7 +23,19 @@ RECEIVED = "This is the THIRD time you've ignored my request. Totally unacceptab
 
 
 def _in(kind: Kind, text: str = "", action: ActionRef | None = None, **form: str) -> Inbound:
-    return Inbound("slack", "T1", "U1", "C1", False, kind, text, action, form=form, source_message="1.2")
+    return Inbound(
+        "slack",
+        "T1",
+        "U1",
+        "C1",
+        False,
+        kind,
+        text,
+        action,
+        form=form,
+        source_message="1.2",
+        can_schedule=True,
+    )
 
 
 async def _cases(bot: Bot) -> dict[str, tuple[Reply, str]]:

@@ -130,3 +130,24 @@ async def test_a_form_card_submits_its_inputs_to_the_core(
     await teams.post(teams.activity("card_submit", **_submit({**submit, **answers}, "1709370000002")))
     guide = json.dumps(connector.cards()[-1])
     assert "Input." not in guide and len(connector.calls) == 2
+
+
+async def test_forget_me_also_deletes_the_stored_conversation(
+    teams: TeamsClient, connector: FakeConnector, store: SqlStore
+) -> None:
+    references = References(store.engine)
+    await teams.post(teams.activity("personal_message", text="forget me"))
+    assert await references.count() == 1
+    ask = connector.cards()[-1]
+    confirm = next(e for e in ask["body"] if e["type"] == "ActionSet")["actions"][0]["data"]
+    await teams.post(teams.activity("card_submit", **_submit(confirm, "1709370000009")))
+    assert "deleted" in json.dumps(connector.cards()[-1])
+    assert await references.count() == 0
+
+
+async def test_no_cool_off_offer_where_teams_cannot_hold_a_message(
+    teams: TeamsClient, connector: FakeConnector
+) -> None:
+    await teams.post(teams.activity("personal_message", text="You NEVER answer my emails!!!"))
+    card = json.dumps(connector.cards()[-1])
+    assert "Calm version" in card and "Remind me" not in card
