@@ -13,6 +13,7 @@ the path inside the document and what is wrong, so an author fixes everything in
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -302,7 +303,8 @@ def _cross_check(
         yield f"{directory / 'catalog.yaml'}: default_setting: '{catalog.default_setting}' is not a setting"
     everything: list[tuple[Path, Any]] = [*checklists, *lessons, *guides]
     yield from _duplicates(everything)
-    lesson_ids = {lesson.id for _, lesson in lessons}
+    # ids of lesson files that failed validation still count, so their errors don't cascade
+    lesson_ids = {lesson.id for _, lesson in lessons} | _raw_ids(directory / "lessons")
     for path, c in checklists:
         yield from _must_be_in(path, "situation", c.situation, situations)
         yield from _must_be_in(path, "setting", c.setting, settings)
@@ -320,7 +322,22 @@ def _cross_check(
 
 def _must_be_in(path: Path, where: str, value: str, allowed: set[str]) -> Iterator[str]:
     if value not in allowed:
-        yield f"{path}: {where}: '{value}' is not defined (known: {', '.join(sorted(allowed)) or 'none'})"
+        close = difflib.get_close_matches(value, sorted(allowed), n=3)
+        hint = f"did you mean {', '.join(close)}?" if close else f"{len(allowed)} are defined"
+        yield f"{path}: {where}: '{value}' is not defined ({hint})"
+
+
+def _raw_ids(folder: Path) -> set[str]:
+    """The `id` written in each file of a folder, read without validation."""
+    ids = set()
+    for path in folder.glob("*.yaml"):
+        try:
+            document: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError, UnicodeDecodeError):
+            continue
+        if isinstance(document, dict) and isinstance(document.get("id"), str):
+            ids.add(document["id"])
+    return ids
 
 
 def _duplicates(items: Iterable[tuple[Path, Any]]) -> Iterator[str]:
