@@ -146,7 +146,11 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class InputField:
-    """One field of a form: free text when `options` is empty, otherwise a single choice."""
+    """One field of a form: free text when `options` is empty, otherwise a single choice.
+
+    With `person` set it picks one person of the workspace; the value is their platform user id
+    (renderers use the platform's people picker; the console takes a typed @name).
+    """
 
     id: str
     label: str
@@ -155,6 +159,7 @@ class InputField:
     placeholder: str = ""
     optional: bool = False
     initial: str = ""
+    person: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,7 +108,8 @@ def view_submission(body: JsonDict) -> Inbound:
     for block_id, elements in ((view.get("state") or {}).get("values") or {}).items():
         for state in elements.values():
             selected = state.get("selected_option") or {}
-            form[block_id] = str(state.get("value") or selected.get("value") or "")
+            picked = state.get("value") or selected.get("value") or state.get("selected_user") or ""
+            form[block_id] = str(picked)
     value = str(meta.get("v", "")) if isinstance(meta, dict) else ""
     return Inbound(
         PLATFORM,

@@ -185,6 +185,13 @@ def _input(field: InputField) -> Json:
     common: Json = {"id": field.id, "label": field.label, "isRequired": not field.optional}
     if not field.optional:
         common["errorMessage"] = f"{field.label} is needed."
+    if field.person:  # Teams' people picker: the submitted value is the person's Entra object id
+        return {
+            "type": "Input.ChoiceSet",
+            **common,
+            "choices": [],
+            "choices.data": {"type": "Data.Query", "dataset": "graph.microsoft.com/users"},
+        }
     if field.options:
         return {
             "type": "Input.ChoiceSet",

@@ -120,7 +120,7 @@ async def on_plan(services: Services, inbound: Inbound) -> list[Reply]:
 async def on_invite(_services: Services, inbound: Inbound) -> list[Reply]:
     """Ask whom to invite to a private preparation checklist."""
     case_id = inbound.action.value if inbound.action else ""
-    field = InputField("person", "Who do you want to invite? Mention them, e.g. @sam", placeholder="@name")
+    field = InputField("person", "Who do you want to invite?", placeholder="@name", person=True)
     text = "They will be asked first. You will only learn whether they accepted, never what they write."
     return [
         Reply(

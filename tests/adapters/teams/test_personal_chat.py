@@ -151,3 +151,63 @@ async def test_no_cool_off_offer_where_teams_cannot_hold_a_message(
     await teams.post(teams.activity("personal_message", text="You NEVER answer my emails!!!"))
     card = json.dumps(connector.cards()[-1])
     assert "Calm version" in card and "Remind me" not in card
+
+
+async def test_mediation_invitation_by_people_picker_and_consent(
+    teams: TeamsClient, connector: FakeConnector
+) -> None:
+    invitee = {
+        "id": "29:invitee-bf-id",
+        "name": "Sam Secretname",
+        "aadObjectId": "0a0b0c0d-1111-2222-3333-444455556666",
+    }
+    invitee_chat = {**teams.activity("personal_message")["conversation"], "id": "a:invitee-chat"}
+    await teams.post(
+        teams.activity("personal_message", text="hello", **{"from": invitee, "conversation": invitee_chat})
+    )
+
+    await teams.post(teams.activity("personal_message", text="mediate"))
+    form = connector.cards()[-1]
+    inputs = [e for e in form["body"] if e["type"].startswith("Input.")]
+    submit = next(e for e in form["body"] if e["type"] == "ActionSet")["actions"][-1]["data"]
+    answers = {e["id"]: e["choices"][0]["value"] for e in inputs}
+    await teams.post(teams.activity("card_submit", **_submit({**submit, **answers}, "1709370000002")))
+    guide = connector.cards()[-1]
+    invite = next(
+        a["data"]
+        for e in guide["body"]
+        if e["type"] == "ActionSet"
+        for a in e["actions"]
+        if "Invite" in a["title"]
+    )
+    await teams.post(teams.activity("card_submit", **_submit(invite, "1709370000003")))
+    ask = connector.cards()[-1]
+    picker = next(e for e in ask["body"] if e["type"] == "Input.ChoiceSet")
+    assert picker["choices.data"]["dataset"] == "graph.microsoft.com/users"  # Teams' people picker
+    send = next(e for e in ask["body"] if e["type"] == "ActionSet")["actions"][-1]["data"]
+    await teams.post(
+        teams.activity(
+            "card_submit", **_submit({**send, picker["id"]: invitee["aadObjectId"]}, "1709370000004")
+        )
+    )
+    to_invitee = [c for c in connector.sent("POST") if "a:invitee-chat" in c.path]
+    assert len(to_invitee) == 2  # the reply to "hello", then the invitation
+    invitation = to_invitee[-1].body["attachments"][0]["content"]
+    assert "only learn whether" in json.dumps(invitation)
+    yes = next(
+        a["data"]
+        for e in invitation["body"]
+        if e["type"] == "ActionSet"
+        for a in e["actions"]
+        if a["title"].startswith("Yes")
+    )
+    await teams.post(
+        teams.activity(
+            "card_submit", **_submit(yes, "1709370000005"), **{"from": invitee, "conversation": invitee_chat}
+        )
+    )
+    manager_chat = teams.activity("personal_message")["conversation"]["id"]
+    notices = [c.body.get("text") for c in connector.sent("POST") if manager_chat in c.path]
+    assert "Your invitation to prepare was accepted." in notices
+    assert "mediation talk" in json.dumps(connector.cards()[-1])
+    assert "Sam Secretname" not in json.dumps([c.body for c in connector.sent() if manager_chat in c.path])
