@@ -37,6 +37,8 @@ def build_app(
 ) -> web.Application:
     """The web application around a started Bot; each mount adds one platform's routes."""
     metrics = metrics or PrometheusMetrics()  # one registry per app: two apps never share counters
+    # The core counts through its neutral Metrics port; the app decides where counts go. Everything that
+    # reads bot.services does so per request or is built after this (the scheduler), so all of it sees this.
     bot.services = replace(bot.services, metrics=metrics)
     app = web.Application(client_max_size=1024 * 1024, middlewares=[metrics_middleware(metrics)])
     app[BOT], app[STORE], app[METRICS] = bot, store, metrics
