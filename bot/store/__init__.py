@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Awaitable, Callable
-from datetime import datetime
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Connection, delete, event, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, event, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -21,11 +18,10 @@ from bot.ports import ChecklistState, Clock, Preferences
 from bot.store import lessons as lesson_rows
 from bot.store import mediation as mediation_rows
 from bot.store import usage as usage_rows
+from bot.store.rows import Purge, delete_rows, insert, rowcount
 from bot.store.tables import ChecklistSession, Claim, Person
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-# (session, platform, workspace, user or None for the whole workspace) -> rows deleted
-PurgeHook = Callable[[AsyncSession, str, str, str | None], Awaitable[int]]
 _MIGRATION_LOCK = 7_201_944  # arbitrary key for PostgreSQL's advisory lock around migrations
 
 
@@ -37,19 +33,19 @@ class SqlStore:
         self._clock = clock
         self._session = async_sessionmaker(engine, expire_on_commit=False)
         self.usage = usage_rows.UsageBuffer()
-        self._purge_hooks: list[PurgeHook] = []
+        self._purges: list[Purge] = [_purge_core, lesson_rows.purge, mediation_rows.purge, usage_rows.purge]
 
     @classmethod
     def open(cls, url: str, clock: Clock, **engine_args: object) -> SqlStore:
         """Create the engine (and the SQLite file's folder); call `migrate()` before use."""
         if url.startswith("sqlite") and ":memory:" not in url:
             Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-        # No pre-ping (a round trip per checkout): a dead connection fails one request, which gets a kind
-        # answer, and is then replaced; pool_recycle retires connections before servers drop idle ones.
         if url.startswith("sqlite"):
             # One connection: SQLite takes one writer at a time anyway, and connections that contend for
             # its lock wait in its busy handler's sleeps (1 s p99 at 20 concurrent requests, 0.2 s queued).
             engine_args = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30, **engine_args}
+        # No pre-ping (a round trip per checkout): a dead connection fails one request, which gets a kind
+        # answer, and is then replaced; pool_recycle retires connections before servers drop idle ones.
         engine = create_async_engine(url, pool_recycle=1800, **engine_args)
         if url.startswith("sqlite"):
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -64,9 +60,9 @@ class SqlStore:
         async with self.engine.begin() as conn:
             await conn.run_sync(_upgrade)
 
-    def add_purge_hook(self, hook: PurgeHook) -> None:
+    def add_purge_hook(self, hook: Purge) -> None:
         """Let an adapter delete its own rows when a person (user given) or workspace (None) is forgotten."""
-        self._purge_hooks.append(hook)
+        self._purges.append(hook)
 
     async def flush_usage(self) -> int:
         """Write the buffered usage counts (see bot.store.usage.UsageBuffer)."""
@@ -132,16 +128,9 @@ class SqlStore:
 
     async def claim_once(self, key: str) -> bool:
         """True for the first caller with this key, across every instance sharing the database."""
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        claim = dialect.insert(Claim).values(key=key[:200], at=self._clock.now()).on_conflict_do_nothing()
+        claim = insert(self.engine.dialect.name, Claim).values(key=key[:200], at=self._clock.now())
         async with self.engine.begin() as conn:  # one statement, no ORM unit of work on the hot path
-            result = await conn.execute(claim)
-        return int(getattr(result, "rowcount", 0) or 0) == 1
-
-    async def expire_claims(self, older_than: datetime) -> int:
-        async with self._session.begin() as session:
-            result = await session.execute(delete(Claim).where(Claim.at < older_than))
-            return int(getattr(result, "rowcount", 0) or 0)
+            return rowcount(await conn.execute(claim.on_conflict_do_nothing())) == 1
 
     # ---- people -------------------------------------------------------------------------------------
 
@@ -168,40 +157,21 @@ class SqlStore:
     async def forget_workspace(self, platform: str, workspace: str) -> int:
         """Delete every row of a workspace or tenant (on uninstall); return how many went."""
         self.usage.drop(platform, workspace)
-        deleted = 0
-        async with self._session.begin() as session:
-            for table in (Person, ChecklistSession):
-                result = await session.execute(
-                    delete(table).where(table.platform == platform, table.workspace == workspace)
-                )
-                deleted += int(getattr(result, "rowcount", 0) or 0)
-            deleted += await lesson_rows.delete_workspace(session, platform, workspace)
-            deleted += await mediation_rows.delete_workspace(session, platform, workspace)
-            deleted += await usage_rows.delete_workspace(session, platform, workspace)
-            for hook in self._purge_hooks:
-                deleted += await hook(session, platform, workspace, None)
-        return deleted
+        return await self._purge(platform, workspace, None)
 
     async def forget(self, who: UserRef) -> int:
         """Delete every row about this person; return how many went."""
         self.usage.drop(who.platform, who.workspace, usage_rows.person_key(who))
-        deleted = 0
+        return await self._purge(who.platform, who.workspace, who.user)
+
+    async def _purge(self, platform: str, workspace: str, user: str | None) -> int:
+        """Run every purge (the core's and the adapters') in one transaction."""
         async with self._session.begin() as session:
-            for table in (Person, ChecklistSession):
-                result = await session.execute(
-                    delete(table).where(
-                        table.platform == who.platform,
-                        table.workspace == who.workspace,
-                        table.user_id == who.user,
-                    )
-                )
-                deleted += int(getattr(result, "rowcount", 0) or 0)
-            deleted += await lesson_rows.delete_person(session, who)
-            deleted += await mediation_rows.delete_person(session, who)
-            deleted += await usage_rows.delete_person(session, who)
-            for hook in self._purge_hooks:
-                deleted += await hook(session, who.platform, who.workspace, who.user)
-        return deleted
+            return sum([await purge(session, platform, workspace, user) for purge in self._purges])
+
+
+async def _purge_core(session: AsyncSession, platform: str, workspace: str, user: str | None) -> int:
+    return await delete_rows(session, (Person, ChecklistSession), platform, workspace, user)
 
 
 def _state(row: ChecklistSession) -> ChecklistState:

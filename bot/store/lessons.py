@@ -14,12 +14,12 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.model import UserRef
 from bot.ports import Clock
 from bot.scheduling.times import as_utc
+from bot.store.rows import delete_rows, insert, rowcount
 from bot.store.tables import LessonDay, LessonDelivery, LessonProgress, LessonSubscription, LessonVote
 
 REVIEW_AFTER = timedelta(days=3)  # a quiz answered wrongly comes back this much later
@@ -158,7 +158,7 @@ class LessonRepo:
                 .values(instance=instance[:64], claimed_at=now)
                 .execution_options(synchronize_session=False)
             )
-            return ClaimResult.CLAIMED if _count(taken) == 1 else ClaimResult.BUSY
+            return ClaimResult.CLAIMED if rowcount(taken) == 1 else ClaimResult.BUSY
 
     async def release(self, who: UserRef, day: date, instance: str) -> None:
         """Give up this instance's claim (a transient failure): the next tick retries the same day."""
@@ -177,7 +177,7 @@ class LessonRepo:
             )
             await _record_seen(session, who, lesson_id, day)
             await _advance(session, who, day, slot)
-            return _count(marked) == 1
+            return rowcount(marked) == 1
 
     async def delivery_status(self, who: UserRef, day: date) -> str | None:
         """'claimed', 'sent' or None for the (person, day) delivery (for status pages and tests)."""
@@ -237,21 +237,9 @@ class LessonRepo:
 # ---- deletion, called by SqlStore.forget / forget_workspace inside their transaction -------------------
 
 
-async def delete_person(session: AsyncSession, who: UserRef) -> int:
-    """Delete every lesson row about one person; return how many went."""
-    deleted = 0
-    for table in PERSONAL_TABLES:
-        deleted += _count(await session.execute(delete(table).where(*_person(table, who))))
-    return deleted
-
-
-async def delete_workspace(session: AsyncSession, platform: str, workspace: str) -> int:
-    """Delete every lesson row of a workspace or tenant; return how many went."""
-    deleted = 0
-    for table in PERSONAL_TABLES:
-        where = (table.platform == platform, table.workspace == workspace)
-        deleted += _count(await session.execute(delete(table).where(*where)))
-    return deleted
+async def purge(session: AsyncSession, platform: str, workspace: str, user: str | None) -> int:
+    """Delete a person's lesson rows (or a workspace's); votes are anonymous totals and stay."""
+    return await delete_rows(session, PERSONAL_TABLES, platform, workspace, user)
 
 
 # ---- helpers ------------------------------------------------------------------------------------------
@@ -259,9 +247,8 @@ async def delete_workspace(session: AsyncSession, platform: str, workspace: str)
 
 async def _insert_new(session: AsyncSession, table: Any, values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING; True when the row was new."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
-    return _count(await session.execute(statement)) == 1
+    statement = insert(session.get_bind().dialect.name, table).values(**values).on_conflict_do_nothing()
+    return rowcount(await session.execute(statement)) == 1
 
 
 async def _advance(session: AsyncSession, who: UserRef, day: date, slot: tuple[date, datetime]) -> bool:
@@ -270,7 +257,7 @@ async def _advance(session: AsyncSession, who: UserRef, day: date, slot: tuple[d
         .where(*_person(LessonSubscription, who), LessonSubscription.next_local_date == day)
         .values(next_local_date=slot[0], next_due_at=slot[1])
     )
-    return _count(moved) == 1
+    return rowcount(moved) == 1
 
 
 async def _record_seen(session: AsyncSession, who: UserRef, lesson_id: str, day: date) -> None:
@@ -296,10 +283,6 @@ def _new_progress(who: UserRef, lesson_id: str, day: date) -> LessonProgress:
     return LessonProgress(
         **_key(who), lesson_id=lesson_id, seen_on=day, times_seen=1, answered_on=None, correct=None
     )
-
-
-def _count(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _subscription(row: LessonSubscription) -> Subscription:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.model import UserRef
 from bot.ports import Clock
+from bot.store.rows import delete_rows, rowcount
 from bot.store.tables import MediationCase, MediationFollowUp, MediationInvite
 
 LEASE = timedelta(minutes=5)
@@ -136,7 +137,7 @@ class MediationRepo:
                 )
                 .values(status="cancelled")
             )
-            return int(getattr(result, "rowcount", 0) or 0)
+            return rowcount(result)
 
     async def claim_due_followups(self, limit: int = 100) -> list[FollowUp]:
         """Claim follow-ups that are due (or whose claim has outlived its lease) for this instance."""
@@ -158,7 +159,7 @@ class MediationRepo:
                     .where(MediationFollowUp.id == row.id, _claimable(now))
                     .values(status="claimed", claimed_at=now)
                 )
-                if getattr(result, "rowcount", 0) == 1:
+                if rowcount(result) == 1:
                     claimed.append(_followup(row))
         return claimed
 
@@ -172,17 +173,21 @@ class MediationRepo:
             )
 
 
-async def delete_person(session: AsyncSession, who: UserRef) -> int:
-    """Delete the cases a manager opened (with their invites and follow-ups) and invites addressed to them."""
+async def purge(session: AsyncSession, platform: str, workspace: str, user: str | None) -> int:
+    """A manager's cases (with their invites and follow-ups) and invites addressed to them; or a workspace."""
+    if user is None:
+        return await delete_rows(
+            session, (MediationFollowUp, MediationInvite, MediationCase), platform, workspace, None
+        )
     mine = select(MediationCase.id).where(
-        MediationCase.platform == who.platform,
-        MediationCase.workspace == who.workspace,
-        MediationCase.user_id == who.user,
+        MediationCase.platform == platform,
+        MediationCase.workspace == workspace,
+        MediationCase.user_id == user,
     )
     invited = (
-        (MediationInvite.platform == who.platform)
-        & (MediationInvite.workspace == who.workspace)
-        & (MediationInvite.invitee_id == who.user)
+        (MediationInvite.platform == platform)
+        & (MediationInvite.workspace == workspace)
+        & (MediationInvite.invitee_id == user)
     )
     deleted = 0
     for statement in (
@@ -190,18 +195,7 @@ async def delete_person(session: AsyncSession, who: UserRef) -> int:
         delete(MediationInvite).where(or_(MediationInvite.case_id.in_(mine), invited)),
         delete(MediationCase).where(MediationCase.id.in_(mine)),
     ):
-        result = await session.execute(statement)
-        deleted += int(getattr(result, "rowcount", 0) or 0)
-    return deleted
-
-
-async def delete_workspace(session: AsyncSession, platform: str, workspace: str) -> int:
-    deleted = 0
-    for table in (MediationFollowUp, MediationInvite, MediationCase):
-        result = await session.execute(
-            delete(table).where(table.platform == platform, table.workspace == workspace)
-        )
-        deleted += int(getattr(result, "rowcount", 0) or 0)
+        deleted += rowcount(await session.execute(statement))
     return deleted
 
 

@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.model import UserRef
 from bot.settings import Retention
+from bot.store.rows import insert, rowcount
 from bot.store.tables import (
     Base,
     ChecklistSession,
@@ -68,7 +68,6 @@ class UsageBuffer:
     async def flush(self, session: AsyncSession) -> int:
         """Add the buffered uses to the table (in the caller's transaction); return how many rows."""
         batch, self._counts = self._counts, Counter()
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
         for (week, platform, workspace, feature, person), uses in sorted(batch.items()):
             values = {
                 "week": week,
@@ -78,7 +77,7 @@ class UsageBuffer:
                 "person": person,
                 "uses": uses,
             }
-            statement = dialect.insert(UsageCount).values(**values)
+            statement = insert(session.get_bind().dialect.name, UsageCount).values(**values)
             await session.execute(
                 statement.on_conflict_do_update(
                     index_elements=["week", "platform", "workspace", "feature", "person"],
@@ -123,22 +122,12 @@ async def weekly_figures(store: SqlStore, platform: str, workspace: str, since: 
     ]
 
 
-async def delete_person(session: AsyncSession, who: UserRef) -> int:
-    result = await session.execute(
-        delete(UsageCount).where(
-            UsageCount.platform == who.platform,
-            UsageCount.workspace == who.workspace,
-            UsageCount.person == person_key(who),
-        )
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-async def delete_workspace(session: AsyncSession, platform: str, workspace: str) -> int:
-    result = await session.execute(
-        delete(UsageCount).where(UsageCount.platform == platform, UsageCount.workspace == workspace)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+async def purge(session: AsyncSession, platform: str, workspace: str, user: str | None) -> int:
+    """A person's usage rows (found by recomputing their key), or a workspace's."""
+    where = [UsageCount.platform == platform, UsageCount.workspace == workspace]
+    if user is not None:
+        where.append(UsageCount.person == person_key(UserRef(platform, workspace, user)))
+    return rowcount(await session.execute(delete(UsageCount).where(*where)))
 
 
 async def purge_expired(store: SqlStore, now: datetime, policy: Retention) -> dict[str, int]:
@@ -160,7 +149,7 @@ async def purge_expired(store: SqlStore, now: datetime, policy: Retention) -> di
     async with store.session() as session, session.begin():
         for table, condition in cutoffs:
             result = await session.execute(delete(table).where(condition))
-            deleted[table.__tablename__] = int(getattr(result, "rowcount", 0) or 0)
+            deleted[table.__tablename__] = rowcount(result)
     return deleted
 
 
