@@ -118,7 +118,7 @@ class Bot:
 
     def _count(self, inbound: Inbound, feature: str | None) -> None:
         """One use of a feature, for aggregate figures (buffered in memory: no database write here)."""
-        if not feature or feature == "help":
+        if not feature:
             return
         self.services.store.usage.add(inbound.who, feature, self.services.clock.now())
 

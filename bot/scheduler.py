@@ -28,7 +28,7 @@ from bot.flows import Services
 from bot.ports import Clock, Outbox
 from bot.scheduling.cards import lesson_reply
 from bot.scheduling.curriculum import next_lesson
-from bot.scheduling.status import person_setting, repo_of
+from bot.scheduling.status import repo_of
 from bot.scheduling.times import local_today, next_slot, zone
 from bot.store.lessons import ClaimResult, LessonRepo, Subscription
 
@@ -165,7 +165,7 @@ class Scheduler:
     async def _send_claimed(self, sub: Subscription, outbox: Outbox) -> Outcome:
         day, tz = sub.next_local_date, zone(sub.timezone)
         assert day is not None
-        setting = await person_setting(self.services, sub.who)
+        setting = await self.services.setting_of(sub.who)
         pick = next_lesson(self.services.library, setting, await self._repo.progress(sub.who), day)
         slot = next_slot(self.clock.now(), sub.local_time, tz, sub.weekdays_only, day)
         if pick is None:  # no lessons installed: nothing to send today

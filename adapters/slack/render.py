@@ -203,19 +203,12 @@ def _input(field: InputField) -> JsonDict:
     if field.person:
         element: JsonDict = {"type": "users_select", "action_id": field.id}
     elif field.options:
-        element = {
-            "type": "static_select",
-            "action_id": field.id,
-            "options": [{"text": plain(o.label, MAX_BUTTON_TEXT), "value": o.value} for o in field.options][
-                :100
-            ],
+        options = {
+            o.value: {"text": plain(o.label, MAX_BUTTON_TEXT), "value": o.value} for o in field.options
         }
-        if field.initial in {o.value for o in field.options}:
-            element["initial_option"] = next(
-                {"text": plain(o.label, MAX_BUTTON_TEXT), "value": o.value}
-                for o in field.options
-                if o.value == field.initial
-            )
+        element = {"type": "static_select", "action_id": field.id, "options": list(options.values())[:100]}
+        if field.initial in options:
+            element["initial_option"] = options[field.initial]
     else:
         element = {"type": "plain_text_input", "action_id": field.id, "multiline": field.multiline}
         if field.initial:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.model import Inbound, Reply
+from bot.model import Inbound, Reply, UserRef
 from bot.playbooks import Library
 from bot.ports import Clock, Metrics, NullMetrics, Rewriter
 from bot.settings import Config
@@ -28,6 +28,10 @@ class Services:
     lessons: LessonRepo
     mediation: MediationRepo
     metrics: Metrics = field(default_factory=NullMetrics)  # counts only; adapters attach Prometheus
+
+    async def setting_of(self, who: UserRef) -> str:
+        """The setting the person chose, else app.yaml's default."""
+        return (await self.store.preferences(who)).setting or self.config.settings.default_setting
 
     def setting_name(self, setting: str) -> str:
         return self.library.catalog.name("settings", setting)

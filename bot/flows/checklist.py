@@ -27,13 +27,8 @@ PHASES = (("before", "Before you respond"), ("during", "While you talk"), ("afte
 TOGGLE = "checklist.toggle"
 
 
-async def person_setting(services: Services, inbound: Inbound) -> str:
-    prefs = await services.store.preferences(inbound.who)
-    return prefs.setting or services.config.settings.default_setting
-
-
 async def picker(services: Services, inbound: Inbound, _args: str = "") -> list[Reply]:
-    setting = await person_setting(services, inbound)
+    setting = await services.setting_of(inbound.who)
     catalog = services.library.catalog
     offered = [s for s in catalog.situations if services.library.checklist_for(s.id, setting)]
     text = "What's going on? Pick the closest situation:\n" + "\n".join(f"- {s.name}" for s in offered)
@@ -58,7 +53,7 @@ async def on_pick(services: Services, inbound: Inbound) -> list[Reply]:
 
 async def start_checklist(services: Services, inbound: Inbound, situation: str) -> list[Reply]:
     """A fresh checklist for this situation in the person's setting (the picker if there is none)."""
-    setting = await person_setting(services, inbound)
+    setting = await services.setting_of(inbound.who)
     content = services.library.checklist_for(situation, setting)
     if content is None:
         return await picker(services, inbound)
@@ -81,7 +76,7 @@ async def on_toggle(services: Services, inbound: Inbound) -> list[Reply]:
         for step in (s for s in content.steps if s.phase == phase):
             if (step.id in wanted) != (step.id in state.checked):
                 state = await services.store.set_checked(state.id, step.id, step.id in wanted) or state
-    setting = await person_setting(services, inbound)
+    setting = await services.setting_of(inbound.who)
     return [checklist_reply(content, state, setting, replaces=inbound.source_message)]
 
 

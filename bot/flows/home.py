@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.flows import ActionHandler, CommandHandler, Services
 from bot.flows.calm_draft import OPEN as CALM_OPEN
-from bot.flows.checklist import person_setting
 from bot.model import ActionRef, Button, Choices, Context, Divider, Heading, Inbound, Paragraph, Reply
 
 OPEN = "home.open"
@@ -17,7 +16,7 @@ PRIVACY = (
 
 async def on_open(services: Services, inbound: Inbound) -> list[Reply]:
     features = services.config.settings.features
-    setting = await person_setting(services, inbound)
+    setting = await services.setting_of(inbound.who)
     actions = (
         [Button("Pick a situation", ActionRef("situation.menu"), "primary")] if features.checklists else []
     )

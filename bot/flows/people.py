@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from bot.flows import ActionHandler, CommandHandler, Services
-from bot.flows.checklist import person_setting
 from bot.model import ActionRef, Button, Choices, Context, Heading, Inbound, Paragraph, Reply
 from bot.ports import Preferences
 
 
 async def show_settings(services: Services, inbound: Inbound, _args: str = "") -> list[Reply]:
-    current = await person_setting(services, inbound)
+    current = await services.setting_of(inbound.who)
     settings = services.library.catalog.settings
     text = f"Your tips are tailored for: {services.setting_name(current)}. Pick another:\n" + "\n".join(
         f"- {s.name}" for s in settings

@@ -48,16 +48,10 @@ async def person_today(services: Services, who: UserRef, platform_zone: str | No
     return local_today(services.clock.now(), zone(name, services.config.settings.lessons.timezone))
 
 
-async def person_setting(services: Services, who: UserRef) -> str:
-    """The person's chosen setting, else app.yaml's default."""
-    prefs = await services.store.preferences(who)
-    return prefs.setting or services.config.settings.default_setting
-
-
 async def pick_for(services: Services, who: UserRef, today: date) -> Pick | None:
     """The lesson this person would get next (nothing is recorded)."""
     repo = repo_of(services)
-    setting = await person_setting(services, who)
+    setting = await services.setting_of(who)
     return next_lesson(services.library, setting, await repo.progress(who), today)
 
 
