@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -97,6 +98,7 @@ async def serve(
     """Run until SIGINT or SIGTERM, then drain in-flight requests and close the database."""
     bot, store = await runtime.start(config)
     app = build_app(bot, store, platform_mounts(config, bot, store, dev=dev))
+    settle_heap()
     runner = web.AppRunner(app, shutdown_timeout=10)
     await runner.setup()
     port = config.settings.server.port if port is None else port  # 0: an ephemeral port
@@ -123,6 +125,16 @@ async def serve(
             await disconnect()
         await runner.cleanup()
         await store.close()
+
+
+def settle_heap() -> None:
+    """Exempt what start-up loaded (content, the compiled lexicon, libraries) from garbage collection.
+
+    Those ~100,000 objects live as long as the process; leaving them to the collector made every full
+    collection walk them all, a pause of about 0.1 s that showed up as the p99 of request latency.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def start_background_jobs(bot: Bot, app: web.Application, stop: asyncio.Event) -> asyncio.Task[None]:

@@ -47,7 +47,7 @@ def free_port() -> int:
 async def serve_full(port: int) -> None:
     from aiohttp import web
 
-    from adapters.server import build_app, platform_mounts
+    from adapters.server import build_app, platform_mounts, settle_heap
     from bot import runtime
     from bot.settings import load_config
     from tests.fakes.slack_api import FakeSlackApi
@@ -61,7 +61,9 @@ async def serve_full(port: int) -> None:
     )
     config = load_config()
     bot, store = await runtime.start(config)
-    await _run(web.AppRunner(build_app(bot, store, platform_mounts(config, bot, store))), port)
+    app = build_app(bot, store, platform_mounts(config, bot, store))
+    settle_heap()  # as `deescalate serve` does
+    await _run(web.AppRunner(app), port)
 
 
 async def serve_bare(port: int) -> None:

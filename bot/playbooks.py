@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -219,9 +220,13 @@ class Library:
     guides: dict[str, MediationGuide]
     lexicon: Lexicon
 
+    @cached_property
+    def _by_situation(self) -> dict[tuple[str, str], Checklist]:
+        return {(c.situation, c.setting): c for c in self.checklists.values()}
+
     def checklist_for(self, situation: str, setting: str) -> Checklist | None:
         """The setting's own variant when there is one, else the general (workplace) checklist."""
-        by_key = {(c.situation, c.setting): c for c in self.checklists.values()}
+        by_key = self._by_situation
         return by_key.get((situation, setting)) or by_key.get((situation, self.catalog.default_setting))
 
     def lesson(self, lesson_id: str) -> Lesson | None:

@@ -1,4 +1,4 @@
-"""Bolt AsyncApp wiring: every listener acks at once and does slow work in a lazy listener.
+"""Bolt AsyncApp wiring: every listener acks at once and leaves slow work to a background task.
 
 Requests reach Bolt only after `adapters.slack.http` has checked the signature and the replay guard.
 Fast answers (the offline engine) go in the ack itself; slow ones (an LLM rewrite) follow through the
@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.background import Background
 from adapters.slack import inbound as translate
 from adapters.slack import render
 from adapters.slack.deliver import Deliverer, Where
@@ -35,8 +36,6 @@ COMMAND = "/deescalate"
 CALM_SHORTCUT = "calm_draft"
 REPLY_SHORTCUT = "reply_calmly"
 SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read")
-_SLOW = "deescalate_slow"
-_REST = "deescalate_rest"
 JsonDict = dict[str, Any]
 
 
@@ -70,14 +69,24 @@ def oauth_settings(config: Config, store: SqlStore) -> AsyncOAuthSettings | None
 
 
 class SlackListeners:
-    """The listeners; each translates, asks the core, and hands the replies to a Deliverer."""
+    """The listeners; each translates, asks the core, acks, and leaves the rest to a Deliverer.
+
+    Work after the ack runs as a tracked task (`Background`) rather than as a Bolt lazy listener: Bolt
+    deep-copies the whole request for every lazy listener, which cost more than the rest of a request.
+    """
 
     def __init__(
-        self, config: Config, bot: Bot, store: SqlStore, installations: AsyncInstallationStore | None = None
+        self,
+        config: Config,
+        bot: Bot,
+        store: SqlStore,
+        background: Background,
+        installations: AsyncInstallationStore | None = None,
     ) -> None:
         self.config = config
         self.bot = bot
         self.store = store
+        self.background = background
         self.installations = installations
         self.directory = GroupDirectory(config.settings.mediation.allowed_groups)
 
@@ -98,19 +107,33 @@ class SlackListeners:
         inbound = replace(await self.directory.with_groups(inbound, client), can_schedule=True)
         return await self.bot.handle(inbound)
 
-    async def _run(self, inbound: Inbound | None, body: JsonDict, client: AsyncWebClient) -> None:
+    async def _run(self, inbound: Inbound | None, where: Where, client: AsyncWebClient) -> None:
         if inbound is None:
             return
-        replies = await self.handle(inbound, client)
-        await Deliverer(self.bot, client).deliver(inbound, replies, Where.of(body))
+        await self._deliver(inbound, await self.handle(inbound, client), where, client)
+
+    async def _deliver(
+        self, inbound: Inbound, replies: list[Reply], where: Where, client: AsyncWebClient
+    ) -> None:
+        await Deliverer(self.bot, client).deliver(inbound, replies, where)
+
+    def _later(self, inbound: Inbound | None, body: JsonDict, client: AsyncWebClient) -> None:
+        """Handle after the ack, answering through response_url, views.update or a DM."""
+        self.background.start(self._run(inbound, Where.of(body), client))
+
+    def _rest_later(
+        self, inbound: Inbound, replies: list[Reply], body: JsonDict, client: AsyncWebClient
+    ) -> None:
+        if replies:
+            self.background.start(self._deliver(inbound, replies, Where.of(body), client))
 
     # ---- slash command ----------------------------------------------------------------------------------
 
-    async def command_ack(self, ack: Any, body: JsonDict, context: Any, client: AsyncWebClient) -> None:
+    async def command(self, ack: Any, body: JsonDict, client: AsyncWebClient) -> None:
         inbound = translate.command(body)
         if self.is_slow(inbound):
-            context[_SLOW] = True
             await ack()
+            self._later(inbound, body, client)
             return
         replies = await self.handle(inbound, client)
         first = next((r for r in replies if _plain(r)), None)
@@ -118,71 +141,57 @@ class SlackListeners:
             await ack()
         else:
             await ack(**render.ephemeral(first))
-        context[_REST] = [r for r in replies if r is not first]
-
-    async def command_lazy(self, body: JsonDict, client: AsyncWebClient, context: Any) -> None:
-        inbound = translate.command(body)
-        if context.get(_SLOW):
-            await self._run(inbound, body, client)
-        elif context.get(_REST):
-            await Deliverer(self.bot, client).deliver(inbound, context[_REST], Where.of(body))
+        self._rest_later(inbound, [r for r in replies if r is not first], body, client)
 
     # ---- interactions -----------------------------------------------------------------------------------
 
-    async def just_ack(self, ack: Any) -> None:
+    async def action(self, ack: Any, body: JsonDict, client: AsyncWebClient) -> None:
         await ack()
+        self._later(translate.block_action(body), body, client)
 
-    async def action_lazy(self, body: JsonDict, client: AsyncWebClient) -> None:
-        await self._run(translate.block_action(body), body, client)
+    async def calm_shortcut(self, ack: Any, body: JsonDict, client: AsyncWebClient) -> None:
+        await ack()
+        self._later(translate.global_shortcut(body), body, client)
 
-    async def calm_shortcut_lazy(self, body: JsonDict, client: AsyncWebClient) -> None:
-        await self._run(translate.global_shortcut(body), body, client)
+    async def reply_shortcut(self, ack: Any, body: JsonDict, client: AsyncWebClient) -> None:
+        await ack()
+        self._later(translate.message_shortcut(body), body, client)
 
-    async def reply_shortcut_lazy(self, body: JsonDict, client: AsyncWebClient) -> None:
-        await self._run(translate.message_shortcut(body), body, client)
-
-    async def submission_ack(self, ack: Any, body: JsonDict, context: Any, client: AsyncWebClient) -> None:
+    async def submission(self, ack: Any, body: JsonDict, client: AsyncWebClient) -> None:
         inbound = translate.view_submission(body)
         if self.is_slow(inbound):
-            context[_SLOW] = True
-            working = Reply("Working on it…")
-            await ack(response_action="update", view=render.modal(working))
+            await ack(response_action="update", view=render.modal(Reply("Working on it…")))
+            self._later(inbound, body, client)
             return
         replies = await self.handle(inbound, client)
         shown = replies[0] if replies else Reply("Done.")
         await ack(response_action="update", view=render.modal(shown))
-        context[_REST] = replies[1:]
+        self._rest_later(inbound, replies[1:], body, client)
 
-    async def submission_lazy(self, body: JsonDict, client: AsyncWebClient, context: Any) -> None:
-        inbound = translate.view_submission(body)
-        if context.get(_SLOW):
-            await self._run(inbound, body, client)
-        elif context.get(_REST):
-            await Deliverer(self.bot, client).deliver(inbound, context[_REST], Where.of(body))
+    # ---- events (Bolt acknowledges them when the listener returns) ----------------------------------------
 
-    # ---- events -----------------------------------------------------------------------------------------
-
-    async def no_ack(self) -> None:
-        """Events are acknowledged by Bolt itself."""
-
-    async def message_lazy(self, body: JsonDict, client: AsyncWebClient, context: Any) -> None:
+    async def message(self, body: JsonDict, client: AsyncWebClient, context: Any) -> None:
         event = body.get("event") or {}
         if not translate.is_person_message(event, context.get("bot_user_id")):
             return
         where = Where(user=str(event.get("user")), channel=str(event.get("channel") or ""))
-        inbound = translate.dm_message(body)
-        await Deliverer(self.bot, client).deliver(inbound, await self.handle(inbound, client), where)
+        self.background.start(self._run(translate.dm_message(body), where, client))
 
-    async def home_lazy(self, body: JsonDict, client: AsyncWebClient) -> None:
+    async def home(self, body: JsonDict, client: AsyncWebClient) -> None:
         event = body.get("event") or {}
-        if event.get("tab", "home") != "home":
-            return
+        if event.get("tab", "home") == "home":
+            self.background.start(self._publish_home(body, str(event.get("user")), client))
+
+    async def _publish_home(self, body: JsonDict, user: str, client: AsyncWebClient) -> None:
         replies = await self.handle(translate.home_opened(body), client)
         if replies:
-            await client.views_publish(user_id=str(event.get("user")), view=render.home(replies[0]))
+            await client.views_publish(user_id=user, view=render.home(replies[0]))
 
-    async def forget_lazy(self, body: JsonDict) -> None:
+    async def forget(self, body: JsonDict) -> None:
         """app_uninstalled / tokens_revoked: delete that workspace's data and installation."""
+        self.background.start(self._forget(body))
+
+    async def _forget(self, body: JsonDict) -> None:
         team = translate.workspace_of(body)
         deleted = await self.store.forget_workspace(translate.PLATFORM, team)
         if self.installations is not None:
@@ -195,7 +204,9 @@ def _plain(reply: Reply) -> bool:
     return reply.deliver_at is None and not reply.cancels and render.form_of(reply) is None
 
 
-def build_bolt_app(config: Config, bot: Bot, store: SqlStore, *, socket: bool = False) -> AsyncApp:
+def build_bolt_app(
+    config: Config, bot: Bot, store: SqlStore, background: Background, *, socket: bool = False
+) -> AsyncApp:
     """The Bolt app with every listener registered; the signature is checked before Bolt (HTTP mode)."""
     secrets = config.secrets
     token = secrets.slack_bot_token.get_secret_value() if secrets.slack_bot_token else None
@@ -204,22 +215,23 @@ def build_bolt_app(config: Config, bot: Bot, store: SqlStore, *, socket: bool = 
         client=web_client(config, token),
         signing_secret=signing or "unused-in-socket-mode",
         oauth_settings=oauth_settings(config, store),
-        process_before_response=True,  # ack bodies are computed inline; lazy work starts right after
+        process_before_response=True,  # ack bodies are computed inline; the rest runs in `background`
         request_verification_enabled=False,  # done strictly in adapters.slack.http, or Socket Mode
         logger=logging.getLogger("slack_bolt"),
     )
-    register(app, SlackListeners(config, bot, store, app.installation_store if app.oauth_flow else None))
+    installations = app.installation_store if app.oauth_flow else None
+    register(app, SlackListeners(config, bot, store, background, installations))
     return app
 
 
 def register(app: AsyncApp, listeners: SlackListeners) -> None:
-    """Attach every listener: ack functions answer within 3 s, lazy functions do the rest."""
-    app.command(COMMAND)(ack=listeners.command_ack, lazy=[listeners.command_lazy])
-    app.block_action(re.compile(r".*"))(ack=listeners.just_ack, lazy=[listeners.action_lazy])
-    app.shortcut(CALM_SHORTCUT)(ack=listeners.just_ack, lazy=[listeners.calm_shortcut_lazy])
-    app.shortcut(REPLY_SHORTCUT)(ack=listeners.just_ack, lazy=[listeners.reply_shortcut_lazy])
-    app.view_submission(re.compile(r".+"))(ack=listeners.submission_ack, lazy=[listeners.submission_lazy])
-    app.event("message")(ack=listeners.no_ack, lazy=[listeners.message_lazy])
-    app.event("app_home_opened")(ack=listeners.no_ack, lazy=[listeners.home_lazy])
+    """Attach every listener: each answers Slack within its 3 seconds and leaves slow work for later."""
+    app.command(COMMAND)(listeners.command)
+    app.block_action(re.compile(r".*"))(listeners.action)
+    app.shortcut(CALM_SHORTCUT)(listeners.calm_shortcut)
+    app.shortcut(REPLY_SHORTCUT)(listeners.reply_shortcut)
+    app.view_submission(re.compile(r".+"))(listeners.submission)
+    app.event("message")(listeners.message)
+    app.event("app_home_opened")(listeners.home)
     for event in ("app_uninstalled", "tokens_revoked"):
-        app.event(event)(ack=listeners.no_ack, lazy=[listeners.forget_lazy])
+        app.event(event)(listeners.forget)

@@ -19,6 +19,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from adapters.background import Background
 from adapters.server import OUTBOXES
 from adapters.slack import render
 from adapters.slack.app import build_bolt_app
@@ -127,7 +128,8 @@ def slack_mount(config: Config, bot: Bot, store: SqlStore) -> Any:
     secret = config.secrets.slack_signing_secret
     if secret is None or not secret.get_secret_value().strip():
         return None
-    bolt = build_bolt_app(config, bot, store)
+    background = Background("slack")
+    bolt = build_bolt_app(config, bot, store, background)
     http = SlackHttp(bolt, store, secret.get_secret_value())
 
     installations = SqlInstallationStore(store.engine) if bolt.oauth_flow else None
@@ -135,6 +137,7 @@ def slack_mount(config: Config, bot: Bot, store: SqlStore) -> Any:
 
     def mount(app: web.Application) -> None:
         app[OUTBOXES]["slack"] = outbox
+        app.on_shutdown.append(lambda _app: background.drain())  # after in-flight requests, before the store
         app.router.add_post(EVENTS_PATH, http.events)
         app.router.add_get("/slack/install", http.install)
         app.router.add_get("/slack/oauth_redirect", http.oauth_redirect)

@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
+from adapters.background import Background
 from adapters.slack.app import build_bolt_app
 from bot.core import Bot
 from bot.errors import ConfigError
@@ -22,7 +23,8 @@ async def start_socket_mode(config: Config, bot: Bot, store: SqlStore) -> Callab
     app_token = config.secrets.slack_app_token
     if app_token is None or not config.secrets.slack_bot_token:
         raise ConfigError("Socket Mode needs SLACK_APP_TOKEN (xapp-...) and SLACK_BOT_TOKEN", [])
-    bolt = build_bolt_app(config, bot, store, socket=True)
+    background = Background("slack")
+    bolt = build_bolt_app(config, bot, store, background, socket=True)
 
     async def once_per_event(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
         event_id = body.get("event_id")
@@ -33,4 +35,9 @@ async def start_socket_mode(config: Config, bot: Bot, store: SqlStore) -> Callab
     bolt.middleware(once_per_event)
     handler = AsyncSocketModeHandler(bolt, app_token.get_secret_value())
     await handler.connect_async()  # type: ignore[no-untyped-call]
-    return handler.close_async
+
+    async def disconnect() -> None:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        await background.drain()
+
+    return disconnect

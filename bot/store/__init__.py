@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from cachetools import TTLCache
 from sqlalchemy import Connection, event, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -18,11 +19,15 @@ from bot.ports import ChecklistState, Clock, Preferences
 from bot.store import lessons as lesson_rows
 from bot.store import mediation as mediation_rows
 from bot.store import usage as usage_rows
-from bot.store.rows import Purge, delete_rows, insert, rowcount
-from bot.store.tables import ChecklistSession, Claim, Person
+from bot.store.claims import ClaimBatcher
+from bot.store.rows import Purge, delete_rows
+from bot.store.tables import ChecklistSession, Person
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK = 7_201_944  # arbitrary key for PostgreSQL's advisory lock around migrations
+# Preferences are read on every checklist and change rarely: each instance keeps what it read for this
+# long, so a change made through another instance shows there within PREFERENCES_TTL_S seconds.
+PREFERENCES_TTL_S = 30
 
 
 class SqlStore:
@@ -33,6 +38,8 @@ class SqlStore:
         self._clock = clock
         self._session = async_sessionmaker(engine, expire_on_commit=False)
         self.usage = usage_rows.UsageBuffer()
+        self._claims = ClaimBatcher(engine, clock)
+        self._preferences: TTLCache[UserRef, Preferences] = TTLCache(10_000, PREFERENCES_TTL_S)
         self._purges: list[Purge] = [_purge_core, lesson_rows.purge, mediation_rows.purge, usage_rows.purge]
 
     @classmethod
@@ -128,13 +135,17 @@ class SqlStore:
 
     async def claim_once(self, key: str) -> bool:
         """True for the first caller with this key, across every instance sharing the database."""
-        claim = insert(self.engine.dialect.name, Claim).values(key=key[:200], at=self._clock.now())
-        async with self.engine.begin() as conn:  # one statement, no ORM unit of work on the hot path
-            return rowcount(await conn.execute(claim.on_conflict_do_nothing())) == 1
+        return await self._claims.claim(key)
 
     # ---- people -------------------------------------------------------------------------------------
 
     async def preferences(self, who: UserRef) -> Preferences:
+        cached = self._preferences.get(who)
+        if cached is None:
+            cached = self._preferences[who] = await self._read_preferences(who)
+        return cached
+
+    async def _read_preferences(self, who: UserRef) -> Preferences:
         query = select(Person.setting).where(
             Person.platform == who.platform, Person.workspace == who.workspace, Person.user_id == who.user
         )
@@ -153,15 +164,19 @@ class SqlStore:
                 )
                 session.add(row)
             row.setting = prefs.setting
+        self._preferences[who] = prefs
 
     async def forget_workspace(self, platform: str, workspace: str) -> int:
         """Delete every row of a workspace or tenant (on uninstall); return how many went."""
         self.usage.drop(platform, workspace)
+        for who in [w for w in self._preferences if (w.platform, w.workspace) == (platform, workspace)]:
+            self._preferences.pop(who, None)
         return await self._purge(platform, workspace, None)
 
     async def forget(self, who: UserRef) -> int:
         """Delete every row about this person; return how many went."""
         self.usage.drop(who.platform, who.workspace, usage_rows.person_key(who))
+        self._preferences.pop(who, None)
         return await self._purge(who.platform, who.workspace, who.user)
 
     async def _purge(self, platform: str, workspace: str, user: str | None) -> int:
