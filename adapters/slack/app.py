@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -39,9 +40,22 @@ SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read")
 JsonDict = dict[str, Any]
 
 
-def web_client(config: Config, token: str | None = None) -> AsyncWebClient:
+WEB_API_TIMEOUT_S = 10
+
+
+def http_session() -> aiohttp.ClientSession:
+    """One connection pool for Web API calls and response_url posts (slack_sdk opens one per call
+    otherwise: a new TCP and TLS handshake each time). Its owner closes it at shutdown."""
+    return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WEB_API_TIMEOUT_S))
+
+
+def web_client(
+    config: Config, token: str | None = None, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
     """The Web API client: configurable base URL, retries on 429 honouring Retry-After."""
-    client = AsyncWebClient(token=token, base_url=config.settings.slack.api_base_url, timeout=10)
+    client = AsyncWebClient(
+        token=token, base_url=config.settings.slack.api_base_url, timeout=WEB_API_TIMEOUT_S, session=session
+    )
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
     return client
 
@@ -205,14 +219,23 @@ def _plain(reply: Reply) -> bool:
 
 
 def build_bolt_app(
-    config: Config, bot: Bot, store: SqlStore, background: Background, *, socket: bool = False
+    config: Config,
+    bot: Bot,
+    store: SqlStore,
+    background: Background,
+    session: aiohttp.ClientSession | None = None,
+    *,
+    socket: bool = False,
 ) -> AsyncApp:
-    """The Bolt app with every listener registered; the signature is checked before Bolt (HTTP mode)."""
+    """The Bolt app with every listener registered; the signature is checked before Bolt (HTTP mode).
+
+    Bolt gives each request a client of its own that shares `session`, so connections are reused.
+    """
     secrets = config.secrets
     token = secrets.slack_bot_token.get_secret_value() if secrets.slack_bot_token else None
     signing = secrets.slack_signing_secret.get_secret_value() if secrets.slack_signing_secret else None
     app = AsyncApp(
-        client=web_client(config, token),
+        client=web_client(config, token, session),
         signing_secret=signing or "unused-in-socket-mode",
         oauth_settings=oauth_settings(config, store),
         process_before_response=True,  # ack bodies are computed inline; the rest runs in `background`

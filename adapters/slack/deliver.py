@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -91,7 +92,7 @@ class Deliverer:
         elif reply.replaces and reply.replaces == where.message_ts:
             await self._replace(reply, where)
         elif where.response_url and not where.home:
-            await respond(where.response_url, render.ephemeral(reply))
+            await respond(where.response_url, render.ephemeral(reply), self.client.session)
         elif is_dm_channel(where.channel) and not where.home:
             await self.client.chat_postMessage(channel=where.channel, **render.message(reply))
         elif where.home or not where.channel:
@@ -103,7 +104,7 @@ class Deliverer:
 
     async def _replace(self, reply: Reply, where: Where) -> None:
         if where.message_ephemeral and where.response_url:
-            await respond(where.response_url, render.ephemeral(reply, replace=True))
+            await respond(where.response_url, render.ephemeral(reply, replace=True), self.client.session)
         else:
             await self.client.chat_update(
                 channel=where.channel, ts=where.message_ts or "", **render.message(reply)
@@ -139,8 +140,8 @@ class Deliverer:
             log.info("scheduled message not deleted: %s", exc.response.get("error"))
 
 
-async def respond(url: str, body: JsonDict) -> None:
+async def respond(url: str, body: JsonDict, session: aiohttp.ClientSession | None = None) -> None:
     """POST to a response_url (at most 5 per interaction, within 30 minutes: we use one or two)."""
-    response = await AsyncWebhookClient(url).send_dict(body)
+    response = await AsyncWebhookClient(url, session=session).send_dict(body)
     if response.status_code >= 400:
         log.warning("response_url answered %s", response.status_code)

@@ -22,7 +22,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from adapters.background import Background
 from adapters.server import OUTBOXES
 from adapters.slack import render
-from adapters.slack.app import build_bolt_app
+from adapters.slack.app import build_bolt_app, http_session
 from adapters.slack.installations import SqlInstallationStore
 from adapters.slack.outbox import SlackOutbox, clients_for
 from adapters.slack.security import Verifier
@@ -129,7 +129,8 @@ def slack_mount(config: Config, bot: Bot, store: SqlStore) -> Any:
     if secret is None or not secret.get_secret_value().strip():
         return None
     background = Background("slack")
-    bolt = build_bolt_app(config, bot, store, background)
+    session = http_session()
+    bolt = build_bolt_app(config, bot, store, background, session)
     http = SlackHttp(bolt, store, secret.get_secret_value())
 
     installations = SqlInstallationStore(store.engine) if bolt.oauth_flow else None
@@ -138,6 +139,7 @@ def slack_mount(config: Config, bot: Bot, store: SqlStore) -> Any:
     def mount(app: web.Application) -> None:
         app[OUTBOXES]["slack"] = outbox
         app.on_shutdown.append(lambda _app: background.drain())  # after in-flight requests, before the store
+        app.on_cleanup.append(lambda _app: session.close())
         app.router.add_post(EVENTS_PATH, http.events)
         app.router.add_get("/slack/install", http.install)
         app.router.add_get("/slack/oauth_redirect", http.oauth_redirect)

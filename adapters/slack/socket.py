@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from adapters.background import Background
-from adapters.slack.app import build_bolt_app
+from adapters.slack.app import build_bolt_app, http_session
 from bot.core import Bot
 from bot.errors import ConfigError
 from bot.settings import Config
@@ -24,7 +24,8 @@ async def start_socket_mode(config: Config, bot: Bot, store: SqlStore) -> Callab
     if app_token is None or not config.secrets.slack_bot_token:
         raise ConfigError("Socket Mode needs SLACK_APP_TOKEN (xapp-...) and SLACK_BOT_TOKEN", [])
     background = Background("slack")
-    bolt = build_bolt_app(config, bot, store, background, socket=True)
+    session = http_session()
+    bolt = build_bolt_app(config, bot, store, background, session, socket=True)
 
     async def once_per_event(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
         event_id = body.get("event_id")
@@ -39,5 +40,6 @@ async def start_socket_mode(config: Config, bot: Bot, store: SqlStore) -> Callab
     async def disconnect() -> None:
         await handler.close_async()  # type: ignore[no-untyped-call]
         await background.drain()
+        await session.close()
 
     return disconnect

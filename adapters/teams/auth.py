@@ -14,7 +14,9 @@ from typing import Any
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants, BotFrameworkAuthentication
+from cachetools import LRUCache
 
+from adapters.teams.speedups import CONNECTORS_KEPT, ReusedConnectors, app_id_of_claims
 from bot.settings import Config
 
 log = logging.getLogger(__name__)
@@ -76,24 +78,36 @@ class _Strict(BotFrameworkAuthentication):  # type: ignore[misc]
 
     def __init__(self, inner: BotFrameworkAuthentication) -> None:
         self._inner = inner
+        self._connectors: LRUCache[tuple[str, str, str], Any] = LRUCache(CONNECTORS_KEPT)
+        self._token_clients: LRUCache[str, Any] = LRUCache(CONNECTORS_KEPT)
 
     async def authenticate_request(self, activity: Any, auth_header: str) -> Any:
         try:
-            return await self._inner.authenticate_request(activity, auth_header)
+            result = await self._inner.authenticate_request(activity, auth_header)
         except PermissionError:
             raise
         except Exception as exc:  # any token problem is the caller's fault: 401
             log.info("rejected a token: %s", type(exc).__name__)
             raise PermissionError("invalid token") from None
+        result.connector_factory = self._reused(result.connector_factory, result.claims_identity)
+        return result
+
+    def _reused(self, factory: Any, claims_identity: Any) -> ReusedConnectors:
+        return ReusedConnectors(factory, app_id_of_claims(claims_identity), self._connectors)
 
     async def authenticate_streaming_request(self, auth_header: str, channel_id_header: str) -> Any:
         raise PermissionError("streaming connections are not supported")
 
     def create_connector_factory(self, claims_identity: Any) -> Any:
-        return self._inner.create_connector_factory(claims_identity)
+        return self._reused(self._inner.create_connector_factory(claims_identity), claims_identity)
 
     async def create_user_token_client(self, claims_identity: Any) -> Any:
-        return await self._inner.create_user_token_client(claims_identity)
+        """One per app id: CloudAdapter asks for it on every turn, and building it builds credentials."""
+        app_id = app_id_of_claims(claims_identity)
+        client = self._token_clients.get(app_id)
+        if client is None:
+            client = self._token_clients[app_id] = await self._inner.create_user_token_client(claims_identity)
+        return client
 
     def create_bot_framework_client(self) -> Any:
         return self._inner.create_bot_framework_client()

@@ -1,14 +1,25 @@
-"""A fix for a per-message cost inside botbuilder's HTTP stack (msrest), applied once when Teams is built.
+"""Fixes for per-message costs inside botbuilder and its HTTP stack (msrest).
 
-msrest's ClientRetryPolicy, constructed for every ConnectorClient (so for every Teams turn), computes
+1. msrest's ClientRetryPolicy, constructed for every ConnectorClient (so for every Teams turn), computes
 `[i for i in range(999) if i not in safe_codes]` with `safe_codes` a 500-item list: about 500,000
 comparisons, 5-7 ms of CPU per incoming message (a third of the server's CPU in bench/load.py).
 Making `safe_codes` a frozenset gives the same retry codes in microseconds.
+
+2. CloudAdapter builds a new ConnectorClient for every turn, so every reply opened a new HTTP session and
+TCP connection to the Bot Connector. `ReusedConnectors` keeps one client per (app id, service URL,
+audience), as botbuilder's older BotFrameworkAdapter did; msrest gives each worker thread its own
+requests session, so sharing a client across turns is safe, and its credentials refresh their own tokens.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from botframework.connector.auth import AuthenticationConstants, ConnectorFactory
+from cachetools import LRUCache
 from msrest.universal_http.requests import ClientRetryPolicy
+
+CONNECTORS_KEPT = 64  # service URLs are a handful per cloud region; the bound only guards against abuse
 
 
 def speed_up_retry_policy() -> None:
@@ -16,3 +27,27 @@ def speed_up_retry_policy() -> None:
     codes = ClientRetryPolicy.safe_codes
     if not isinstance(codes, frozenset):
         ClientRetryPolicy.safe_codes = frozenset(codes)  # type: ignore[assignment]
+
+
+def app_id_of_claims(claims_identity: Any) -> str:
+    """The bot's app id in a request's claims (audience from a channel, appid from the Emulator)."""
+    value = claims_identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM)
+    if value is None:
+        value = claims_identity.get_claim_value(AuthenticationConstants.APP_ID_CLAIM)
+    return str(value or "")
+
+
+class ReusedConnectors(ConnectorFactory):  # type: ignore[misc]
+    """A ConnectorFactory that hands out the same ConnectorClient for the same target."""
+
+    def __init__(self, inner: Any, app_id: str, kept: LRUCache[tuple[str, str, str], Any]) -> None:
+        self._inner = inner
+        self._app_id = app_id
+        self._kept = kept
+
+    async def create(self, service_url: str, audience: str | None = None) -> Any:
+        key = (self._app_id, service_url, audience or "")
+        client = self._kept.get(key)
+        if client is None:
+            client = self._kept[key] = await self._inner.create(service_url, audience)
+        return client

@@ -33,6 +33,7 @@ class Call:
     path: str
     body: dict[str, Any]
     authorization: str | None
+    client_port: int = 0  # the caller's TCP port: the same port twice means a reused connection
 
     @property
     def conversation(self) -> str:
@@ -93,7 +94,9 @@ class FakeConnector:
             headers = {"Retry-After": self.retry_after} if self.retry_after else {}
             error = {"error": {"code": "Injected", "message": str(status)}}
             return web.json_response(error, status=status, headers=headers)
-        self.calls.append(Call(request.method, request.path, body, request.headers.get("Authorization")))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        authorization = request.headers.get("Authorization")
+        self.calls.append(Call(request.method, request.path, body, authorization, int(peer[1]) if peer else 0))
         return None
 
     async def _create(self, request: web.Request) -> web.Response:

@@ -31,6 +31,7 @@ class Call:
     payload: JsonDict
     headers: Mapping[str, str]
     at: float
+    client_port: int = 0  # the caller's TCP port: the same port twice means a reused connection
 
 
 @dataclass
@@ -125,7 +126,8 @@ class FakeSlackApi:
                 if isinstance(payload.get(key), str):
                     payload[key] = json.loads(payload[key])
         payload = {**dict(request.query), **payload}  # some methods send query parameters
-        self.calls.append(Call(method, payload, dict(request.headers), asyncio.get_running_loop().time()))
+        now = asyncio.get_running_loop().time()
+        self.calls.append(Call(method, payload, dict(request.headers), now, _client_port(request)))
         self._event.set()
         return payload
 
@@ -210,3 +212,8 @@ class FakeSlackApi:
         if method == "oauth.v2.access":
             return self._oauth_tokens.pop(0) if self._oauth_tokens else {"ok": False, "error": "invalid_code"}
         return answers.get(method, {"ok": True})
+
+
+def _client_port(request: web.Request) -> int:
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    return int(peer[1]) if peer else 0

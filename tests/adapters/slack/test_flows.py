@@ -93,6 +93,16 @@ async def test_dm_draft_is_rewritten_and_command_words_work(slack: SlackHarness)
     assert "Here is what I can do" in (await slack.fake.wait_for("chat.postMessage", 2))[1]["text"]
 
 
+async def test_web_api_calls_reuse_one_connection(slack: SlackHarness) -> None:
+    for n, words in enumerate(("help", "lesson", "help")):
+        event = payload("message_im", event_id=f"Ev0REUSE{n}")
+        event["event"]["text"] = words
+        await slack.event(event)
+        await slack.fake.wait_for("chat.postMessage", n + 1)
+    ports = {c.client_port for c in slack.fake.calls if c.method == "chat.postMessage"}
+    assert len(ports) == 1, f"a new connection per call: {ports}"
+
+
 async def test_dm_ignores_bots_itself_edits_and_deletions(slack: SlackHarness) -> None:
     variants = [
         {"bot_id": "B1"},

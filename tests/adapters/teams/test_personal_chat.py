@@ -43,6 +43,7 @@ async def test_typed_commands_reach_the_core(teams: TeamsClient, connector: Fake
         await teams.post(teams.activity("personal_message", text=words))
     sent = connector.sent("POST")
     assert len(sent) == 4
+    assert len({c.client_port for c in sent}) == 1, "replies reuse one connection to the Bot Connector"
     assert "How I can help" in json.dumps(sent[0].body)
     assert '"name": "lesson.answer"' in json.dumps(sent[1].body), "the lesson comes with its quiz"
     assert "Mediation guide" in json.dumps(sent[2].body)
