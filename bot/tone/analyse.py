@@ -20,6 +20,7 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 _MASKED_SWEAR = re.compile(r"(?<![\w*#])[A-Za-z]{1,3}(?:[*#]{1,4}[A-Za-z]{1,4}|[*#]{2,4})(?![\w*#])")
 _CAPS = re.compile(r"[A-Z\u00C0-\u00DE\u0391-\u03A9\u0410-\u042F]{2}")
 _EDGE = " \t\n.!?,;:…-"
+_EDGE_RUN = re.compile(f"[{re.escape(_EDGE)}]*")
 _WINDOW = 3
 _YOU_WINDOW = 4
 SAFETY_FLOOR = 0.8
@@ -60,6 +61,12 @@ def check_length(text: str) -> None:
             f"The message is {len(text):,} characters long; the limit is {MAX_CHARS:,}. "
             "Send a shorter part of it."
         )
+
+
+def _is_whole(masked: str, start: int, end: int) -> bool:
+    """Whether only spaces and punctuation surround [start, end); stops at the first other character, so
+    a long message costs no more than a short one."""
+    return _EDGE_RUN.fullmatch(masked, 0, start) is not None and _EDGE_RUN.fullmatch(masked, end) is not None
 
 
 def _overlaps(start: int, end: int, spans: Spans) -> bool:
@@ -163,12 +170,10 @@ class Analyzer:
         hits: list[Hit] = []
         exempt_spans = Spans(exempt)
         hedges.sort()
-        if raw:
-            token_at = {s: i for i, s in enumerate(tokens.starts)}
-            for found in raw:
-                hit = self._accept(masked, tokens, token_at, found, exempt_spans, hedges, courtesy)
-                if hit is not None:
-                    hits.append(hit)
+        for found in raw:
+            hit = self._accept(masked, tokens, found, exempt_spans, hedges, courtesy)
+            if hit is not None:
+                hits.append(hit)
         emoji = self._emoji(text)
         if "*" in masked or "#" in masked:
             emoji += [Hit("profanity", m.start(), m.end(), 0.5, None) for m in _MASKED_SWEAR.finditer(masked)]
@@ -183,7 +188,6 @@ class Analyzer:
         self,
         masked: str,
         tokens: Tokens,
-        token_at: dict[int, int],
         found: Found[Payload],
         exempt: Spans,
         hedges: list[int],
@@ -193,7 +197,7 @@ class Analyzer:
         start, end = found.start, found.end
         if not isinstance(rule, Rule) or end <= start or rule.weight <= 0 or _overlaps(start, end, exempt):
             return None
-        first = token_at.get(start, 0)
+        first = found.index
         if rule.negatable and self._negated(masked, tokens, first):
             return None
         if rule.needs_you:
@@ -206,7 +210,7 @@ class Analyzer:
             courtesy or not self._at_sentence_start(masked, start) or self._ends_as_question(masked, end)
         ):
             return None
-        if rule.whole_message and (masked[:start].strip(_EDGE) or masked[end:].strip(_EDGE)):
+        if rule.whole_message and not _is_whole(masked, start, end):
             return None
         weight = rule.weight
         if hedges:
@@ -218,13 +222,12 @@ class Analyzer:
     def _safety(
         self, masked: str, tokens: Tokens, found: list[Found[Payload]], exempt: Spans
     ) -> SafetyHit | None:
-        token_at = {s: i for i, s in enumerate(tokens.starts)}
         kinds = set()
         for item in found:
             rule = item.payload
             if not isinstance(rule, SafetyRule) or _overlaps(item.start, item.end, exempt):
                 continue
-            if rule.negatable and self._negated(masked, tokens, token_at.get(item.start, 0)):
+            if rule.negatable and self._negated(masked, tokens, item.index):
                 continue
             kinds.add(rule.kind)
         for kind in SAFETY_KINDS:

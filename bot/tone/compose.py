@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -64,8 +65,12 @@ def fix_article(out: str, following: str) -> str:
 def _with_placeholders(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
     out: list[str] = []
     pos = start
-    for i, (s, e) in enumerate(spans):
-        if e <= start or s >= end:
+    # Spans are sorted and disjoint: start at the first one that can reach `start` (keeps a rewrite linear).
+    for i in range(max(0, bisect.bisect_right(spans, (start, len(text) + 1)) - 1), len(spans)):
+        s, e = spans[i]
+        if s >= end:
+            break
+        if e <= start:
             continue
         out.append(text[pos:s])
         out.append(f"{_OPEN}{i}{_CLOSE}")

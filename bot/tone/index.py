@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate, compress
 from typing import Generic, TypeVar
 
 from bot.tone.patterns import LOOKBEHIND, CompiledPattern, norm_word
 
 T = TypeVar("T")
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+_TOKEN_SPLIT = re.compile(r"(\w+(?:['’]\w+)*)")
 
 
 @dataclass(slots=True)
@@ -35,42 +36,45 @@ class Found(Generic[T]):
     start: int
     end: int
     groups: tuple[tuple[int, int], ...]
+    index: int  # the token the match starts at
+
+
+def _specific_first(item: tuple[CompiledPattern, object]) -> tuple[int, int, int]:
+    """Try longer, more specific patterns first, so the longest reading of a phrase wins."""
+    pattern = item[0]
+    return (-pattern.min_words, -pattern.max_words, -len(pattern.source))
 
 
 class _Bucket(Generic[T]):
-    """All patterns of one category that start with the same word, compiled into one alternation."""
+    """Patterns of one category that can match at the same word, compiled into one alternation."""
 
-    def __init__(self, category: str, items: list[tuple[CompiledPattern, T]], word: str = "") -> None:
-        items = sorted(items, key=lambda it: (-it[0].min_words, -it[0].max_words, -len(it[0].source)))
-        bodies, self.payloads, self.groups = [], [], []
-        self.offsets: dict[str, tuple[int, int]] = {}
+    def __init__(self, category: str, items: list[tuple[CompiledPattern, T]]) -> None:
+        bodies: list[str] = []
+        self.payloads: list[T] = []
+        self.group_ids: list[tuple[int, ...]] = []  # per pattern: its own groups' numbers in the alternation
+        self.pattern_of: dict[str, int] = {}
         group = 1
         for k, (pattern, payload) in enumerate(items):
             bodies.append(f"(?P<p{k}>{pattern.regex.pattern.removeprefix(LOOKBEHIND)})")
-            self.offsets[f"p{k}"] = (k, group)
+            self.pattern_of[f"p{k}"] = k
             self.payloads.append(payload)
-            self.groups.append(pattern.regex.groups)
+            self.group_ids.append(tuple(range(group + 1, group + 1 + pattern.regex.groups)))
             group += 1 + pattern.regex.groups
         self.category = category
-        seconds = [p.second_words.get(word) for p, _ in items]
-        self.next_words: frozenset[str] | None = (
-            None
-            if any(w is None for w in seconds)
-            else frozenset().union(*(w for w in seconds if w is not None))
-        )
         self.regex = re.compile(LOOKBEHIND + "(?:" + "|".join(bodies) + ")", re.IGNORECASE)
 
-    def match(self, text: str, pos: int) -> Found[T] | None:
+    def match(self, text: str, pos: int, index: int) -> Found[T] | None:
         m = self.regex.match(text, pos)
         if m is None or m.lastgroup is None:
             return None
-        k, base = self.offsets[m.lastgroup]
-        groups = tuple(m.span(base + n) for n in range(1, self.groups[k] + 1))
-        return Found(self.category, self.payloads[k], m.start(), m.end(), groups)
+        k = self.pattern_of[m.lastgroup]
+        groups = tuple(map(m.span, self.group_ids[k]))
+        return Found(self.category, self.payloads[k], pos, m.end(), groups, index)
 
 
 class PatternIndex(Generic[T]):
-    """Patterns indexed by their first word, so each word of a text tries one alternation per category."""
+    """Patterns indexed by their first word (and, when known, the word after it), so each word of a text
+    tries at most one short alternation per category."""
 
     def __init__(self, items: list[tuple[CompiledPattern, str, T]]) -> None:
         by_key: dict[tuple[str, str], list[tuple[CompiledPattern, T]]] = {}
@@ -80,46 +84,88 @@ class PatternIndex(Generic[T]):
                 by_key.setdefault((word, category), []).append((pattern, payload))
             for stem in pattern.first_stems:
                 by_stem.setdefault((stem, category), []).append((pattern, payload))
-        self._by_word: dict[str, list[_Bucket[T]]] = {}
+        compiled: dict[tuple[str, tuple[int, ...]], _Bucket[T]] = {}
+
+        def bucket(category: str, group: list[tuple[CompiledPattern, T]]) -> _Bucket[T]:
+            key = (category, tuple(id(p) for p, _ in group))
+            if key not in compiled:
+                compiled[key] = _Bucket(category, group)
+            return compiled[key]
+
+        # word -> (buckets to try whatever follows, {following word: buckets to try}), categories in a fixed
+        # order. A pattern that names its second word sits only in the buckets for that word.
+        per_word: dict[str, list[tuple[_Bucket[T] | None, dict[str, _Bucket[T]]]]] = {}
         for (word, category), group in by_key.items():
-            self._by_word.setdefault(word, []).append(_Bucket(category, group, word))
+            group = sorted(group, key=_specific_first)
+            seconds = [p.second_words.get(word) for p, _ in group]
+            pairs = list(zip(group, seconds, strict=True))
+            anything = [it for it, sec in pairs if sec is None]
+            follows: set[str] = set().union(*(sec for sec in seconds if sec is not None))
+            by_next = {f: bucket(category, [it for it, s in pairs if s is None or f in s]) for f in follows}
+            per_word.setdefault(word, []).append((bucket(category, anything) if anything else None, by_next))
+        self._by_word: dict[str, tuple[list[_Bucket[T]], dict[str, list[_Bucket[T]]]]] = {}
+        for word, cats in per_word.items():
+            every = set().union(*(by_next for _, by_next in cats))
+            chosen = {f: [by_next.get(f, anyb) for anyb, by_next in cats] for f in every}
+            self._by_word[word] = (
+                [b for b, _ in cats if b is not None],
+                {f: [b for b in bs if b is not None] for f, bs in chosen.items()},
+            )
+        self._firsts = frozenset(self._by_word)
         self._by_stem: dict[str, list[_Bucket[T]]] = {}
         for (stem, category), group in by_stem.items():
-            self._by_stem.setdefault(stem, []).append(_Bucket(category, group))
+            self._by_stem.setdefault(stem, []).append(bucket(category, sorted(group, key=_specific_first)))
         self._stems = tuple(self._by_stem)
+        # One search tells whether any stem can start a word at all (most messages: none).
+        self._stem_hint = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, self._stems)) + ")", re.IGNORECASE)
+            if self._stems
+            else None
+        )
 
-    def find(self, text: str, tokens: Tokens) -> Iterator[Found[T]]:
-        """Every match (one per category and word) of the indexed patterns in `text`."""
-        by_word, stems, words = self._by_word, self._stems, tokens.words
-        last = len(words) - 1
-        for i, word in enumerate(words):
-            buckets = by_word.get(word)
-            if buckets is not None:
-                following = words[i + 1] if i < last else ""
-                for bucket in buckets:
-                    if bucket.next_words is not None and following not in bucket.next_words:
-                        continue
-                    if (found := bucket.match(text, tokens.starts[i])) is not None:
-                        yield found
-            if stems and word.startswith(stems):
+    def find(self, text: str, tokens: Tokens) -> list[Found[T]]:
+        """Every match (one per category and word) of the indexed patterns in `text`, in word order."""
+        words, starts = tokens.words, tokens.starts
+        out: list[Found[T]] = []
+        # Only words that start some pattern get any Python-level work (the filter runs in C).
+        for i in compress(range(len(words)), map(self._firsts.__contains__, words)):
+            anything, by_next = self._by_word[words[i]]
+            buckets = by_next.get(words[i + 1], anything) if by_next and i + 1 < len(words) else anything
+            for bucket in buckets:
+                if (found := bucket.match(text, starts[i], i)) is not None:
+                    out.append(found)
+        if self._stem_hint is not None and self._stem_hint.search(text):
+            out += self._find_stems(text, tokens)
+            out.sort(key=lambda f: f.index)
+        return out
+
+    def _find_stems(self, text: str, tokens: Tokens) -> list[Found[T]]:
+        out: list[Found[T]] = []
+        stems = self._stems
+        for i, word in enumerate(tokens.words):
+            if word.startswith(stems):
                 for stem in stems:
                     if word.startswith(stem):
                         for bucket in self._by_stem[stem]:
-                            if (found := bucket.match(text, tokens.starts[i])) is not None:
-                                yield found
+                            if (found := bucket.match(text, tokens.starts[i], i)) is not None:
+                                out.append(found)
+        return out
 
 
 def tokenize(masked: str) -> Tokens:
     """Words of the (masked) text with their spans and lower-cased, apostrophe-straightened forms."""
-    spans = [m.span() for m in _TOKEN.finditer(masked)]
     lowered = masked.lower()
     if len(lowered) != len(masked):
+        spans = [m.span() for m in _TOKEN.finditer(masked)]
         words = [norm_word(masked[s:e]) for s, e in spans]
-    else:
-        words = [lowered[s:e] for s, e in spans]
-        if "’" in masked:
-            words = [w.replace("’", "'") for w in words]
-    return Tokens([s for s, _ in spans], [e for _, e in spans], words)
+        return Tokens([s for s, _ in spans], [e for _, e in spans], words)
+    # split() alternates gap, word, gap, ..., gap; running lengths give every boundary, all in C.
+    parts = _TOKEN_SPLIT.split(lowered)
+    bounds = list(accumulate(map(len, parts)))
+    words = parts[1::2]
+    if "’" in masked:
+        words = [w.replace("’", "'") for w in words]
+    return Tokens(bounds[0:-1:2], bounds[1::2], words)
 
 
 class Spans:

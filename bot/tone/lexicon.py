@@ -36,6 +36,7 @@ class Entry(BaseModel):
     suggestion: Text | None = None
     weight: float | None = Field(default=None, ge=0.0, le=3.0)
     negatable: bool | None = None
+    drop_before_noun: bool | None = None
 
 
 class RulesFile(BaseModel):
@@ -52,6 +53,9 @@ class RulesFile(BaseModel):
     at_start: bool = False
     minimal: bool = False  # also applied by the minimal-edit ("coach") style
     whole_message: bool = False  # only when the match is the entire message ("Fine.")
+    # an adjective that only adds heat: before a noun it is dropped ("stupid comments" -> "comments"),
+    # elsewhere the replacement is used ("that is stupid" -> "that is unwise")
+    drop_before_noun: bool = False
     prefix: str = ""
     entries: list[Entry] = Field(min_length=1)
 
@@ -88,9 +92,11 @@ class VocabularyFile(BaseModel):
     promise: list[Text] = []
     ask: list[Text] = []
     fillers: list[Text] = []
+    function_words: list[Text] = []
+    intensifiers: list[Text] = []
     scorn_emoji: list[Text] = []
 
-    @field_validator("negators", "second_person", "acronyms", "fillers")
+    @field_validator("negators", "second_person", "acronyms", "fillers", "function_words", "intensifiers")
     @classmethod
     def _single_words(cls, words: list[str]) -> list[str]:
         bad = [w for w in words if len(w.split()) != 1]
@@ -118,6 +124,7 @@ class Rule:
     at_start: bool
     minimal: bool
     whole_message: bool = False
+    drop_before_noun: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +147,8 @@ class Lexicon:
     second_person: frozenset[str]
     acronyms: frozenset[str]
     fillers: frozenset[str]
+    function_words: frozenset[str]  # words that never follow an adjective used before a noun
+    intensifiers: frozenset[str]  # "very", "so": the adjective after them is predicative or needed
     hedges: tuple[CompiledPattern, ...]
     courtesy: tuple[CompiledPattern, ...]
     apology: tuple[CompiledPattern, ...]
@@ -209,6 +218,9 @@ class _Collector:
                     at_start=doc.at_start,
                     minimal=doc.minimal,
                     whole_message=doc.whole_message,
+                    drop_before_noun=(
+                        doc.drop_before_noun if entry.drop_before_noun is None else entry.drop_before_noun
+                    ),
                 )
             )
 
@@ -228,7 +240,7 @@ class _Collector:
 
     def add_vocabulary(self, name: str, doc: VocabularyFile) -> None:
         self.emoji.extend(doc.scorn_emoji)
-        for key in ("negators", "second_person", "acronyms", "fillers"):
+        for key in ("negators", "second_person", "acronyms", "fillers", "function_words", "intensifiers"):
             self.words.setdefault(key, set()).update(w.lower().replace("’", "'") for w in getattr(doc, key))
         for key in ("hedges", "courtesy", "apology", "promise", "ask"):
             for i, src in enumerate(getattr(doc, key)):
@@ -250,6 +262,8 @@ class _Collector:
             second_person=words("second_person"),
             acronyms=words("acronyms"),
             fillers=words("fillers"),
+            function_words=words("function_words"),
+            intensifiers=words("intensifiers"),
             hedges=phrases("hedges"),
             courtesy=phrases("courtesy"),
             apology=phrases("apology"),

@@ -88,9 +88,19 @@ _MONTHS = frozenset(
         "december",
     )
 )
+# The letter runs that can be a date word: one search finds them instead of looking at every word.
+_DATE_HINT = re.compile(
+    r"(?<![^\W\d_])(?:"
+    + "|".join(sorted(_DAY_WORDS | _MONTHS | {"end"}, key=lambda w: (-len(w), w)))
+    + r")(?![^\W\d_])",
+    re.IGNORECASE,
+)
 _MONTH_DAY = re.compile(rf"{_MONTH}\s?\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?\b", re.IGNORECASE)
 _END_OF = re.compile(r"end of (?:the )?(?:day|week|month|quarter)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+# Every character or prefix that can begin a protected span other than a date word: when none is present
+# (most short messages), the per-kind expressions are not run at all.
+_TRIGGER = re.compile(r"[`<>\"“#@$€£¥\d]|https?|www\.", re.IGNORECASE)
 _MONEY_SIGN = re.compile("[$€£¥]")
 _LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-")
 
@@ -140,7 +150,7 @@ def _patterns_for(text: str) -> list[re.Pattern[str]]:
 def _date_word_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Weekday names, today/tomorrow/EOD..., "end of the week" and "May 5", found word by word."""
     spans: list[tuple[int, int]] = []
-    for m in _ALPHA_WORD.finditer(text, lo, hi):
+    for m in _DATE_HINT.finditer(text, lo, hi):
         word = m.group().lower()
         start = m.start()
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
@@ -197,6 +207,8 @@ def protected_spans(text: str, *, dates: bool = True) -> list[tuple[int, int]]:
     `dates=False` skips weekday and month names (plain words no signal can match), which the analyser
     does not need to mask; rewrites and the guard always use the full set.
     """
+    if _TRIGGER.search(text) is None:
+        return _merge(_date_word_spans(text, 0, len(text))) if dates else []
     code = _code_spans(text) if "`" in text else []
     patterns = _patterns_for(text)
     has_at = "@" in text

@@ -11,6 +11,8 @@ from bot.tone.protect import mask, protected_spans
 from bot.tone.types import Style
 
 _GROUP_REF = re.compile(r"\$(\d+)")
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’]*)")
+_PREV_WORD = re.compile(r"([\w'’]+)[ \t]+$")
 _PUNCT_KEEP = re.compile(r"[?¿]")
 _MINIMAL_KINDS = frozenset({"shouting", "punctuation", "contempt_emoji"})
 _WHY = {
@@ -87,12 +89,23 @@ class Rewriter:
             return ""  # scorn emoji or a starred-out swear word
         if rule.replace is None or (style == "coach" and not rule.minimal):
             return None
+        if rule.drop_before_noun and self._before_noun(text, hit):
+            return ""
         key = "calm" if style == "coach" else style
         template = rule.replace.get(key, rule.replace.get("calm", next(iter(rule.replace.values()))))
         after = _expand(template, hit, text)
         return keep_case(
             text[hit.start : hit.end], after, _at_sentence_start(text, hit.start) and bool(after)
         )
+
+    def _before_noun(self, text: str, hit: Hit) -> bool:
+        """Whether the hit is an adjective in front of a noun ("a stupid idea"), so dropping it leaves a
+        sentence that still says the same thing; a guess from the neighbouring words, no parser."""
+        after = _NEXT_WORD.match(text, hit.end)
+        if after is None or after.group(1).lower().replace("’", "'") in self.lexicon.function_words:
+            return False
+        before = _PREV_WORD.search(text, max(0, hit.start - 30), hit.start)
+        return before is None or before.group(1).lower().replace("’", "'") not in self.lexicon.intensifiers
 
     def edits(self, text: str, hits: list[Hit], style: Style) -> list[Edit]:
         """Edits for the word-level hits (the text has already been re-cased)."""

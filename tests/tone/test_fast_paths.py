@@ -1,0 +1,99 @@
+"""The analyser's shortcuts (pre-checks, C-level tokenising, word-pair buckets) must give exactly what the
+plain way gives, and the minimal edits must keep the sentence's content words."""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+
+import pytest
+
+from bot.tone import ToneEngine, protected_spans
+from bot.tone.analyse import _is_whole
+from bot.tone.compose import _with_placeholders
+from bot.tone.index import tokenize
+from bot.tone.patterns import norm_word
+
+_ALPHABET = [*"aAbB xyz!?.,'’\"“”`<>@#$€3 -\n*_:;()", "you", "stupid", "FUCK", "http://x.io", "Fine", "🙄",
+             "İ", " per my last email ", "Monday", "May 5", "end of day", "WHY", "idiots'", "fucking",
+             "don’t"]
+
+
+def _random_texts(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 40))) for _ in range(n)]
+
+
+def test_tokenize_matches_a_plain_scan() -> None:
+    for text in _random_texts(500, 1):
+        spans = [m.span() for m in re.finditer(r"\w+(?:['’]\w+)*", text)]
+        tokens = tokenize(text)
+        assert list(zip(tokens.starts, tokens.ends, strict=True)) == spans
+        assert tokens.words == [norm_word(text[s:e]) for s, e in spans]
+
+
+def test_find_gives_every_match_a_brute_force_scan_gives(engine: ToneEngine) -> None:
+    index = engine.analyzer._index
+    items = [(r.pattern, r) for r in engine.lexicon.rules]
+    for text in [*_random_texts(300, 2), "you're such a lazy idiot, fuck this", "you have been so careless"]:
+        tokens = tokenize(text)
+        found = {(f.start, f.end, id(f.payload)) for f in index.find(text, tokens) if f.category == "rule"}
+        for pattern, rule in items:
+            for start in tokens.starts:
+                m = pattern.regex.match(text, start)
+                if m is not None and (m.start(), m.end(), id(rule)) not in found:
+                    # a longer or more specific pattern of the same category may win at this word instead
+                    assert any(s == start for s, _, _ in found), (text, pattern.source)
+
+
+def test_whole_message_check() -> None:
+    assert _is_whole("  Fine.", 2, 6) and _is_whole("Fine", 0, 4)
+    assert not _is_whole("ok Fine.", 3, 7) and not _is_whole("Fine, ok", 0, 4)
+
+
+def test_placeholders_only_cover_spans_in_range() -> None:
+    text = "a 1 b 2 c 3 d"
+    spans = protected_spans(text)
+    assert _with_placeholders(text, spans, 0, len(text)).count("\ue000") == 3
+    assert _with_placeholders(text, spans, 3, 9) == " b \ue0001\ue001 c"
+
+
+def test_no_protected_trigger_means_no_spans_but_dates() -> None:
+    assert protected_spans("nothing to keep here", dates=False) == []
+    assert protected_spans("see you Monday", dates=True) == [(8, 14)]
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        ("That was a stupid idea.", "That was an idea."),  # an adjective before a noun is dropped
+        ("They left dumb comments again.", "They left comments again."),
+        ("You are so stupid.", None),  # predicative: a milder word, never a dangling "so"
+        ("How dumb can we be?", "How unwise can we be?"),
+        ("The media are playing us for fools.", "The media are playing us for people."),  # still plural
+        ("These clowns broke the build.", "These people broke the build."),
+    ],
+)
+def test_minimal_edits_keep_the_sentence(engine: ToneEngine, draft: str, expected: str | None) -> None:
+    result = engine.rewrite(draft)
+    assert not result.unchanged
+    if expected is not None:
+        assert result.text == expected
+    else:
+        assert not result.text.rstrip(".").endswith(" so")
+
+
+def test_analysis_time_grows_linearly(engine: ToneEngine) -> None:
+    base = "Per my last email, you always change the plan at the last minute. Fine. Could you fix it by 5pm? "
+
+    def least(text: str) -> float:
+        best = float("inf")
+        for _ in range(5):
+            t0 = time.perf_counter()
+            engine.analyse(text)
+            best = min(best, time.perf_counter() - t0)
+        return best
+
+    least(base * 50)
+    assert least(base * 50) / (10 * least(base * 5)) < 3  # linear would be ~1; quadratic ~10
