@@ -204,6 +204,7 @@ async def delivery_states(url: str) -> Counter[str]:
 
 async def run_instance(name: str, plan: Plan, epoch: float) -> None:
     """Tick until nothing is due, delivering through the real Slack Outbox; print the outcome counts."""
+    from adapters.slack.app import http_session
     from adapters.slack.installations import SqlInstallationStore
     from adapters.slack.outbox import SlackOutbox, clients_for
     from bot import runtime
@@ -213,7 +214,8 @@ async def run_instance(name: str, plan: Plan, epoch: float) -> None:
     clock = OffsetClock(epoch)
     config = load_config()
     bot, store = await runtime.start(config, clock)
-    outbox = SlackOutbox(clients_for(config, SqlInstallationStore(store.engine)))
+    session = http_session()  # as slack_mount does: one connection pool for every send
+    outbox = SlackOutbox(clients_for(config, SqlInstallationStore(store.engine), session))
     scheduler = Scheduler(
         bot.services,
         {"slack": outbox}.get,
@@ -229,6 +231,7 @@ async def run_instance(name: str, plan: Plan, epoch: float) -> None:
             totals.update(str(k) for k in outcomes.elements())
             await asyncio.sleep(plan.every_s)
     finally:
+        await session.close()
         await store.close()
     print(json.dumps(dict(totals)), flush=True)
 

@@ -10,6 +10,10 @@ Rules (docs/lessons.md has the full picture):
   releases the claim so a later tick retries the same day.
 - Pacing: at most `per_workspace` sends in flight per workspace or tenant, optionally `rate_per_s` starts
   per second per workspace, and `max_in_flight` overall; the Outbox handles 429 / Retry-After itself.
+- Batches: each workspace is walked in user order, `batch_size` at a time: one transaction claims a batch
+  (the next one is claimed while this one is sent); results are written in small group commits. A claim
+  held for half its lease before its send is given back (retried next tick). A tick visits each due
+  person once.
 """
 
 from __future__ import annotations
@@ -17,20 +21,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
-from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, Iterable
-from datetime import timedelta
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from bot.errors import DeliveryError, PermanentDeliveryError
 from bot.flows import Services
+from bot.model import Reply
 from bot.ports import Clock, Outbox
 from bot.scheduling.cards import lesson_reply
-from bot.scheduling.curriculum import next_lesson
+from bot.scheduling.curriculum import Pick, next_lesson
 from bot.scheduling.status import repo_of
 from bot.scheduling.times import local_today, next_slot, zone
-from bot.store.lessons import ClaimResult, LessonRepo, Subscription
+from bot.store.lessons import BatchResult, ClaimResult, DueItem, LessonRepo
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -98,6 +103,7 @@ class Scheduler:
         lease: timedelta = LEASE,
         pacer: WorkspacePacer | None = None,
         max_in_flight: int = 8,
+        batch_size: int = 32,
     ) -> None:
         self.services = services
         self.outbox_for = outbox_for
@@ -105,89 +111,227 @@ class Scheduler:
         self.instance_id = instance_id[:64]
         self.lease = lease
         self.pacer = pacer or WorkspacePacer()
+        self.batch_size = max(1, batch_size)
         self._in_flight = asyncio.Semaphore(max(1, max_in_flight))
         self._repo: LessonRepo = repo_of(services)
-        self._order = random.Random(instance_id)  # instances walk the due list in different orders
 
     async def tick(self) -> Counter[Outcome]:
         """Deliver everything due now; return how many subscriptions ended in each outcome."""
-        due = await self._repo.due(self.clock.now())
-        by_workspace: dict[tuple[str, str], list[Subscription]] = defaultdict(list)
-        for sub in due:
-            by_workspace[(sub.who.platform, sub.who.workspace)].append(sub)
-        for subs in by_workspace.values():
-            self._order.shuffle(subs)
-        outcomes = await asyncio.gather(*(self._paced(key, subs) for key, subs in by_workspace.items()))
-        return Counter(outcome for batch in outcomes for outcome in batch)
+        now, outcomes = self.clock.now(), Counter[Outcome]()
+        lanes = []
+        for (platform, workspace), count in (await self._repo.due_workspaces(now)).items():
+            outbox = self.outbox_for(platform)
+            if outbox is None:
+                outcomes[Outcome.NO_OUTBOX] += count
+                self._count(platform, Outcome.NO_OUTBOX, count)
+                continue
+            lanes.append(self._lane((platform, workspace), outbox, now))
+        for counts in await asyncio.gather(*lanes):
+            outcomes.update(counts)
+        return outcomes
 
     async def run(self, stop: asyncio.Event, every_s: float = 30.0) -> None:
         """Tick every `every_s` seconds (at most 60) until `stop` is set; a failed tick is only logged."""
         await run_every(self.tick, stop, every_s)
 
-    async def _paced(self, key: tuple[str, str], subs: Iterable[Subscription]) -> list[Outcome]:
-        async def one(sub: Subscription) -> Outcome:
-            async with self.pacer.slot(key), self._in_flight:
-                outcome = await self.deliver(sub)
-            self._count(sub.who.platform, outcome)
-            return outcome
+    async def _lane(self, where: tuple[str, str], outbox: Outbox, now: datetime) -> Counter[Outcome]:
+        """One workspace, batch by batch; the next batch is claimed once half of this one got its turn."""
+        outcomes, running = Counter[Outcome](), list[asyncio.Future[list[Outcome]]]()
+        recorder = _Recorder(lambda done: self._repo.finish_batch(where, self.instance_id, done))
+        try:
+            batch = await self._claim(where, now, "")
+            while batch:
+                halfway = _Countdown((len(batch) + 1) // 2)
+                running.append(asyncio.ensure_future(self._deliver_batch(batch, outbox, recorder, halfway)))
+                await halfway.wait_or(running[-1])  # claim late enough to stay fresh, early enough to flow
+                batch = await self._claim(where, now, batch[-1].sub.who.user)
+                while running and running[0].done():
+                    outcomes.update(running.pop(0).result())
+            for task in running:
+                outcomes.update(await task)
+            await recorder.drain()
+        finally:
+            for task in running:  # after an error: the claims left run out their lease
+                task.cancel()
+        if recorder.lost:
+            log.warning(
+                "%d lesson claims were taken over mid-send (sends slower than the lease)", recorder.lost
+            )
+        for outcome, n in outcomes.items():
+            self._count(where[0], outcome, n)
+        return outcomes
 
-        return list(await asyncio.gather(*(one(sub) for sub in subs)))
+    async def _claim(self, where: tuple[str, str], now: datetime, after: str) -> list[DueItem]:
+        return await self._repo.claim_batch(where, now, after, self.batch_size, self.instance_id, self.lease)
 
-    def _count(self, platform: str, outcome: Outcome) -> None:
+    async def _deliver_batch(
+        self, batch: list[DueItem], outbox: Outbox, recorder: _Recorder, halfway: _Countdown
+    ) -> list[Outcome]:
+        """Send a claimed batch concurrently (paced per workspace); each result is recorded as it comes."""
+        cards = dict[tuple[str, bool], Reply]()
+        return await asyncio.gather(
+            *(self._deliver(item, outbox, recorder, cards, halfway) for item in batch)
+        )
+
+    def _count(self, platform: str, outcome: Outcome, n: int = 1) -> None:
         metrics = self.services.metrics
-        metrics.count("deliveries", platform=platform, outcome=outcome.value)
-        if outcome is Outcome.RETRY:
-            metrics.count("delivery_retries", platform=platform)
+        for _ in range(n):
+            metrics.count("deliveries", platform=platform, outcome=outcome.value)
+            if outcome is Outcome.RETRY:
+                metrics.count("delivery_retries", platform=platform)
 
-    async def deliver(self, sub: Subscription) -> Outcome:
-        """Deliver one due subscription's lesson for its next local date, exactly once."""
+    async def _deliver(
+        self,
+        item: DueItem,
+        outbox: Outbox,
+        recorder: _Recorder,
+        cards: dict[tuple[str, bool], Reply],
+        halfway: _Countdown,
+    ) -> Outcome:
+        """One due subscription of a batch: skip, advance or send it, then hand the result to `recorder`."""
+        try:
+            return await self._deliver_one(item, outbox, recorder, cards, halfway)
+        finally:
+            halfway.done()  # no-op when the send already counted itself
+            recorder.flush_soon()
+
+    async def _deliver_one(
+        self,
+        item: DueItem,
+        outbox: Outbox,
+        recorder: _Recorder,
+        cards: dict[tuple[str, bool], Reply],
+        halfway: _Countdown,
+    ) -> Outcome:
+        sub, now = item.sub, self.clock.now()
         day, tz = sub.next_local_date, zone(sub.timezone, self.services.config.settings.lessons.timezone)
-        now = self.clock.now()
-        if day is None:
-            return Outcome.NOT_DUE
+        assert day is not None  # claim_batch only returns subscriptions with a next date
+        slot = next_slot(now, sub.local_time, tz, sub.weekdays_only, day)
         today = local_today(now, tz)
-        if day < today:
-            await self._repo.advance(sub.who, day, next_slot(now, sub.local_time, tz, sub.weekdays_only, day))
+        mine, done = item.result is ClaimResult.CLAIMED, recorder.pending()
+        if mine and day != today:
+            done.released.append((sub.who.user, day))
+        if day < today:  # the local day ended before anyone could send it
+            done.advanced.append((sub.who.user, day, slot))
             return Outcome.MISSED
         if day > today:
             return Outcome.NOT_DUE
-        outbox = self.outbox_for(sub.who.platform)
-        if outbox is None:
-            return Outcome.NO_OUTBOX
-        claim = await self._repo.claim(sub.who, day, self.instance_id, self.lease)
-        if claim is ClaimResult.DONE:
-            await self._repo.advance(sub.who, day, next_slot(now, sub.local_time, tz, sub.weekdays_only, day))
+        if item.result is ClaimResult.DONE:
+            done.advanced.append((sub.who.user, day, slot))
             return Outcome.ALREADY
-        if claim is ClaimResult.BUSY:
+        if not mine:
             return Outcome.BUSY
-        return await self._send_claimed(sub, outbox)
-
-    async def _send_claimed(self, sub: Subscription, outbox: Outbox) -> Outcome:
-        day, tz = sub.next_local_date, zone(sub.timezone)
-        assert day is not None
-        setting = await self.services.setting_of(sub.who)
-        pick = next_lesson(self.services.library, setting, await self._repo.progress(sub.who), day)
-        slot = next_slot(self.clock.now(), sub.local_time, tz, sub.weekdays_only, day)
+        setting = item.setting or self.services.config.settings.default_setting
+        pick = next_lesson(self.services.library, setting, item.progress, day)
         if pick is None:  # no lessons installed: nothing to send today
-            await self._repo.release(sub.who, day, self.instance_id)
-            await self._repo.advance(sub.who, day, slot)
+            done.released.append((sub.who.user, day))
+            done.advanced.append((sub.who.user, day, slot))
             return Outcome.MISSED
-        reply = lesson_reply(
-            self.services.library, pick.lesson, subscribed=True, review=pick.review, intro="Your daily lesson"
-        )
+        outcome = await self._send(item, outbox, self._card(pick, cards), halfway)
+        done = recorder.pending()  # the one being filled now: results are written as soon as possible
+        if outcome is Outcome.SENT:
+            done.sent.append((sub.who.user, day, pick.lesson.id))
+            done.advanced.append((sub.who.user, day, slot))
+        else:
+            done.released.append((sub.who.user, day))
+            if outcome is Outcome.PAUSED:
+                done.paused.append(sub.who.user)
+        return outcome
+
+    def _card(self, pick: Pick, cards: dict[tuple[str, bool], Reply]) -> Reply:
+        """The lesson card, built once per lesson in a batch: it is the same for everyone."""
+        key = (pick.lesson.id, pick.review)
+        if key not in cards:
+            cards[key] = lesson_reply(
+                self.services.library,
+                pick.lesson,
+                subscribed=True,
+                review=pick.review,
+                intro="Your daily lesson",
+            )
+        return cards[key]
+
+    async def _send(self, item: DueItem, outbox: Outbox, reply: Reply, halfway: _Countdown) -> Outcome:
+        who = item.sub.who
+        key = (who.platform, who.workspace)
         try:
-            await self.pacer.wait_turn((sub.who.platform, sub.who.workspace))
-            await outbox.send(sub.who, reply)
+            async with self.pacer.slot(key), self._in_flight:
+                await self.pacer.wait_turn(key)
+                halfway.done()
+                if item.claimed_at and self.clock.now() - item.claimed_at > self.lease / 2:
+                    return (
+                        Outcome.RETRY
+                    )  # held too long (e.g. behind a Retry-After): let it be claimed afresh
+                await outbox.send(who, reply)
         except PermanentDeliveryError as exc:
-            log.warning("pausing lessons for a %s user: %s", sub.who.platform, type(exc).__name__)
-            await self._repo.pause(sub.who)
-            await self._repo.release(sub.who, day, self.instance_id)
+            log.warning("pausing lessons for a %s user: %s", who.platform, type(exc).__name__)
             return Outcome.PAUSED
         except Exception as exc:  # DeliveryError or an adapter bug: retry later today
             level = logging.INFO if isinstance(exc, DeliveryError) else logging.ERROR
             log.log(level, "lesson delivery failed (%s); will retry", type(exc).__name__)
-            await self._repo.release(sub.who, day, self.instance_id)
             return Outcome.RETRY
-        if not await self._repo.mark_sent(sub.who, day, self.instance_id, pick.lesson.id, slot):
-            log.warning("a lesson claim was taken over mid-send (send slower than the lease)")
         return Outcome.SENT
+
+
+class _Countdown:
+    """Set once `n` items of a batch got their turn (or ended); each item counts once."""
+
+    def __init__(self, n: int) -> None:
+        self._left = n
+        self._event = asyncio.Event()
+        self._counted: set[int] = set()
+
+    def done(self) -> None:
+        task = id(asyncio.current_task())
+        if task in self._counted:
+            return
+        self._counted.add(task)
+        self._left -= 1
+        if self._left <= 0:
+            self._event.set()
+
+    async def wait_or(self, finished: asyncio.Future[Any]) -> None:
+        """Wait for the count, or for `finished` (a batch with nothing to send)."""
+        waiter = asyncio.ensure_future(self._event.wait())
+        try:
+            await asyncio.wait((waiter, finished), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+
+
+class _Recorder:
+    """Group commit for one workspace: results are written as they come, one transaction at a time.
+
+    Results that arrive while a transaction is open wait for the next one, so under load a commit covers
+    many sends and at rest each send gets its own. A send is recorded within one transaction of the
+    platform accepting it: a crash between the two repeats only the messages of that moment.
+    """
+
+    def __init__(self, write: Callable[[BatchResult], Awaitable[int]]) -> None:
+        self._write = write
+        self._pending = BatchResult()
+        self._flushing: asyncio.Future[None] | None = None
+        self.lost = 0  # sends whose claim had been taken over
+
+    def pending(self) -> BatchResult:
+        """The results not yet handed to a transaction: append to it, then call flush_soon()."""
+        return self._pending
+
+    def flush_soon(self) -> None:
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.ensure_future(self._flush())
+
+    async def drain(self) -> None:
+        """Wait until everything added so far is written (raising what a write raised)."""
+        while self._flushing is not None:
+            flushing = self._flushing
+            await flushing
+            if flushing is self._flushing:
+                self._flushing = None
+        if self._pending != BatchResult():
+            await self._flush()
+
+    async def _flush(self) -> None:
+        while self._pending != BatchResult():
+            done, self._pending = self._pending, BatchResult()
+            self.lost += await self._write(done)

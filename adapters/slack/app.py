@@ -50,13 +50,18 @@ def http_session() -> aiohttp.ClientSession:
 
 
 def web_client(
-    config: Config, token: str | None = None, session: aiohttp.ClientSession | None = None
+    config: Config,
+    token: str | None = None,
+    session: aiohttp.ClientSession | None = None,
+    *,
+    retry_rate_limited: bool = True,
 ) -> AsyncWebClient:
-    """The Web API client: configurable base URL, retries on 429 honouring Retry-After."""
+    """The Web API client: configurable base URL; by default retries a 429 after its Retry-After."""
     client = AsyncWebClient(
         token=token, base_url=config.settings.slack.api_base_url, timeout=WEB_API_TIMEOUT_S, session=session
     )
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    if retry_rate_limited:
+        client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
     return client
 
 

@@ -134,7 +134,7 @@ def slack_mount(config: Config, bot: Bot, store: SqlStore) -> Any:
     http = SlackHttp(bolt, store, secret.get_secret_value())
 
     installations = SqlInstallationStore(store.engine) if bolt.oauth_flow else None
-    outbox = SlackOutbox(clients_for(config, installations))
+    outbox = SlackOutbox(clients_for(config, installations, session))
 
     def mount(app: web.Application) -> None:
         app[OUTBOXES]["slack"] = outbox

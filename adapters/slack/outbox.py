@@ -1,10 +1,17 @@
-"""Proactive sends (lessons, follow-ups) to a Slack DM, at most about one message per second per channel."""
+"""Proactive sends (lessons, follow-ups) to a Slack DM, at most about one message per second per channel.
+
+Costs per send are kept to one chat.postMessage: the DM channel of each person is remembered (opened again
+on channel_not_found), a rendered card is reused while the same Reply is sent to many people, and clients
+share their owner's HTTP session. A 429 holds every send to that workspace from this process for its
+Retry-After, then the message is tried again (so the clients here do not retry 429s themselves).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -16,6 +23,11 @@ from adapters.slack.installations import SqlInstallationStore
 from bot.errors import DeliveryError, PermanentDeliveryError
 from bot.model import Reply, UserRef
 from bot.settings import Config
+
+RATE_LIMIT_ATTEMPTS = 3  # tries of one message through 429s
+MAX_RETRY_AFTER_S = 60.0
+DM_CACHE_SIZE = 100_000
+TOKEN_TTL_S = 30.0  # how long a looked-up bot token is reused (a rotated token stays valid for hours)
 
 ClientFor = Callable[
     [str], Awaitable[AsyncWebClient]
@@ -40,25 +52,89 @@ class ChannelPacer:
             await asyncio.sleep(due - now)
 
 
+class WorkspaceHold:
+    """Honours Retry-After: after a 429, sends to that workspace from this process wait it out."""
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+
+    async def wait(self, workspace: str) -> None:
+        """Sleep while the workspace is held."""
+        left = self._until.get(workspace, 0.0) - time.monotonic()
+        if left > 0:
+            await asyncio.sleep(left)
+            await self.wait(workspace)  # another 429 may have extended the hold meanwhile
+
+    def hold(self, workspace: str, seconds: float) -> None:
+        until = time.monotonic() + min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
+        self._until[workspace] = max(until, self._until.get(workspace, 0.0))
+
+
 class SlackOutbox:
-    """bot.ports.Outbox for Slack: conversations.open, then a paced chat.postMessage."""
+    """bot.ports.Outbox for Slack: conversations.open (remembered), then a paced chat.postMessage."""
 
     def __init__(self, client_for: ClientFor, pacer: ChannelPacer | None = None) -> None:
         self._client_for = client_for
         self._pacer = pacer or ChannelPacer()
+        self._hold = WorkspaceHold()
+        self._dms: dict[tuple[str, str], str] = {}  # (workspace, user) -> DM channel id
+        self._rendered: tuple[Reply, dict[str, Any]] | None = None
 
     async def send(self, who: UserRef, reply: Reply) -> None:
         """Deliver one reply to the person's DM with the bot; failures become Delivery errors."""
         try:
             client = await self._client_for(who.workspace)
-            opened = await client.conversations_open(users=who.user)
-            channel = str(opened["channel"]["id"])
-            await self._pacer.wait(channel)
-            await client.chat_postMessage(channel=channel, **render.message(reply))
+            for attempt in range(RATE_LIMIT_ATTEMPTS):
+                await self._hold.wait(who.workspace)
+                try:
+                    return await self._post(client, who, reply)
+                except SlackApiError as exc:
+                    if exc.response.status_code != 429 or attempt == RATE_LIMIT_ATTEMPTS - 1:
+                        raise
+                    self._hold.hold(who.workspace, _retry_after(exc))
         except SlackApiError as exc:
             raise _delivery_error(exc) from None
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise DeliveryError(f"slack unreachable: {type(exc).__name__}") from None
+
+    async def _post(self, client: AsyncWebClient, who: UserRef, reply: Reply) -> None:
+        """chat.postMessage to the remembered DM; a forgotten or stale one is opened (again) first."""
+        known = self._dms.get((who.workspace, who.user))
+        channel = known or await self._open(client, who)
+        await self._pacer.wait(channel)
+        try:
+            await client.chat_postMessage(channel=channel, **self._render(reply))
+        except SlackApiError as exc:
+            if known is None or _error(exc) != "channel_not_found":
+                raise
+            self._dms.pop((who.workspace, who.user), None)
+            await self._post(client, who, reply)
+
+    async def _open(self, client: AsyncWebClient, who: UserRef) -> str:
+        opened = await client.conversations_open(users=who.user)
+        channel = str(opened["channel"]["id"])
+        if len(self._dms) >= DM_CACHE_SIZE:
+            self._dms.clear()
+        self._dms[(who.workspace, who.user)] = channel
+        return channel
+
+    def _render(self, reply: Reply) -> dict[str, Any]:
+        """render.message, once for a run of sends of the same Reply (a lesson fan-out)."""
+        if self._rendered is None or self._rendered[0] is not reply:
+            self._rendered = (reply, render.message(reply))
+        return self._rendered[1]
+
+
+def _retry_after(exc: SlackApiError) -> float:
+    try:
+        return float(exc.response.headers.get("Retry-After", 1))
+    except (TypeError, ValueError):
+        return 1.0
+
+
+def _error(exc: SlackApiError) -> str:
+    data = exc.response.data if isinstance(exc.response.data, dict) else {}
+    return str(data.get("error") or f"http_{exc.response.status_code}")
 
 
 # Errors after which retrying cannot help: the person, the bot or the installation is gone.
@@ -81,31 +157,44 @@ PERMANENT = {
 
 
 def _delivery_error(exc: SlackApiError) -> DeliveryError:
-    data = exc.response.data if isinstance(exc.response.data, dict) else {}
-    error = str(data.get("error") or f"http_{exc.response.status_code}")
+    error = _error(exc)
     if error in PERMANENT:
         return PermanentDeliveryError(f"slack refused for good: {error}")
     return DeliveryError(f"slack refused: {error}")
 
 
-def clients_for(config: Config, installations: SqlInstallationStore | None) -> ClientFor:
-    """workspace -> a client with that workspace's bot token (the single token, or the installed one)."""
+def clients_for(
+    config: Config, installations: SqlInstallationStore | None, session: aiohttp.ClientSession | None = None
+) -> ClientFor:
+    """workspace -> a client with that workspace's bot token (the single token, or the installed one).
+
+    The clients share `session` and leave 429s to SlackOutbox, which holds the whole workspace.
+    """
     single = config.secrets.slack_bot_token
     clients: dict[str, AsyncWebClient] = {}
+    looked_up: dict[str, float] = {}  # workspace -> when its token was last read from the store
 
     async def client_for(workspace: str) -> AsyncWebClient:
         if single is not None:
-            return clients.setdefault("", web_client(config, single.get_secret_value()))
+            return clients.setdefault("", _client(config, single.get_secret_value(), session))
+        cached = clients.get(workspace)
+        if cached is not None and time.monotonic() - looked_up[workspace] < TOKEN_TTL_S:
+            return cached
         bot = (
             await installations.async_find_bot(enterprise_id=None, team_id=workspace)
             if installations
             else None
         )
         if bot is None or not bot.bot_token:
+            clients.pop(workspace, None)
             raise PermanentDeliveryError("no slack installation for this workspace")
-        cached = clients.get(workspace)
         if cached is None or cached.token != bot.bot_token:  # a rotated token replaces the client
-            cached = clients[workspace] = web_client(config, bot.bot_token)
+            cached = clients[workspace] = _client(config, bot.bot_token, session)
+        looked_up[workspace] = time.monotonic()
         return cached
 
     return client_for
+
+
+def _client(config: Config, token: str, session: aiohttp.ClientSession | None) -> AsyncWebClient:
+    return web_client(config, token, session, retry_rate_limited=False)

@@ -1,26 +1,36 @@
 """Lesson subscriptions, progress, streak days, votes and the exactly-once delivery claims.
 
 Claim protocol (see docs/lessons.md): a delivery is the row (person, local date) in lesson_deliveries.
-An instance inserts it with status "claimed" (INSERT ... ON CONFLICT DO NOTHING on the primary key), sends,
-then marks it "sent" and advances the subscription in one transaction. A "claimed" row older than the lease
-belongs to a crashed instance and is taken over with one conditional UPDATE, so only one instance wins.
+An instance inserts it with status "claimed" (INSERT ... ON CONFLICT on the primary key), sends, then marks
+it "sent" and advances the subscription in one transaction. A "claimed" row older than the lease belongs to
+a crashed instance and is taken over by a conditional update, so only one instance wins. The scheduler does
+this a batch at a time (`claim_batch`, `finish_batch`): one transaction to claim, one to record.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.model import UserRef
 from bot.ports import Clock
 from bot.scheduling.times import as_utc
 from bot.store.rows import delete_rows, insert, rowcount
-from bot.store.tables import LessonDay, LessonDelivery, LessonProgress, LessonSubscription, LessonVote
+from bot.store.tables import (
+    LessonDay,
+    LessonDelivery,
+    LessonProgress,
+    LessonSubscription,
+    LessonVote,
+    Person,
+)
 
 REVIEW_AFTER = timedelta(days=3)  # a quiz answered wrongly comes back this much later
 PERSONAL_TABLES = (LessonSubscription, LessonDelivery, LessonProgress, LessonDay)
@@ -66,6 +76,27 @@ class Progress:
     review_on: date | None
 
 
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """One due subscription as `claim_batch` found it, with what the scheduler needs to send it."""
+
+    sub: Subscription
+    result: ClaimResult
+    claimed_at: datetime | None  # when this instance claimed it (CLAIMED only)
+    setting: str | None  # the person's chosen setting, if any
+    progress: Mapping[str, Progress]  # lessons seen (CLAIMED only)
+
+
+@dataclass
+class BatchResult:
+    """What happened to one workspace's batch; `finish_batch` writes it in one transaction."""
+
+    sent: list[tuple[str, date, str]] = field(default_factory=list)  # (user, day, lesson id)
+    advanced: list[tuple[str, date, tuple[date, datetime]]] = field(default_factory=list)  # (user, day, slot)
+    released: list[tuple[str, date]] = field(default_factory=list)  # claims given up: (user, day)
+    paused: list[str] = field(default_factory=list)
+
+
 def _person(table: Any, who: UserRef) -> tuple[Any, ...]:
     return (table.platform == who.platform, table.workspace == who.workspace, table.user_id == who.user)
 
@@ -102,20 +133,6 @@ class LessonRepo:
             row.weekdays_only, row.next_local_date = sub.weekdays_only, sub.next_local_date
             row.next_due_at = sub.next_due_at
             row.updated_at = self._clock.now()
-
-    async def due(self, now: datetime) -> list[Subscription]:
-        """Active, unpaused subscriptions whose next slot is at or before `now`, earliest first."""
-        query = (
-            select(LessonSubscription)
-            .where(
-                LessonSubscription.active.is_(True),
-                LessonSubscription.paused.is_(False),
-                LessonSubscription.next_due_at <= now,
-            )
-            .order_by(LessonSubscription.next_due_at)
-        )
-        async with self._session() as session:
-            return [_subscription(row) for row in (await session.scalars(query)).all()]
 
     async def advance(self, who: UserRef, day: date, slot: tuple[date, datetime]) -> bool:
         """Move the next slot past `day` (if nobody moved it already); True if this call moved it."""
@@ -160,24 +177,63 @@ class LessonRepo:
             )
             return ClaimResult.CLAIMED if rowcount(taken) == 1 else ClaimResult.BUSY
 
-    async def release(self, who: UserRef, day: date, instance: str) -> None:
-        """Give up this instance's claim (a transient failure): the next tick retries the same day."""
-        async with self._session.begin() as session:
-            await session.execute(_own_claim(delete(LessonDelivery), who, day, instance))
+    async def due_workspaces(self, now: datetime) -> dict[tuple[str, str], int]:
+        """How many subscriptions are due at `now` in each (platform, workspace)."""
+        s = LessonSubscription
+        query = (
+            select(s.platform, s.workspace, func.count()).where(*_due(now)).group_by(s.platform, s.workspace)
+        )
+        async with self.engine.connect() as conn:
+            return {(p, w): n for p, w, n in (await conn.execute(query)).all()}
 
-    async def mark_sent(
-        self, who: UserRef, day: date, instance: str, lesson_id: str, slot: tuple[date, datetime]
-    ) -> bool:
-        """Record the send, the lesson as seen and the next slot, atomically; False if the claim was lost."""
-        async with self._session.begin() as session:
-            marked = await session.execute(
-                _own_claim(update(LessonDelivery), who, day, instance).values(
-                    status="sent", lesson_id=lesson_id, sent_at=self._clock.now()
-                )
+    async def claim_batch(
+        self, where: tuple[str, str], now: datetime, after: str, limit: int, instance: str, lease: timedelta
+    ) -> list[DueItem]:
+        """Claim up to `limit` due deliveries in one (platform, workspace), users after `after`, at once.
+
+        Rows another instance is claiming at this moment are skipped (FOR UPDATE SKIP LOCKED on PostgreSQL);
+        the INSERT ... ON CONFLICT decides who owns each (person, local date), exactly as `claim` does.
+        """
+        claimed_at, (platform, workspace) = self._clock.now(), where
+        async with self.engine.begin() as conn:
+            rows = (await conn.execute(_due_rows(where, now, after, limit))).all()
+            stale = [
+                r
+                for r in rows
+                if r.status is None or (r.status == "claimed" and as_utc(r.claimed_at) < claimed_at - lease)
+            ]
+            won = await _claim_rows(conn, where, stale, instance, claimed_at, lease)
+            progress = await _progress_of(conn, where, won)
+        items = []
+        for r in rows:
+            result = (
+                ClaimResult.DONE
+                if r.status == "sent"
+                else ClaimResult.CLAIMED
+                if r.user_id in won
+                else ClaimResult.BUSY
             )
-            await _record_seen(session, who, lesson_id, day)
-            await _advance(session, who, day, slot)
-            return rowcount(marked) == 1
+            mine = result is ClaimResult.CLAIMED
+            sub = _subscription_of(platform, workspace, r)
+            items.append(
+                DueItem(sub, result, claimed_at if mine else None, r.setting, progress.get(r.user_id, {}))
+            )
+        return items
+
+    async def finish_batch(self, where: tuple[str, str], instance: str, done: BatchResult) -> int:
+        """Record a batch: sends (with lessons seen), next slots, released claims, pauses; one transaction.
+
+        Returns how many sends found their claim taken over (a send slower than the lease).
+        """
+        async with self.engine.begin() as conn:
+            lost = await _mark_sent(conn, where, instance, done.sent, self._clock.now())
+            await _record_seen_many(conn, where, done.sent)
+            await _advance_many(conn, where, done.advanced)
+            await _release_many(conn, where, instance, done.released)
+            if done.paused:
+                s = LessonSubscription
+                await conn.execute(update(s).where(*_in(s, where, done.paused)).values(paused=True))
+        return lost
 
     async def delivery_status(self, who: UserRef, day: date) -> str | None:
         """'claimed', 'sent' or None for the (person, day) delivery (for status pages and tests)."""
@@ -245,6 +301,141 @@ async def purge(session: AsyncSession, platform: str, workspace: str, user: str 
 # ---- helpers ------------------------------------------------------------------------------------------
 
 
+def _due(now: datetime) -> tuple[Any, ...]:
+    s = LessonSubscription
+    return (s.active.is_(True), s.paused.is_(False), s.next_due_at <= now, s.next_local_date.is_not(None))
+
+
+def _in(table: Any, where: tuple[str, str], users: list[str]) -> tuple[Any, ...]:
+    return (table.platform == where[0], table.workspace == where[1], table.user_id.in_(users))
+
+
+def _due_rows(where: tuple[str, str], now: datetime, after: str, limit: int) -> Any:
+    """Due subscriptions in one workspace, in user order after `after`, with their delivery and setting.
+
+    Correlated lookups by primary key rather than joins: the plan stays an index lookup per row even
+    when the planner's statistics are stale (a fresh database, a bulk import).
+    """
+    s, d, p = LessonSubscription, LessonDelivery, Person
+    delivery = (d.platform == s.platform, d.workspace == s.workspace, d.user_id == s.user_id)
+    person = (p.platform == s.platform, p.workspace == s.workspace, p.user_id == s.user_id)
+    of_day = (*delivery, d.local_date == s.next_local_date)
+    return (
+        select(
+            *(getattr(s, c) for c in _SUB_COLUMNS),
+            select(d.status).where(*of_day).scalar_subquery().label("status"),
+            select(d.claimed_at).where(*of_day).scalar_subquery().label("claimed_at"),
+            select(p.setting).where(*person).scalar_subquery().label("setting"),
+        )
+        .where(s.platform == where[0], s.workspace == where[1], s.user_id > after, *_due(now))
+        .order_by(s.user_id)
+        .limit(limit)
+        .with_for_update(of=s.__table__, skip_locked=True)
+    )
+
+
+async def _claim_rows(
+    conn: Any, where: tuple[str, str], rows: list[Any], instance: str, at: datetime, lease: timedelta
+) -> set[str]:
+    """Insert claims for these rows, taking over only claims older than the lease; the users won."""
+    if not rows:
+        return set()
+    d = LessonDelivery.__table__
+    statement = insert(conn.dialect.name, d)
+    statement = statement.on_conflict_do_update(
+        index_elements=["platform", "workspace", "user_id", "local_date"],
+        set_={"instance": statement.excluded.instance, "claimed_at": statement.excluded.claimed_at},
+        where=and_(d.c.status == "claimed", d.c.claimed_at < at - lease),
+    ).returning(d.c.user_id)
+    fixed = {"platform": where[0], "workspace": where[1], "status": "claimed", "instance": instance[:64]}
+    params = [fixed | {"user_id": r.user_id, "local_date": r.next_local_date, "claimed_at": at} for r in rows]
+    return set((await conn.execute(statement, params)).scalars().all())
+
+
+async def _progress_of(conn: Any, where: tuple[str, str], users: set[str]) -> dict[str, dict[str, Progress]]:
+    found: dict[str, dict[str, Progress]] = defaultdict(dict)
+    if users:
+        table = LessonProgress.__table__
+        rows = await conn.execute(select(table).where(*_in(table.c, where, sorted(users))))
+        for row in rows.all():
+            found[row.user_id][row.lesson_id] = _progress(row)
+    return found
+
+
+async def _mark_sent(
+    conn: Any, where: tuple[str, str], instance: str, sent: list[tuple[str, date, str]], now: datetime
+) -> int:
+    d, lost = LessonDelivery, 0
+    groups: dict[tuple[date, str], list[str]] = defaultdict(list)
+    for user, day, lesson_id in sent:
+        groups[(day, lesson_id)].append(user)
+    for (day, lesson_id), users in groups.items():
+        marked = await conn.execute(
+            update(d)
+            .where(
+                *_in(d, where, users), d.local_date == day, d.status == "claimed", d.instance == instance[:64]
+            )
+            .values(status="sent", lesson_id=lesson_id, sent_at=now)
+        )
+        lost += len(users) - rowcount(marked)
+    return lost
+
+
+async def _record_seen_many(conn: Any, where: tuple[str, str], sent: list[tuple[str, date, str]]) -> None:
+    """`_record_seen` for many people: a new row, or one more view (pushing back an ignored review)."""
+    by_day: dict[date, list[tuple[str, str]]] = defaultdict(list)
+    for user, day, lesson_id in sent:
+        by_day[day].append((user, lesson_id))
+    p = LessonProgress.__table__
+    for day, seen in by_day.items():
+        statement = insert(conn.dialect.name, p)
+        review = case((p.c.review_on <= day, day + REVIEW_AFTER), else_=p.c.review_on)
+        statement = statement.on_conflict_do_update(
+            index_elements=["platform", "workspace", "user_id", "lesson_id"],
+            set_={"seen_on": day, "times_seen": p.c.times_seen + 1, "review_on": review},
+        )
+        fixed = {"platform": where[0], "workspace": where[1], "seen_on": day, "times_seen": 1}
+        rows = [fixed | {"user_id": user, "lesson_id": lesson_id} for user, lesson_id in seen]
+        await conn.execute(
+            statement, [r | {"answered_on": None, "correct": None, "review_on": None} for r in rows]
+        )
+
+
+async def _advance_many(
+    conn: Any, where: tuple[str, str], moves: list[tuple[str, date, tuple[date, datetime]]]
+) -> None:
+    if not moves:
+        return
+    s = LessonSubscription
+    statement = (
+        update(s)
+        .where(
+            s.platform == where[0],
+            s.workspace == where[1],
+            s.user_id == bindparam("b_user"),
+            s.next_local_date == bindparam("b_day"),
+        )
+        .values(next_local_date=bindparam("b_next"), next_due_at=bindparam("b_at"))
+    )
+    params = [{"b_user": u, "b_day": day, "b_next": slot[0], "b_at": slot[1]} for u, day, slot in moves]
+    await conn.execute(statement, params)
+
+
+async def _release_many(
+    conn: Any, where: tuple[str, str], instance: str, claims: list[tuple[str, date]]
+) -> None:
+    d = LessonDelivery
+    by_day: dict[date, list[str]] = defaultdict(list)
+    for user, day in claims:
+        by_day[day].append(user)
+    for day, users in by_day.items():
+        await conn.execute(
+            delete(d).where(
+                *_in(d, where, users), d.local_date == day, d.status == "claimed", d.instance == instance[:64]
+            )
+        )
+
+
 async def _insert_new(session: AsyncSession, table: Any, values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING; True when the row was new."""
     statement = insert(session.get_bind().dialect.name, table).values(**values).on_conflict_do_nothing()
@@ -270,24 +461,29 @@ async def _record_seen(session: AsyncSession, who: UserRef, lesson_id: str, day:
         row.review_on = day + REVIEW_AFTER  # an ignored review comes back later, not every day
 
 
-def _own_claim(statement: Any, who: UserRef, day: date, instance: str) -> Any:
-    return statement.where(
-        *_person(LessonDelivery, who),
-        LessonDelivery.local_date == day,
-        LessonDelivery.status == "claimed",
-        LessonDelivery.instance == instance[:64],
-    )
-
-
 def _new_progress(who: UserRef, lesson_id: str, day: date) -> LessonProgress:
     return LessonProgress(
         **_key(who), lesson_id=lesson_id, seen_on=day, times_seen=1, answered_on=None, correct=None
     )
 
 
-def _subscription(row: LessonSubscription) -> Subscription:
+_SUB_COLUMNS = (
+    "user_id",
+    "active",
+    "paused",
+    "local_time",
+    "timezone",
+    "timezone_chosen",
+    "weekdays_only",
+    "next_local_date",
+    "next_due_at",
+)
+
+
+def _subscription_of(platform: str, workspace: str, row: Any) -> Subscription:
+    """A Subscription from a row of `_due_rows` (plain columns) or an ORM row."""
     return Subscription(
-        who=UserRef(row.platform, row.workspace, row.user_id),
+        who=UserRef(platform, workspace, row.user_id),
         active=row.active,
         paused=row.paused,
         local_time=row.local_time,
@@ -297,6 +493,10 @@ def _subscription(row: LessonSubscription) -> Subscription:
         next_local_date=row.next_local_date,
         next_due_at=as_utc(row.next_due_at) if row.next_due_at else None,
     )
+
+
+def _subscription(row: LessonSubscription) -> Subscription:
+    return _subscription_of(row.platform, row.workspace, row)
 
 
 def _progress(row: LessonProgress) -> Progress:

@@ -50,8 +50,13 @@ def command(text: str, user: str = "U1", workspace: str = "W1", tz: str | None =
     return Inbound("test", workspace, user, "D1", True, Kind.COMMAND, text, timezone=tz)
 
 
-def scheduler(bot: Bot, outbox: RecordingOutbox, clock: FakeClock, instance: str = "i1") -> Scheduler:
-    return Scheduler(bot.services, lambda platform: outbox if platform == "test" else None, clock, instance)
+def scheduler(
+    bot: Bot, outbox: RecordingOutbox, clock: FakeClock, instance: str = "i1", batch_size: int = 32
+) -> Scheduler:
+    def outbox_for(platform: str) -> RecordingOutbox | None:
+        return outbox if platform == "test" else None
+
+    return Scheduler(bot.services, outbox_for, clock, instance, batch_size=batch_size)
 
 
 def repo(bot: Bot) -> LessonRepo:

@@ -44,7 +44,8 @@ async def test_two_instances_ticking_together_send_everyone_exactly_once(
     for i in range(PEOPLE):
         await bot.handle(command("lessons on 09:00", user=f"U{i}", workspace=f"W{i % 7}", tz="UTC"))
     one, two = RecordingOutbox(clock, delay_s=0.001), RecordingOutbox(clock, delay_s=0.001)
-    first_s, second_s = scheduler(bot, one, clock, "alpha"), scheduler(second, two, clock, "beta")
+    # small batches, so that both instances get a share of every workspace's claims
+    first_s, second_s = scheduler(bot, one, clock, "alpha", 3), scheduler(second, two, clock, "beta", 3)
     clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     for _ in range(3):
         await asyncio.gather(first_s.tick(), second_s.tick())

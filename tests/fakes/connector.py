@@ -96,7 +96,8 @@ class FakeConnector:
             return web.json_response(error, status=status, headers=headers)
         peer = request.transport.get_extra_info("peername") if request.transport else None
         authorization = request.headers.get("Authorization")
-        self.calls.append(Call(request.method, request.path, body, authorization, int(peer[1]) if peer else 0))
+        port = int(peer[1]) if peer else 0
+        self.calls.append(Call(request.method, request.path, body, authorization, port))
         return None
 
     async def _create(self, request: web.Request) -> web.Response:

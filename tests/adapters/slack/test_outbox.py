@@ -31,3 +31,19 @@ async def test_outbox_sends_to_the_dm_at_most_once_a_second_per_channel(fake: Fa
     posts = [c for c in fake.calls if c.method == "chat.postMessage"]
     assert [p.payload["channel"] for p in posts] == ["DU7"] * 3
     assert all(b.at - a.at >= 0.45 for a, b in itertools.pairwise(posts))
+
+
+async def test_the_dm_is_opened_once_and_a_429_holds_the_workspace_then_sends(fake: FakeSlackApi) -> None:
+    async def client_for(_workspace: str) -> AsyncWebClient:
+        return AsyncWebClient(token="xoxb-t", base_url=fake.base_url)
+
+    outbox = SlackOutbox(client_for, ChannelPacer(0.0))
+    card = Reply("lesson")
+    fake.rate_limit("chat.postMessage", times=1, retry_after=1)
+    for user in ("U1", "U2", "U1"):
+        await outbox.send(UserRef("slack", "T1", user), card)
+    assert [p["users"] for p in fake.called("conversations.open")] == ["U1", "U2"]
+    assert [p["channel"] for p in fake.called("chat.postMessage")] == ["DU1", "DU2", "DU1"]
+    [limited] = [c for c in fake.calls if c.method == "429:chat.postMessage"]
+    first = next(c for c in fake.calls if c.method == "chat.postMessage")
+    assert first.at - limited.at >= 0.95  # the Retry-After was waited out before trying again
