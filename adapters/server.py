@@ -17,7 +17,7 @@ from bot import runtime
 from bot.core import Bot
 from bot.errors import StoreError
 from bot.ports import Outbox
-from bot.scheduler import Scheduler, run_every
+from bot.scheduler import Scheduler, WorkspacePacer, run_every
 from bot.scheduling.followups import FollowUpSender
 from bot.scheduling.retention import RetentionJob
 from bot.settings import Config
@@ -146,8 +146,10 @@ def start_background_jobs(bot: Bot, app: web.Application, stop: asyncio.Event) -
     ]
     if features.lessons:
         instance = f"{os.uname().nodename}-{os.getpid()}"
-        scheduler = Scheduler(bot.services, outboxes.get, instance_id=instance)
-        jobs.append(scheduler.run(stop, every_s=bot.services.config.settings.lessons.tick_s))
+        lessons = bot.services.config.settings.lessons
+        pacer = WorkspacePacer(rate_per_s=lessons.sends_per_s)
+        scheduler = Scheduler(bot.services, outboxes.get, instance_id=instance, pacer=pacer)
+        jobs.append(scheduler.run(stop, every_s=lessons.tick_s))
     if features.mediation:
         jobs.append(run_every(FollowUpSender(bot.services, outboxes.get).tick, stop, every_s=60))
 

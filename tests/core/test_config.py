@@ -15,6 +15,7 @@ BAD = """
 default_setting: workplace
 lessons:
   time: "25:99"
+  sends_per_s: 0
 server:
   port: -1
 engine:
@@ -29,7 +30,7 @@ def test_every_bad_field_is_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     with pytest.raises(ConfigError) as caught:
         load_config()
     text = "\n".join(caught.value.problems)
-    for field in ("lessons.time", "server.port", "engine.kind", "unknown_key"):
+    for field in ("lessons.time", "lessons.sends_per_s", "server.port", "engine.kind", "unknown_key"):
         assert field in text
 
 

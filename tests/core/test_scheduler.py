@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ import pytest
 from bot.core import Bot
 from bot.errors import DeliveryError, PermanentDeliveryError
 from bot.model import UserRef
-from bot.scheduler import Outcome
+from bot.scheduler import Outcome, WorkspacePacer
 from tests.conftest import FakeClock
 from tests.core.lesson_helpers import RecordingOutbox, command, repo, scheduler, travel
 
@@ -202,3 +203,16 @@ async def test_a_platform_without_an_outbox_is_left_due(bot: Bot, clock: FakeClo
     sched = scheduler(bot, RecordingOutbox(clock), clock)
     sched.outbox_for = lambda _platform: None
     assert (await sched.tick())[Outcome.NO_OUTBOX] == 1
+
+
+async def test_the_pacer_spaces_starts_per_workspace_and_not_across_them() -> None:
+    pacer = WorkspacePacer(rate_per_s=20)  # lessons.sends_per_s
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await asyncio.gather(*(pacer.wait_turn(("slack", "T1")) for _ in range(5)))
+    one_workspace = loop.time() - started
+    started = loop.time()
+    await asyncio.gather(*(pacer.wait_turn(("slack", f"T{n}")) for n in range(2, 7)))
+    across = loop.time() - started
+    assert one_workspace >= 0.19  # 5 starts at 20/s: the last one 0.2 s after the first
+    assert across < 0.1
