@@ -119,7 +119,9 @@ class Analyzer:
         out: list[str] = []
         pos = tokens.starts[index] if index < len(tokens) else len(masked)
         for i in range(index - 1, max(-1, index - 1 - _WINDOW), -1):
-            if _CLAUSE_BREAK.search(masked, tokens.ends[i], pos):
+            end = tokens.ends[i]
+            # a single space (the usual gap) holds no clause break; anything else is searched
+            if (pos - end != 1 or masked[end] != " ") and _CLAUSE_BREAK.search(masked, end, pos):
                 break
             out.append(tokens.words[i])
             pos = tokens.starts[i]
@@ -242,12 +244,15 @@ class Analyzer:
         for i, word_form in enumerate(tokens.words):
             s, e = tokens.starts[i], tokens.ends[i]
             word = text[s:e]
-            loud = (
-                word.isupper()
-                and sum(c.isalpha() for c in word) >= 2
-                and word_form not in acronyms
-                and not any(c.isdigit() for c in word)
-            )
+            if word.isalpha():  # the usual case: letters only, so no digit and every character counts
+                loud = len(word) >= 2 and word.isupper() and word_form not in acronyms
+            else:
+                loud = (
+                    word.isupper()
+                    and sum(c.isalpha() for c in word) >= 2
+                    and word_form not in acronyms
+                    and not any(c.isdigit() for c in word)
+                )
             if not loud:
                 prev_end = -1
                 continue
@@ -288,7 +293,7 @@ class Analyzer:
     # ---------------------------------------------------------------- report
     def report(self, text: str, hits: list[Hit], safety: SafetyHit | None) -> ToneReport:
         """Turn accepted hits into the public report."""
-        signals = tuple(self.signal(text, h) for h in hits)
+        signals = tuple([self.signal(text, h) for h in hits])
         tension = score(hits)
         if safety is not None:
             tension = max(tension, SAFETY_FLOOR)
@@ -306,6 +311,8 @@ class Analyzer:
 
 def score(hits: list[Hit]) -> float:
     """Tension 0..1: each kind counts fully once, then with halving weight for repeats."""
+    if len({h.kind for h in hits}) == len(hits):  # no repeats: the same sum, in the same order
+        return round(1.0 - math.exp(-sum(h.weight for h in hits)), 4)
     by_kind: dict[str, list[float]] = {}
     for h in hits:
         by_kind.setdefault(h.kind, []).append(h.weight)

@@ -50,26 +50,23 @@ class _Bucket(Generic[T]):
 
     def __init__(self, category: str, items: list[tuple[CompiledPattern, T]]) -> None:
         bodies: list[str] = []
-        self.payloads: list[T] = []
-        self.group_ids: list[tuple[int, ...]] = []  # per pattern: its own groups' numbers in the alternation
-        self.pattern_of: dict[str, int] = {}
+        # by the number of the group that wraps a pattern (the match's `lastindex`): its payload and the
+        # slice of `regs` that holds its own groups
+        self.by_group: dict[int, tuple[T, slice]] = {}
         group = 1
-        for k, (pattern, payload) in enumerate(items):
-            bodies.append(f"(?P<p{k}>{pattern.regex.pattern.removeprefix(LOOKBEHIND)})")
-            self.pattern_of[f"p{k}"] = k
-            self.payloads.append(payload)
-            self.group_ids.append(tuple(range(group + 1, group + 1 + pattern.regex.groups)))
+        for pattern, payload in items:
+            bodies.append(f"({pattern.regex.pattern.removeprefix(LOOKBEHIND)})")
+            self.by_group[group] = (payload, slice(group + 1, group + 1 + pattern.regex.groups))
             group += 1 + pattern.regex.groups
         self.category = category
         self.regex = re.compile(LOOKBEHIND + "(?:" + "|".join(bodies) + ")", re.IGNORECASE)
 
     def match(self, text: str, pos: int, index: int) -> Found[T] | None:
         m = self.regex.match(text, pos)
-        if m is None or m.lastgroup is None:
+        if m is None or m.lastindex is None:
             return None
-        k = self.pattern_of[m.lastgroup]
-        groups = tuple(map(m.span, self.group_ids[k]))
-        return Found(self.category, self.payloads[k], pos, m.end(), groups, index)
+        payload, own = self.by_group[m.lastindex]
+        return Found(self.category, payload, pos, m.end(), m.regs[own], index)
 
 
 class PatternIndex(Generic[T]):
@@ -116,11 +113,9 @@ class PatternIndex(Generic[T]):
         for (stem, category), group in by_stem.items():
             self._by_stem.setdefault(stem, []).append(bucket(category, sorted(group, key=_specific_first)))
         self._stems = tuple(self._by_stem)
-        # One search tells whether any stem can start a word at all (most messages: none).
-        self._stem_hint = (
-            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, self._stems)) + ")", re.IGNORECASE)
-            if self._stems
-            else None
+        # One search over the words, joined after a \x01 each, tells whether any starts with a stem.
+        self._stem_start = (
+            re.compile("\x01(?:" + "|".join(map(re.escape, self._stems)) + ")") if self._stems else None
         )
 
     def find(self, text: str, tokens: Tokens) -> list[Found[T]]:
@@ -134,7 +129,8 @@ class PatternIndex(Generic[T]):
             for bucket in buckets:
                 if (found := bucket.match(text, starts[i], i)) is not None:
                     out.append(found)
-        if self._stem_hint is not None and self._stem_hint.search(text):
+        # Stems try only words they start (most messages: none).
+        if self._stem_start is not None and self._stem_start.search("\x01" + "\x01".join(words)):
             out += self._find_stems(text, tokens)
             out.sort(key=lambda f: f.index)
         return out

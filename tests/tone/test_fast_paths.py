@@ -3,6 +3,7 @@ plain way gives, and the minimal edits must keep the sentence's content words.""
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import time
@@ -10,7 +11,8 @@ import time
 import pytest
 
 from bot.tone import ToneEngine, protected_spans
-from bot.tone.analyse import _is_whole
+from bot.tone import protect as p
+from bot.tone.analyse import Hit, _is_whole, score
 from bot.tone.compose import _with_placeholders
 from bot.tone.index import tokenize
 from bot.tone.patterns import norm_word
@@ -45,6 +47,45 @@ def test_find_gives_every_match_a_brute_force_scan_gives(engine: ToneEngine) -> 
                 if m is not None and (m.start(), m.end(), id(rule)) not in found:
                     # a longer or more specific pattern of the same category may win at this word instead
                     assert any(s == start for s, _, _ in found), (text, pattern.source)
+
+
+def _plain_spans(text: str, dates: bool) -> list[tuple[int, int]]:
+    """protected_spans without any pre-check: every expression runs on every text."""
+    code = p._code_spans(text)
+    spans = list(code)
+    pos = 0
+    everything = [p._SLACK, p._URL, p._QUOTE, p._BLOCKQUOTE, p._MONEY, p._CHANNEL, p._NUMERIC, p._TICKET]
+    for start, end in [*code, (len(text), len(text))]:
+        for pattern in everything:
+            spans.extend(m.span() for m in pattern.finditer(text, pos, start) if m.end() > m.start())
+        spans.extend(p._at_spans(text, pos, start))
+        if dates:
+            spans.extend(p._date_word_spans(text, pos, start))
+        pos = end
+    return p._merge(spans)
+
+
+def test_protected_pre_checks_change_nothing() -> None:
+    extra = ["HTTP://a.b/c", "wWw.x.io", "£3", "¥9", "€2", "$1,200", "<#C1>", "> quote", "a@b.io", "#chan",
+             "7th of May"]
+    rng = random.Random(5)
+    mixed = [" ".join(rng.choice(extra + _ALPHABET) for _ in range(8)) for _ in range(500)]
+    texts = _random_texts(1500, 3) + mixed
+    for text in texts:
+        for dates in (True, False):
+            assert protected_spans(text, dates=dates) == _plain_spans(text, dates), text
+
+
+def test_score_without_repeats_is_the_plain_sum() -> None:
+    rng = random.Random(4)
+    for _ in range(2000):
+        weights = [rng.choice([0.25, 0.3, 0.35, 0.5, 0.7, 1.0, 1.2]) * rng.choice([1, 0.5]) for _ in range(5)]
+        hits = [Hit(rng.choice("abcdef"), 0, 1, w, None) for w in weights[: rng.randint(0, 5)]]
+        by_kind: dict[str, list[float]] = {}
+        for h in hits:
+            by_kind.setdefault(h.kind, []).append(h.weight)
+        total = sum(w * 0.5**i for ws in by_kind.values() for i, w in enumerate(sorted(ws, reverse=True)))
+        assert score(hits) == round(1.0 - math.exp(-total), 4)
 
 
 def test_whole_message_check() -> None:
@@ -97,3 +138,8 @@ def test_analysis_time_grows_linearly(engine: ToneEngine) -> None:
 
     least(base * 50)
     assert least(base * 50) / (10 * least(base * 5)) < 3  # linear would be ~1; quadratic ~10
+
+
+def test_no_character_is_both_letter_and_digit() -> None:
+    # the shouting check skips its digit test for all-letter words on this ground
+    assert not any(chr(c).isalpha() and chr(c).isdigit() for c in range(0x110000))
