@@ -40,6 +40,7 @@ from bot.store import SqlStore
 log = logging.getLogger(__name__)
 MEMO_SIZE = 512
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
+_WIRE = "deescalate.wire"  # turn_state key of the serialised incoming activity
 
 
 class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
@@ -57,7 +58,7 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         """Remember where this conversation lives, skip repeats of non-invoke activities, dispatch."""
-        wire = turn_context.activity.serialize()
+        wire = wire_of(turn_context)
         await self._remember(wire)
         if wire.get("type") != "invoke" and not await self._first_time(wire):
             return
@@ -89,14 +90,14 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         """Typed words and Action.Submit: ask the core, then send new messages or update cards in place."""
-        inbound = to_inbound(turn_context.activity.serialize())
+        inbound = to_inbound(wire_of(turn_context))
         if inbound is None:
             return
         for reply in await self.bot.handle(inbound):
             await self._deliver(turn_context, reply)
 
     async def _deliver(self, turn_context: TurnContext, reply: Reply) -> None:
-        if reply.to is not None and reply.to.user != user_of(turn_context.activity.serialize()):
+        if reply.to is not None and reply.to.user != user_of(wire_of(turn_context)):
             await self._deliver_elsewhere(reply)
             return
         activity = to_activity(reply)
@@ -125,7 +126,7 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         """Answer an invoke once per activity id; retries share the first answer."""
-        wire = turn_context.activity.serialize()
+        wire = wire_of(turn_context)
         key = _claim_key(wire) if wire.get("id") else ""
         if key and key in self._memo:
             return await asyncio.shield(self._memo[key])
@@ -230,7 +231,7 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         """Say hello (the core's help) in a personal chat when the app is installed."""
-        wire = turn_context.activity.serialize()
+        wire = wire_of(turn_context)
         if not is_personal(wire):
             return
         for reply in await self.bot.handle(self._command(wire, "help")):
@@ -238,12 +239,20 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
         """Forget the conversation; for a personal chat, forget the person too."""
-        wire = turn_context.activity.serialize()
+        wire = wire_of(turn_context)
         conversation = str(conversation_of(wire).get("id") or "")
         deleted = await self.references.delete(conversation) if conversation else 0
         if is_personal(wire) and user_of(wire):
             deleted += await self.store.forget(UserRef(PLATFORM, tenant_of(wire), user_of(wire)))
         log.info("Teams app removed from a %s conversation: %d rows deleted", _scope(wire), deleted)
+
+
+def wire_of(turn_context: TurnContext) -> dict[str, Any]:
+    """The incoming activity as JSON, serialised once per turn (msrest's serialize() is costly)."""
+    wire: dict[str, Any] | None = turn_context.turn_state.get(_WIRE)
+    if wire is None:
+        wire = turn_context.turn_state[_WIRE] = turn_context.activity.serialize()
+    return wire
 
 
 def _claim_key(wire: Mapping[str, Any]) -> str:
