@@ -134,48 +134,7 @@ class LessonRepo:
             row.next_due_at = sub.next_due_at
             row.updated_at = self._clock.now()
 
-    async def advance(self, who: UserRef, day: date, slot: tuple[date, datetime]) -> bool:
-        """Move the next slot past `day` (if nobody moved it already); True if this call moved it."""
-        async with self._session.begin() as session:
-            return await _advance(session, who, day, slot)
-
-    async def pause(self, who: UserRef) -> None:
-        """Stop deliveries after a permanent failure until the person turns lessons on again."""
-        async with self._session.begin() as session:
-            await session.execute(
-                update(LessonSubscription).where(*_person(LessonSubscription, who)).values(paused=True)
-            )
-
     # ---- delivery claims ----------------------------------------------------------------------------
-
-    async def claim(self, who: UserRef, day: date, instance: str, lease: timedelta) -> ClaimResult:
-        """Claim the (person, day) delivery for `instance`; take over a claim older than `lease`."""
-        now = self._clock.now()
-        async with self._session.begin() as session:
-            values = {**_key(who), "local_date": day, "status": "claimed", "instance": instance[:64]}
-            if await _insert_new(session, LessonDelivery, {**values, "claimed_at": now}):
-                return ClaimResult.CLAIMED
-            status = await session.scalar(
-                select(LessonDelivery.status).where(
-                    *_person(LessonDelivery, who), LessonDelivery.local_date == day
-                )
-            )
-            if status is None:
-                return ClaimResult.BUSY  # released a moment ago: the next tick tries again
-            if status == "sent":
-                return ClaimResult.DONE
-            taken = await session.execute(
-                update(LessonDelivery)
-                .where(
-                    *_person(LessonDelivery, who),
-                    LessonDelivery.local_date == day,
-                    LessonDelivery.status == "claimed",
-                    LessonDelivery.claimed_at < now - lease,
-                )
-                .values(instance=instance[:64], claimed_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            return ClaimResult.CLAIMED if rowcount(taken) == 1 else ClaimResult.BUSY
 
     async def due_workspaces(self, now: datetime) -> dict[tuple[str, str], int]:
         """How many subscriptions are due at `now` in each (platform, workspace)."""
@@ -192,7 +151,8 @@ class LessonRepo:
         """Claim up to `limit` due deliveries in one (platform, workspace), users after `after`, at once.
 
         Rows another instance is claiming at this moment are skipped (FOR UPDATE SKIP LOCKED on PostgreSQL);
-        the INSERT ... ON CONFLICT decides who owns each (person, local date), exactly as `claim` does.
+        the INSERT ... ON CONFLICT decides who owns each (person, local date); a claim older than `lease`
+        (a crashed instance's) is taken over.
         """
         claimed_at, (platform, workspace) = self._clock.now(), where
         async with self.engine.begin() as conn:
@@ -310,6 +270,12 @@ def _in(table: Any, where: tuple[str, str], users: list[str]) -> tuple[Any, ...]
     return (table.platform == where[0], table.workspace == where[1], table.user_id.in_(users))
 
 
+def _own_claims(where: tuple[str, str], users: list[str], day: date, instance: str) -> tuple[Any, ...]:
+    """The still-open claims this instance holds for these people on this day."""
+    d = LessonDelivery
+    return (*_in(d, where, users), d.local_date == day, d.status == "claimed", d.instance == instance[:64])
+
+
 def _due_rows(where: tuple[str, str], now: datetime, after: str, limit: int) -> Any:
     """Due subscriptions in one workspace, in user order after `after`, with their delivery and setting.
 
@@ -371,11 +337,9 @@ async def _mark_sent(
         groups[(day, lesson_id)].append(user)
     for (day, lesson_id), users in groups.items():
         marked = await conn.execute(
-            update(d)
-            .where(
-                *_in(d, where, users), d.local_date == day, d.status == "claimed", d.instance == instance[:64]
+            update(d).where(*_own_claims(where, users, day, instance)).values(
+                status="sent", lesson_id=lesson_id, sent_at=now
             )
-            .values(status="sent", lesson_id=lesson_id, sent_at=now)
         )
         lost += len(users) - rowcount(marked)
     return lost
@@ -429,26 +393,13 @@ async def _release_many(
     for user, day in claims:
         by_day[day].append(user)
     for day, users in by_day.items():
-        await conn.execute(
-            delete(d).where(
-                *_in(d, where, users), d.local_date == day, d.status == "claimed", d.instance == instance[:64]
-            )
-        )
+        await conn.execute(delete(d).where(*_own_claims(where, users, day, instance)))
 
 
 async def _insert_new(session: AsyncSession, table: Any, values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING; True when the row was new."""
     statement = insert(session.get_bind().dialect.name, table).values(**values).on_conflict_do_nothing()
     return rowcount(await session.execute(statement)) == 1
-
-
-async def _advance(session: AsyncSession, who: UserRef, day: date, slot: tuple[date, datetime]) -> bool:
-    moved = await session.execute(
-        update(LessonSubscription)
-        .where(*_person(LessonSubscription, who), LessonSubscription.next_local_date == day)
-        .values(next_local_date=slot[0], next_due_at=slot[1])
-    )
-    return rowcount(moved) == 1
 
 
 async def _record_seen(session: AsyncSession, who: UserRef, lesson_id: str, day: date) -> None:

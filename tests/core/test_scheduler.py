@@ -183,7 +183,8 @@ async def test_a_crashed_claim_is_recovered_after_the_lease_and_sent_once(bot: B
     clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     who = UserRef("test", "W1", "U1")
     # another instance claims, then "dies" before sending: it never marks the claim sent
-    assert (await repo(bot).claim(who, date(2026, 3, 2), "dead", timedelta(minutes=5))).value == "claimed"
+    [claimed] = await repo(bot).claim_batch(("test", "W1"), clock.now(), "", 10, "dead", timedelta(minutes=5))
+    assert claimed.sub.who == who and claimed.result.value == "claimed"
     outbox = RecordingOutbox(clock)
     sched = scheduler(bot, outbox, clock, instance="alive")
     assert (await sched.tick())[Outcome.BUSY] == 1
