@@ -75,14 +75,14 @@ class PrometheusMetrics:
             ),
         }
 
-    def count(self, name: str, **labels: str) -> None:
-        """Add one to a core counter; an unknown name or label set is dropped (metrics never break a flow)."""
+    def count(self, name: str, amount: int = 1, **labels: str) -> None:
+        """Add to a core counter; an unknown name or label set is dropped (metrics never break a flow)."""
         counter = self._counters.get(name)
         if counter is None:
             log.debug("unknown metric %s dropped", name)
             return
         try:
-            counter.labels(**labels).inc()
+            counter.labels(**labels).inc(amount)
         except ValueError:
             log.debug("metric %s dropped: wrong labels", name)
 

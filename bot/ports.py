@@ -62,11 +62,11 @@ class Outbox(Protocol):
 class Metrics(Protocol):
     """Counts for monitoring: a metric name and a few low-cardinality labels, never text or ids."""
 
-    def count(self, name: str, **labels: str) -> None: ...
+    def count(self, name: str, amount: int = 1, **labels: str) -> None: ...
 
 
 class NullMetrics:
     """Counts nothing: the default when no metrics backend is attached."""
 
-    def count(self, name: str, **labels: str) -> None:
+    def count(self, name: str, amount: int = 1, **labels: str) -> None:
         """Ignore the count."""

@@ -169,16 +169,21 @@ class Scheduler:
     ) -> list[Outcome]:
         """Send a claimed batch concurrently (paced per workspace); each result is recorded as it comes."""
         cards = dict[tuple[str, bool], Reply]()
-        return await asyncio.gather(
-            *(self._deliver(item, outbox, recorder, cards, halfway) for item in batch)
-        )
 
-    def _count(self, platform: str, outcome: Outcome, n: int = 1) -> None:
+        async def deliver(item: DueItem) -> Outcome:
+            try:
+                return await self._deliver(item, outbox, recorder, cards, halfway)
+            finally:
+                halfway.done()  # no-op when the send already counted itself
+                recorder.flush_soon()
+
+        return await asyncio.gather(*(deliver(item) for item in batch))
+
+    def _count(self, platform: str, outcome: Outcome, n: int) -> None:
         metrics = self.services.metrics
-        for _ in range(n):
-            metrics.count("deliveries", platform=platform, outcome=outcome.value)
-            if outcome is Outcome.RETRY:
-                metrics.count("delivery_retries", platform=platform)
+        metrics.count("deliveries", n, platform=platform, outcome=outcome.value)
+        if outcome is Outcome.RETRY:
+            metrics.count("delivery_retries", n, platform=platform)
 
     async def _deliver(
         self,
@@ -188,21 +193,7 @@ class Scheduler:
         cards: dict[tuple[str, bool], Reply],
         halfway: _Countdown,
     ) -> Outcome:
-        """One due subscription of a batch: skip, advance or send it, then hand the result to `recorder`."""
-        try:
-            return await self._deliver_one(item, outbox, recorder, cards, halfway)
-        finally:
-            halfway.done()  # no-op when the send already counted itself
-            recorder.flush_soon()
-
-    async def _deliver_one(
-        self,
-        item: DueItem,
-        outbox: Outbox,
-        recorder: _Recorder,
-        cards: dict[tuple[str, bool], Reply],
-        halfway: _Countdown,
-    ) -> Outcome:
+        """One due subscription of a batch: skip, advance or send it; the result goes to `recorder`."""
         sub, now = item.sub, self.clock.now()
         day, tz = sub.next_local_date, zone(sub.timezone, self.services.config.settings.lessons.timezone)
         assert day is not None  # claim_batch only returns subscriptions with a next date
@@ -258,10 +249,9 @@ class Scheduler:
             async with self.pacer.slot(key), self._in_flight:
                 await self.pacer.wait_turn(key)
                 halfway.done()
+                # held too long (e.g. behind a Retry-After): let it be claimed afresh rather than sent late
                 if item.claimed_at and self.clock.now() - item.claimed_at > self.lease / 2:
-                    return (
-                        Outcome.RETRY
-                    )  # held too long (e.g. behind a Retry-After): let it be claimed afresh
+                    return Outcome.RETRY
                 await outbox.send(who, reply)
         except PermanentDeliveryError as exc:
             log.warning("pausing lessons for a %s user: %s", who.platform, type(exc).__name__)
@@ -322,14 +312,10 @@ class _Recorder:
             self._flushing = asyncio.ensure_future(self._flush())
 
     async def drain(self) -> None:
-        """Wait until everything added so far is written (raising what a write raised)."""
-        while self._flushing is not None:
-            flushing = self._flushing
-            await flushing
-            if flushing is self._flushing:
-                self._flushing = None
-        if self._pending != BatchResult():
-            await self._flush()
+        """Once no more results come: wait until all are written (raising what a write raised)."""
+        if self._flushing is not None:
+            await self._flushing
+        await self._flush()
 
     async def _flush(self) -> None:
         while self._pending != BatchResult():

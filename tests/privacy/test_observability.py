@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from datetime import UTC, datetime
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -13,9 +14,11 @@ from adapters.cli.run import log_format
 from adapters.logs import make_handler
 from adapters.server import build_app
 from bot.core import Bot
-from bot.errors import ConfigError
+from bot.errors import ConfigError, DeliveryError
 from bot.settings import Config, load_config
 from bot.store import SqlStore
+from tests.conftest import FakeClock
+from tests.core.lesson_helpers import RecordingOutbox, command, scheduler
 
 
 async def test_two_apps_never_share_counters(bot: Bot, store: SqlStore) -> None:
@@ -77,3 +80,17 @@ def test_log_format_flag_then_environment_then_app_yaml(
     monkeypatch.delenv("DEESCALATE_LOG_FORMAT")
     monkeypatch.setenv("DEESCALATE_SERVER__LOG_FORMAT", "json")
     assert log_format(None, load_config()) == "json"
+
+
+async def test_lesson_deliveries_are_counted_per_outcome(bot: Bot, store: SqlStore, clock: FakeClock) -> None:
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    for user in ("U1", "U2", "U3"):
+        await bot.handle(command("lessons on 09:00", user=user, tz="UTC"))
+    async with TestClient(TestServer(build_app(bot, store))) as client:  # attaches Prometheus to bot.services
+        outbox = RecordingOutbox(clock, failures={"U3": DeliveryError("timeout")})
+        clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        await scheduler(bot, outbox, clock).tick()
+        text = await (await client.get("/metrics")).text()
+    assert 'deescalate_deliveries_total{outcome="sent",platform="test"} 2.0' in text
+    assert 'deescalate_deliveries_total{outcome="retry",platform="test"} 1.0' in text
+    assert 'deescalate_delivery_retries_total{platform="test"} 1.0' in text
