@@ -229,8 +229,6 @@ def build_bolt_app(
     store: SqlStore,
     background: Background,
     session: aiohttp.ClientSession | None = None,
-    *,
-    socket: bool = False,
 ) -> AsyncApp:
     """The Bolt app with every listener registered; the signature is checked before Bolt (HTTP mode).
 

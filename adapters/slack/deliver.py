@@ -140,7 +140,7 @@ class Deliverer:
             log.info("scheduled message not deleted: %s", exc.response.get("error"))
 
 
-async def respond(url: str, body: JsonDict, session: aiohttp.ClientSession | None = None) -> None:
+async def respond(url: str, body: JsonDict, session: aiohttp.ClientSession | None) -> None:
     """POST to a response_url (at most 5 per interaction, within 30 minutes: we use one or two)."""
     response = await AsyncWebhookClient(url, session=session).send_dict(body)
     if response.status_code >= 400:

@@ -25,7 +25,7 @@ async def start_socket_mode(config: Config, bot: Bot, store: SqlStore) -> Callab
         raise ConfigError("Socket Mode needs SLACK_APP_TOKEN (xapp-...) and SLACK_BOT_TOKEN", [])
     background = Background("slack")
     session = http_session()
-    bolt = build_bolt_app(config, bot, store, background, session, socket=True)
+    bolt = build_bolt_app(config, bot, store, background, session)
 
     async def once_per_event(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
         event_id = body.get("event_id")

@@ -18,7 +18,6 @@ from adapters.teams.auth import app_id_of, build_authentication
 from adapters.teams.bot import TeamsBot
 from adapters.teams.outbox import Delivery, TeamsOutbox
 from adapters.teams.references import References
-from adapters.teams.speedups import speed_up_retry_policy
 from bot.core import Bot
 from bot.errors import ConfigError
 from bot.settings import Config
@@ -84,7 +83,6 @@ def teams_wanted(config: Config, *, dev: bool) -> bool:
 
 def build_teams(config: Config, bot: Bot, store: SqlStore, delivery: Delivery | None = None) -> TeamsApp:
     """The CloudAdapter, handler and outbox for this configuration."""
-    speed_up_retry_policy()
     adapter = CloudAdapter(build_authentication(config))
     adapter.on_turn_error = _on_turn_error
     references = References(store.engine)

@@ -1,14 +1,10 @@
-"""Fixes for per-message costs inside botbuilder and its HTTP stack (msrest).
+"""A per-message cost inside botbuilder, removed when Teams is built.
 
-1. msrest's ClientRetryPolicy, constructed for every ConnectorClient (so for every Teams turn), computes
-`[i for i in range(999) if i not in safe_codes]` with `safe_codes` a 500-item list: about 500,000
-comparisons, 5-7 ms of CPU per incoming message (a third of the server's CPU in bench/load.py).
-Making `safe_codes` a frozenset gives the same retry codes in microseconds.
-
-2. CloudAdapter builds a new ConnectorClient for every turn, so every reply opened a new HTTP session and
-TCP connection to the Bot Connector. `ReusedConnectors` keeps one client per (app id, service URL,
-audience), as botbuilder's older BotFrameworkAdapter did; msrest gives each worker thread its own
-requests session, so sharing a client across turns is safe, and its credentials refresh their own tokens.
+CloudAdapter builds a new ConnectorClient for every turn: a new msrest pipeline (its retry policy alone
+compared about 500,000 status codes), a new HTTP session and a new TCP connection to the Bot Connector for
+every reply. `ReusedConnectors` keeps one client per (app id, service URL, audience), as botbuilder's older
+BotFrameworkAdapter did; msrest gives each worker thread its own requests session, so sharing a client
+across turns is safe, and its credentials refresh their own tokens.
 """
 
 from __future__ import annotations
@@ -17,16 +13,8 @@ from typing import Any
 
 from botframework.connector.auth import AuthenticationConstants, ConnectorFactory
 from cachetools import LRUCache
-from msrest.universal_http.requests import ClientRetryPolicy
 
 CONNECTORS_KEPT = 64  # service URLs are a handful per cloud region; the bound only guards against abuse
-
-
-def speed_up_retry_policy() -> None:
-    """Make msrest's safe-code lookup a set lookup (idempotent; same resulting retry policy)."""
-    codes = ClientRetryPolicy.safe_codes
-    if not isinstance(codes, frozenset):
-        ClientRetryPolicy.safe_codes = frozenset(codes)  # type: ignore[assignment]
 
 
 def app_id_of_claims(claims_identity: Any) -> str:

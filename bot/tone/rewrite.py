@@ -7,6 +7,7 @@ import re
 from bot.tone.analyse import Analyzer, Hit
 from bot.tone.compose import Edit, apply_edits, keep_case
 from bot.tone.index import tokenize
+from bot.tone.patterns import norm_word
 from bot.tone.protect import mask, protected_spans
 from bot.tone.types import Style
 
@@ -102,10 +103,10 @@ class Rewriter:
         """Whether the hit is an adjective in front of a noun ("a stupid idea"), so dropping it leaves a
         sentence that still says the same thing; a guess from the neighbouring words, no parser."""
         after = _NEXT_WORD.match(text, hit.end)
-        if after is None or after.group(1).lower().replace("’", "'") in self.lexicon.function_words:
+        if after is None or norm_word(after.group(1)) in self.lexicon.function_words:
             return False
         before = _PREV_WORD.search(text, max(0, hit.start - 30), hit.start)
-        return before is None or before.group(1).lower().replace("’", "'") not in self.lexicon.intensifiers
+        return before is None or norm_word(before.group(1)) not in self.lexicon.intensifiers
 
     def edits(self, text: str, hits: list[Hit], style: Style) -> list[Edit]:
         """Edits for the word-level hits (the text has already been re-cased)."""
