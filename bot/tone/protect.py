@@ -30,7 +30,6 @@ _MONEY = re.compile(
 )
 _TICKET = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z0-9]{1,9}-\d{1,7}(?!\w)")
 _CHANNEL = re.compile(r"#(?<![\w#&]#)\w[\w-]{0,80}")
-_ALPHA_WORD = re.compile(r"[^\W\d_]+")
 _DAY_WORDS = frozenset(
     (
         "monday",
