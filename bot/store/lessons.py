@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, delete, func, select, update
@@ -191,8 +192,9 @@ class LessonRepo:
             await _advance_many(conn, where, done.advanced)
             await _release_many(conn, where, instance, done.released)
             if done.paused:
-                s = LessonSubscription
-                await conn.execute(update(s).where(*_in(s, where, done.paused)).values(paused=True))
+                await conn.execute(
+                    _PAUSE, {"b_platform": where[0], "b_workspace": where[1], "b_users": done.paused}
+                )
         return lost
 
     async def delivery_status(self, who: UserRef, day: date) -> str | None:
@@ -270,10 +272,65 @@ def _in(table: Any, where: tuple[str, str], users: list[str]) -> tuple[Any, ...]
     return (table.platform == where[0], table.workspace == where[1], table.user_id.in_(users))
 
 
-def _own_claims(where: tuple[str, str], users: list[str], day: date, instance: str) -> tuple[Any, ...]:
-    """The still-open claims this instance holds for these people on this day."""
-    d = LessonDelivery
-    return (*_in(d, where, users), d.local_date == day, d.status == "claimed", d.instance == instance[:64])
+# The statements `finish_batch` runs for every group commit, built once with bind parameters: building
+# them per commit (one per send at a steady rate) cost more CPU than executing them.
+_D, _S = LessonDelivery, LessonSubscription
+_OWN_CLAIMS = (  # the still-open claims this instance holds for these people on this day
+    _D.platform == bindparam("b_platform"),
+    _D.workspace == bindparam("b_workspace"),
+    _D.user_id.in_(bindparam("b_users", expanding=True)),
+    _D.local_date == bindparam("b_day"),
+    _D.status == "claimed",
+    _D.instance == bindparam("b_instance"),
+)
+_MARK_SENT = (
+    update(_D)
+    .where(*_OWN_CLAIMS)
+    .values(status="sent", lesson_id=bindparam("b_lesson"), sent_at=bindparam("b_now"))
+)
+_RELEASE = delete(_D).where(*_OWN_CLAIMS)
+_ADVANCE = (
+    update(_S)
+    .where(
+        _S.platform == bindparam("b_platform"),
+        _S.workspace == bindparam("b_workspace"),
+        _S.user_id == bindparam("b_user"),
+        _S.next_local_date == bindparam("b_day"),
+    )
+    .values(next_local_date=bindparam("b_next"), next_due_at=bindparam("b_at"))
+)
+_PAUSE = (
+    update(_S)
+    .where(
+        _S.platform == bindparam("b_platform"),
+        _S.workspace == bindparam("b_workspace"),
+        _S.user_id.in_(bindparam("b_users", expanding=True)),
+    )
+    .values(paused=True)
+)
+
+
+@cache
+def _record_seen_statement(dialect_name: str) -> Any:
+    """INSERT a first view, or on conflict count one more (pushing back a review that came due)."""
+    p = LessonProgress.__table__
+    statement = insert(dialect_name, p)
+    review = case((p.c.review_on <= bindparam("b_day"), bindparam("b_review")), else_=p.c.review_on)
+    return statement.on_conflict_do_update(
+        index_elements=["platform", "workspace", "user_id", "lesson_id"],
+        set_={"seen_on": bindparam("b_day"), "times_seen": p.c.times_seen + 1, "review_on": review},
+    )
+
+
+def _claims_of(where: tuple[str, str], instance: str, users: list[str], day: date) -> dict[str, Any]:
+    """The parameters of `_OWN_CLAIMS`."""
+    return {
+        "b_platform": where[0],
+        "b_workspace": where[1],
+        "b_users": users,
+        "b_day": day,
+        "b_instance": instance[:64],
+    }
 
 
 def _due_rows(where: tuple[str, str], now: datetime, after: str, limit: int) -> Any:
@@ -331,17 +388,13 @@ async def _progress_of(conn: Any, where: tuple[str, str], users: set[str]) -> di
 async def _mark_sent(
     conn: Any, where: tuple[str, str], instance: str, sent: list[tuple[str, date, str]], now: datetime
 ) -> int:
-    d, lost = LessonDelivery, 0
     groups: dict[tuple[date, str], list[str]] = defaultdict(list)
     for user, day, lesson_id in sent:
         groups[(day, lesson_id)].append(user)
+    lost = 0
     for (day, lesson_id), users in groups.items():
-        marked = await conn.execute(
-            update(d).where(*_own_claims(where, users, day, instance)).values(
-                status="sent", lesson_id=lesson_id, sent_at=now
-            )
-        )
-        lost += len(users) - rowcount(marked)
+        params = _claims_of(where, instance, users, day) | {"b_lesson": lesson_id, "b_now": now}
+        lost += len(users) - rowcount(await conn.execute(_MARK_SENT, params))
     return lost
 
 
@@ -350,50 +403,37 @@ async def _record_seen_many(conn: Any, where: tuple[str, str], sent: list[tuple[
     by_day: dict[date, list[tuple[str, str]]] = defaultdict(list)
     for user, day, lesson_id in sent:
         by_day[day].append((user, lesson_id))
-    p = LessonProgress.__table__
+    statement = _record_seen_statement(conn.dialect.name)
     for day, seen in by_day.items():
-        statement = insert(conn.dialect.name, p)
-        review = case((p.c.review_on <= day, day + REVIEW_AFTER), else_=p.c.review_on)
-        statement = statement.on_conflict_do_update(
-            index_elements=["platform", "workspace", "user_id", "lesson_id"],
-            set_={"seen_on": day, "times_seen": p.c.times_seen + 1, "review_on": review},
-        )
-        fixed = {"platform": where[0], "workspace": where[1], "seen_on": day, "times_seen": 1}
-        rows = [fixed | {"user_id": user, "lesson_id": lesson_id} for user, lesson_id in seen]
+        fixed = {
+            **{"platform": where[0], "workspace": where[1], "seen_on": day, "times_seen": 1},
+            **{"answered_on": None, "correct": None, "review_on": None},
+            **{"b_day": day, "b_review": day + REVIEW_AFTER},
+        }
         await conn.execute(
-            statement, [r | {"answered_on": None, "correct": None, "review_on": None} for r in rows]
+            statement, [fixed | {"user_id": user, "lesson_id": lesson} for user, lesson in seen]
         )
 
 
 async def _advance_many(
     conn: Any, where: tuple[str, str], moves: list[tuple[str, date, tuple[date, datetime]]]
 ) -> None:
-    if not moves:
-        return
-    s = LessonSubscription
-    statement = (
-        update(s)
-        .where(
-            s.platform == where[0],
-            s.workspace == where[1],
-            s.user_id == bindparam("b_user"),
-            s.next_local_date == bindparam("b_day"),
-        )
-        .values(next_local_date=bindparam("b_next"), next_due_at=bindparam("b_at"))
-    )
-    params = [{"b_user": u, "b_day": day, "b_next": slot[0], "b_at": slot[1]} for u, day, slot in moves]
-    await conn.execute(statement, params)
+    if moves:
+        fixed = {"b_platform": where[0], "b_workspace": where[1]}
+        params = [
+            fixed | {"b_user": u, "b_day": day, "b_next": slot[0], "b_at": slot[1]} for u, day, slot in moves
+        ]
+        await conn.execute(_ADVANCE, params)
 
 
 async def _release_many(
     conn: Any, where: tuple[str, str], instance: str, claims: list[tuple[str, date]]
 ) -> None:
-    d = LessonDelivery
     by_day: dict[date, list[str]] = defaultdict(list)
     for user, day in claims:
         by_day[day].append(user)
     for day, users in by_day.items():
-        await conn.execute(delete(d).where(*_own_claims(where, users, day, instance)))
+        await conn.execute(_RELEASE, _claims_of(where, instance, users, day))
 
 
 async def _insert_new(session: AsyncSession, table: Any, values: dict[str, Any]) -> bool:
