@@ -26,6 +26,7 @@ from bot.settings import Config
 
 RATE_LIMIT_ATTEMPTS = 3  # tries of one message through 429s
 MAX_RETRY_AFTER_S = 60.0
+RENDERED_KEPT = 32  # lessons x (review or not) in flight at once is far fewer
 DM_CACHE_SIZE = 100_000
 TOKEN_TTL_S = 30.0  # how long a looked-up bot token is reused (a rotated token stays valid for hours)
 
@@ -78,7 +79,7 @@ class SlackOutbox:
         self._pacer = pacer or ChannelPacer()
         self._hold = WorkspaceHold()
         self._dms: dict[tuple[str, str], str] = {}  # (workspace, user) -> DM channel id
-        self._rendered: tuple[Reply, dict[str, Any]] | None = None
+        self._rendered: dict[int, tuple[Reply, dict[str, Any]]] = {}  # id(reply) -> (reply, its arguments)
 
     async def send(self, who: UserRef, reply: Reply) -> None:
         """Deliver one reply to the person's DM with the bot; failures become Delivery errors."""
@@ -119,10 +120,14 @@ class SlackOutbox:
         return channel
 
     def _render(self, reply: Reply) -> dict[str, Any]:
-        """render.message, once for a run of sends of the same Reply (a lesson fan-out)."""
-        if self._rendered is None or self._rendered[0] is not reply:
-            self._rendered = (reply, render.message(reply))
-        return self._rendered[1]
+        """render.message, once per Reply object: a lesson fan-out sends the same few to everyone, with
+        the workspaces' batches interleaved."""
+        kept = self._rendered.get(id(reply))  # the Reply is kept too, so its id can't be reused meanwhile
+        if kept is None:
+            if len(self._rendered) >= RENDERED_KEPT:
+                self._rendered.clear()
+            kept = self._rendered[id(reply)] = (reply, render.message(reply))
+        return kept[1]
 
 
 def _retry_after(exc: SlackApiError) -> float:
