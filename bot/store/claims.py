@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from functools import cache
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -54,13 +56,19 @@ class ClaimBatcher:
 
     async def _insert(self, keys: list[str]) -> set[str]:
         """INSERT ... ON CONFLICT DO NOTHING RETURNING key: the keys nobody had claimed before."""
-        # One compiled statement with many parameter sets: SQLAlchemy sends it as multi-row VALUES
-        # ("insertmanyvalues") and caches the compilation, whatever the batch size.
-        statement = insert(self._engine.dialect.name, Claim).on_conflict_do_nothing().returning(Claim.key)
         now = self._clock.now()
         async with self._engine.begin() as conn:
-            rows = await conn.execute(statement, [{"key": key, "at": now} for key in keys])
+            rows = await conn.execute(
+                _claim_statement(conn.dialect.name), [{"key": k, "at": now} for k in keys]
+            )
             return set(rows.scalars())
+
+
+@cache
+def _claim_statement(dialect_name: str) -> Any:
+    """One statement for every batch, built once: SQLAlchemy sends its many parameter sets as multi-row
+    VALUES ("insertmanyvalues"), and building it anew for each batch cost as much as running it."""
+    return insert(dialect_name, Claim).on_conflict_do_nothing().returning(Claim.key)
 
 
 def _answer(batch: dict[str, list[asyncio.Future[bool]]], won: set[str]) -> None:
