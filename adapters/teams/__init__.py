@@ -15,7 +15,7 @@ from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 
 from adapters.teams.auth import app_id_of, build_authentication
-from adapters.teams.bot import TeamsBot
+from adapters.teams.bot import TeamsBot, receiving
 from adapters.teams.outbox import Delivery, TeamsOutbox
 from adapters.teams.references import References
 from bot.core import Bot
@@ -46,7 +46,8 @@ class TeamsApp:
         if not isinstance(body, dict) or not isinstance(body.get("type"), str):
             return web.json_response({"error": "expected an activity"}, status=400)
         try:
-            response = await self.adapter.process(request, self.handler)
+            with receiving(body):
+                response = await self.adapter.process(request, self.handler)
         except web.HTTPUnauthorized:
             return web.json_response({"error": "unauthorized"}, status=401)
         except Exception as exc:  # an activity botbuilder cannot read, or a failed turn: no 5xx, no retries

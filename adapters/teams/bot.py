@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any
 
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 MEMO_SIZE = 512
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 _WIRE = "deescalate.wire"  # turn_state key of the serialised incoming activity
+_BODY: ContextVar[dict[str, Any] | None] = ContextVar("teams_request_body", default=None)
 
 
 class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
@@ -247,11 +250,25 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         log.info("Teams app removed from a %s conversation: %d rows deleted", _scope(wire), deleted)
 
 
+@contextmanager
+def receiving(body: dict[str, Any]) -> Iterator[None]:
+    """While a request's activity is processed, its JSON body stands in for `activity.serialize()`."""
+    token = _BODY.set(body)
+    try:
+        yield
+    finally:
+        _BODY.reset(token)
+
+
 def wire_of(turn_context: TurnContext) -> dict[str, Any]:
-    """The incoming activity as JSON, serialised once per turn (msrest's serialize() is costly)."""
+    """The incoming activity as JSON, once per turn: the request's body when this turn is that request's
+    (botbuilder parsed it into the same activity), else msrest's costly serialize()."""
     wire: dict[str, Any] | None = turn_context.turn_state.get(_WIRE)
     if wire is None:
-        wire = turn_context.turn_state[_WIRE] = turn_context.activity.serialize()
+        activity, body = turn_context.activity, _BODY.get()
+        if body is None or body.get("id") != activity.id or body.get("type") != activity.type:
+            body = activity.serialize()
+        wire = turn_context.turn_state[_WIRE] = body
     return wire
 
 

@@ -132,6 +132,6 @@ def _make(activity: Mapping[str, Any], kind: Kind, **fields: Any) -> Inbound:
         is_dm=is_personal(activity),
         kind=kind,
         timezone=zone if isinstance(zone, str) and zone else None,
-        display_name=sender.get("name") or None,
+        display_name=str(sender.get("name") or "") or None,
         **fields,
     )

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from botbuilder.core import TurnContext
-from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationReference
+from botbuilder.schema import Activity, Attachment, ChannelAccount, ConversationAccount, ConversationReference
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -98,8 +98,19 @@ class Delivery:
 
 
 def to_activity(reply: Reply) -> Activity:
-    """A rendered reply as a botbuilder Activity."""
-    return Activity().deserialize(render_activity(reply))
+    """A rendered reply as a botbuilder Activity, built field by field: msrest's deserializer would copy
+    the card's whole content, key by key, only for the serializer to copy it again when sending."""
+    wire = render_activity(reply)
+    attachments = [
+        Attachment(content_type=a["contentType"], content=a["content"]) for a in wire.get("attachments", ())
+    ]
+    return Activity(
+        type=wire["type"],
+        text=wire.get("text"),
+        text_format=wire.get("textFormat"),
+        summary=wire.get("summary"),
+        attachments=attachments or None,
+    )
 
 
 def conversation_reference(ref: Reference) -> ConversationReference:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from adapters.teams import extension
+from adapters.teams.outbox import to_activity
 from adapters.teams.render import MAX_CARD_BYTES, card_size, render_activity, render_card
 from bot.core import Bot
 from bot.model import ActionRef, Checklist, Form, InputField, Kind, Option, Reply, buttons_of
@@ -150,6 +151,14 @@ def test_a_reply_without_blocks_is_plain_text() -> None:
         "text": "Nothing was deleted.",
         "textFormat": "plain",
     }
+
+
+@pytest.mark.parametrize("name", sorted(REPLIES))
+async def test_the_activity_sent_serialises_to_the_rendered_wire_shape(bot: Bot, name: str) -> None:
+    reply = await REPLIES[name](bot)
+    assert to_activity(reply).serialize() == render_activity(reply)
+    plain = Reply(reply.text)
+    assert to_activity(plain).serialize() == render_activity(plain)
 
 
 def test_a_card_too_large_falls_back_to_text() -> None:
