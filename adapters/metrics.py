@@ -48,6 +48,7 @@ class PrometheusMetrics:
             ("platform",),
             registry=reg,
         )
+        self._request_children: dict[tuple[str, int], tuple[Counter, Histogram]] = {}  # few routes
         self._counters: dict[str, Counter] = {
             "deliveries": Counter(
                 "deescalate_deliveries",
@@ -88,8 +89,15 @@ class PrometheusMetrics:
 
     def observe_request(self, route: str, status: int, seconds: float) -> None:
         """Record one HTTP request, and an ack over budget on the platform routes."""
-        self.requests.labels(route=route, status=f"{status // 100}xx").inc()
-        self.latency.labels(route=route).observe(seconds)
+        key = (route, status // 100)
+        children = self._request_children.get(key)
+        if children is None:  # labels() validates and locks on every call: look each pair up once
+            children = self._request_children[key] = (
+                self.requests.labels(route=route, status=f"{key[1]}xx"),
+                self.latency.labels(route=route),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
         budget = ACK_BUDGET_S.get(route)
         if budget is not None and status < 400 and seconds > budget[1]:
             self.over_budget.labels(platform=budget[0]).inc()
