@@ -9,9 +9,11 @@ Rules (docs/lessons.md has the full picture):
 - Failures: PermanentDeliveryError pauses the subscription; DeliveryError (and anything unexpected)
   releases the claim so a later tick retries the same day.
 - Pacing: at most `per_workspace` sends in flight per workspace or tenant, optionally `rate_per_s` starts
-  per second per workspace, and `max_in_flight` overall; the Outbox handles 429 / Retry-After itself.
-- Batches: each workspace is walked in user order, `batch_size` at a time: one transaction claims a batch
-  (the next one is claimed while this one is sent); results are written in small group commits. A claim
+  per second per workspace shared by the instances sending at the time (each counts the others through
+  the database), and `max_in_flight` overall; the Outbox handles 429 / Retry-After itself.
+- Batches: each workspace is walked in user order, `batch_size` at a time (fewer when a paced rate could
+  not send them in a quarter of the lease): one transaction claims a batch (the next one is claimed
+  while this one is sent); results are written in small group commits. A claim
   held for half its lease before its send is given back (retried next tick). A tick visits each due
   person once.
 """
@@ -23,7 +25,7 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -39,6 +41,9 @@ from bot.store.lessons import BatchResult, ClaimResult, DueItem, LessonRepo
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
+# An instance that has not claimed lessons for this long (or half its lease, if shorter) no longer counts
+# as sending, so the others take over its share of a paced rate.
+SENDER_WINDOW = timedelta(seconds=10)
 
 
 class Outcome(StrEnum):
@@ -55,13 +60,20 @@ class Outcome(StrEnum):
 
 
 class WorkspacePacer:
-    """At most `concurrency` sends in flight per workspace, started at most `rate_per_s` per second."""
+    """At most `concurrency` sends in flight per workspace, and at most `rate_per_s` started per second
+    per workspace in all: each of the instances sending at the time takes an equal share of the rate."""
 
     def __init__(self, concurrency: int = 4, rate_per_s: float | None = None) -> None:
         self._concurrency = max(1, concurrency)
-        self._interval = 1.0 / rate_per_s if rate_per_s else 0.0
+        self.rate_per_s = rate_per_s
+        self.interval = 1.0 / rate_per_s if rate_per_s else 0.0
         self._slots: dict[tuple[str, str], asyncio.Semaphore] = {}
         self._next_start: dict[tuple[str, str], float] = {}
+
+    def share_among(self, senders: int) -> None:
+        """Take one equal share of the rate, `senders` instances sending now (this one included)."""
+        if self.rate_per_s:
+            self.interval = max(1, senders) / self.rate_per_s
 
     def slot(self, key: tuple[str, str]) -> asyncio.Semaphore:
         """The semaphore bounding sends in flight for one workspace."""
@@ -69,11 +81,11 @@ class WorkspacePacer:
 
     async def wait_turn(self, key: tuple[str, str]) -> None:
         """Sleep until this workspace may start another send."""
-        if not self._interval:
+        if not self.interval:
             return
         now = asyncio.get_running_loop().time()
         start = max(now, self._next_start.get(key, now))
-        self._next_start[key] = start + self._interval
+        self._next_start[key] = start + self.interval
         if start > now:
             await asyncio.sleep(start - now)
 
@@ -114,6 +126,8 @@ class Scheduler:
         self.batch_size = max(1, batch_size)
         self._in_flight = asyncio.Semaphore(max(1, max_in_flight))
         self._repo: LessonRepo = repo_of(services)
+        self._sender_window = min(SENDER_WINDOW, lease / 2)
+        self._share_due = datetime.min.replace(tzinfo=UTC)  # when to count the instances sending again
 
     async def tick(self) -> Counter[Outcome]:
         """Deliver everything due now; return how many subscriptions ended in each outcome."""
@@ -162,7 +176,19 @@ class Scheduler:
         return outcomes
 
     async def _claim(self, where: tuple[str, str], now: datetime, after: str) -> list[DueItem]:
-        return await self._repo.claim_batch(where, now, after, self.batch_size, self.instance_id, self.lease)
+        await self._keep_share()
+        size = self.batch_size
+        if self.pacer.interval:  # no more than our share of the rate sends in a quarter of the lease
+            size = max(1, min(size, int(self.lease.total_seconds() / 4 / self.pacer.interval)))
+        return await self._repo.claim_batch(where, now, after, size, self.instance_id, self.lease)
+
+    async def _keep_share(self) -> None:
+        """With a paced rate, say we are sending and take our share, a few times per sender window."""
+        now = self.clock.now()
+        if not self.pacer.rate_per_s or now < self._share_due:
+            return
+        self._share_due = now + self._sender_window / 4
+        self.pacer.share_among(await self._repo.senders(self.instance_id, self._sender_window))
 
     async def _deliver_batch(
         self, batch: list[DueItem], outbox: Outbox, recorder: _Recorder, halfway: _Countdown

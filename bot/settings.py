@@ -50,8 +50,9 @@ class LessonDefaults(_Section):
     weekdays_only: bool = True
     timezone: str = "UTC"
     tick_s: float = Field(default=30.0, gt=0, le=60)  # how often each instance looks for due lessons
-    # Lesson sends started per second per workspace or tenant, by each instance. Unset: as fast as the
-    # platform accepts, each 429 holding that workspace for its Retry-After (which wastes that second).
+    # Lesson sends started per second per workspace or tenant, in all: the instances sending at the time
+    # share it equally. Unset: as fast as the platform accepts, each 429 holding that workspace for its
+    # Retry-After (which wastes that second).
     sends_per_s: float | None = Field(default=None, gt=0)
 
 

@@ -28,12 +28,14 @@ from bot.store.tables import (
     LessonDay,
     LessonDelivery,
     LessonProgress,
+    LessonSender,
     LessonSubscription,
     LessonVote,
     Person,
 )
 
 REVIEW_AFTER = timedelta(days=3)  # a quiz answered wrongly comes back this much later
+SENDERS_KEPT = timedelta(days=1)  # rows of instances gone longer than this are deleted
 PERSONAL_TABLES = (LessonSubscription, LessonDelivery, LessonProgress, LessonDay)
 
 
@@ -196,6 +198,16 @@ class LessonRepo:
                     _PAUSE, {"b_platform": where[0], "b_workspace": where[1], "b_users": done.paused}
                 )
         return lost
+
+    async def senders(self, instance: str, window: timedelta) -> int:
+        """Note that `instance` is sending now; return how many instances were within `window` (>= 1)."""
+        now, s = self._clock.now(), LessonSender
+        async with self.engine.begin() as conn:
+            seen = insert(conn.dialect.name, s).values(instance=instance[:64], seen_at=now)
+            await conn.execute(seen.on_conflict_do_update(index_elements=["instance"], set_={"seen_at": now}))
+            await conn.execute(delete(s).where(s.seen_at < now - SENDERS_KEPT))
+            live = await conn.scalar(select(func.count()).select_from(s).where(s.seen_at >= now - window))
+        return max(1, int(live or 0))
 
     async def delivery_status(self, who: UserRef, day: date) -> str | None:
         """'claimed', 'sent' or None for the (person, day) delivery (for status pages and tests)."""

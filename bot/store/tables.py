@@ -90,6 +90,14 @@ class LessonDelivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class LessonSender(Base):
+    """A scheduler instance sending lessons now; a workspace's paced rate is shared among the live ones."""
+
+    __tablename__ = "lesson_senders"
+    instance: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class LessonProgress(Base):
     """A lesson a person has seen: when, whether their first answer was right, and when to review it."""
 

@@ -11,7 +11,7 @@ import pytest
 from bot.core import Bot
 from bot.errors import DeliveryError, PermanentDeliveryError
 from bot.model import UserRef
-from bot.scheduler import Outcome, WorkspacePacer
+from bot.scheduler import Outcome, Scheduler, WorkspacePacer
 from tests.conftest import FakeClock
 from tests.core.lesson_helpers import RecordingOutbox, command, repo, scheduler, travel
 
@@ -217,3 +217,42 @@ async def test_the_pacer_spaces_starts_per_workspace_and_not_across_them() -> No
     across = loop.time() - started
     assert one_workspace >= 0.19  # 5 starts at 20/s: the last one 0.2 s after the first
     assert across < 0.1
+
+
+def test_a_paced_rate_is_shared_equally_among_the_instances_sending() -> None:
+    pacer = WorkspacePacer(rate_per_s=20)
+    assert pacer.interval == pytest.approx(0.05)
+    pacer.share_among(2)
+    assert pacer.interval == pytest.approx(0.1)  # 10 starts per second each, 20 in all
+    pacer.share_among(0)
+    assert pacer.interval == pytest.approx(0.05)
+    unpaced = WorkspacePacer()
+    unpaced.share_among(3)
+    assert unpaced.interval == 0.0
+
+
+async def test_instances_count_each_other_while_sending_and_take_over_a_silent_ones_share(
+    bot: Bot, clock: FakeClock
+) -> None:
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    for i in range(4):
+        await bot.handle(command("lessons on 09:00", user=f"U{i}", tz="UTC"))
+
+    def paced(instance: str, outbox: RecordingOutbox) -> Scheduler:
+        sched = scheduler(bot, outbox, clock, instance, batch_size=1)
+        sched.pacer = WorkspacePacer(rate_per_s=1000)  # lessons.sends_per_s
+        return sched
+
+    beta_sent = RecordingOutbox(clock)
+    alpha, beta = paced("alpha", RecordingOutbox(clock)), paced("beta", beta_sent)
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    await alpha.tick()  # nobody else is sending
+    assert alpha.pacer.interval == pytest.approx(1 / 1000)
+    await bot.handle(command("lessons on 09:00", user="U9", tz="UTC"))  # due now: beta has work
+    await beta.tick()
+    assert beta.pacer.interval == pytest.approx(2 / 1000)  # alpha sent within the window
+    assert await repo(bot).senders("gamma", timedelta(seconds=10)) == 3
+    clock.current = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # a day on, everyone is due again
+    await beta.tick()  # alone: alpha and gamma have been quiet for longer than the window
+    assert beta.pacer.interval == pytest.approx(1 / 1000)
+    assert len(beta_sent.sent) == 1 + 5
