@@ -6,6 +6,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass
+from itertools import compress
 
 from bot.errors import InputError
 from bot.tone.index import Found, PatternIndex, Spans, Tokens, tokenize
@@ -69,19 +70,32 @@ def _is_whole(masked: str, start: int, end: int) -> bool:
     return _EDGE_RUN.fullmatch(masked, 0, start) is not None and _EDGE_RUN.fullmatch(masked, end) is not None
 
 
-def _overlaps(start: int, end: int, spans: Spans) -> bool:
-    return spans.overlaps(start, end)
-
-
 def resolve(hits: list[Hit]) -> list[Hit]:
     """Keep non-overlapping hits, preferring the longest and then the heaviest; return them in text order."""
+    ordered = sorted(hits, key=_start)
+    if _disjoint(ordered):  # the usual case: nothing to choose between
+        return ordered
     kept: list[Hit] = []
     taken = Spans()
     for hit in sorted(hits, key=lambda h: (h.start - h.end, -h.weight, h.start)):
         if hit.end > hit.start and not taken.overlaps(hit.start, hit.end):
             taken.add(hit.start, hit.end)
             kept.append(hit)
-    return sorted(kept, key=lambda h: h.start)
+    return sorted(kept, key=_start)
+
+
+def _start(hit: Hit) -> int:
+    return hit.start
+
+
+def _disjoint(ordered: list[Hit]) -> bool:
+    """Whether hits sorted by start are all non-empty and none overlaps the next (so none overlaps any)."""
+    end = -1
+    for hit in ordered:
+        if hit.start < end or hit.end <= hit.start:
+            return False
+        end = hit.end
+    return True
 
 
 Payload = Rule | SafetyRule | None
@@ -129,7 +143,10 @@ class Analyzer:
 
     def _negated(self, masked: str, tokens: Tokens, index: int) -> bool:
         negators = self.lexicon.negators
-        return any(w in negators or w.endswith("n't") for w in self._preceding(masked, tokens, index))
+        for word in self._preceding(masked, tokens, index):
+            if word in negators or word.endswith("n't"):
+                return True
+        return False
 
     def _near_you(self, tokens: Tokens, first: int, last: int) -> bool:
         you = self.lexicon.second_person
@@ -150,7 +167,7 @@ class Analyzer:
     def scan(self, text: str) -> tuple[list[Hit], SafetyHit | None]:
         """All accepted hits and the safety hit (if any) for `text`."""
         spans = protected_spans(text, dates=False)
-        masked = mask(text, spans)
+        masked = mask(text, spans) if spans else text
         tokens = tokenize(masked)
         raw: list[Found[Payload]] = []
         safety: list[Found[Payload]] = []
@@ -169,37 +186,44 @@ class Analyzer:
                 hedges.append(found.end)
             else:
                 courtesy = True
+        exempt_spans = Spans(exempt) if exempt else None
         hits: list[Hit] = []
-        exempt_spans = Spans(exempt)
-        hedges.sort()
-        for found in raw:
-            hit = self._accept(masked, tokens, found, exempt_spans, hedges, courtesy)
-            if hit is not None:
-                hits.append(hit)
-        emoji = self._emoji(text)
+        if raw:
+            hedges.sort()
+            for found in raw:
+                hit = self._accept(masked, tokens, found, exempt_spans, hedges, courtesy)
+                if hit is not None:
+                    hits.append(hit)
+        if not text.isascii():
+            hits += self._emoji(text)
         if "*" in masked or "#" in masked:
-            emoji += [Hit("profanity", m.start(), m.end(), 0.5, None) for m in _MASKED_SWEAR.finditer(masked)]
-        words = resolve(hits + emoji) if len(hits) + len(emoji) > 1 else hits + emoji
-        loud = self._shouting(text, masked, tokens) if _CAPS.search(masked) else []
+            hits += [Hit("profanity", m.start(), m.end(), 0.5, None) for m in _MASKED_SWEAR.finditer(masked)]
+        if len(hits) > 1:
+            hits = resolve(hits)
+        if _CAPS.search(masked):
+            hits += self._shouting(text, masked, tokens)
         if "!" in masked or "?" in masked or "¡" in masked or "¿" in masked:
-            loud += self._punctuation(masked)
-        hit_list = sorted(words + loud, key=lambda h: h.start) if loud else words
-        return hit_list, self._safety(masked, tokens, safety, exempt_spans) if safety else None
+            hits += self._punctuation(masked)
+        if len(hits) > 1:
+            hits.sort(key=_start)  # stable: word hits stay before shouting and marks at the same start
+        return hits, self._safety(masked, tokens, safety, exempt_spans) if safety else None
 
     def _accept(
         self,
         masked: str,
         tokens: Tokens,
         found: Found[Payload],
-        exempt: Spans,
+        exempt: Spans | None,
         hedges: list[int],
         courtesy: bool,
     ) -> Hit | None:
         rule = found.payload
         start, end = found.start, found.end
-        if not isinstance(rule, Rule) or end <= start or rule.weight <= 0 or _overlaps(start, end, exempt):
+        if not isinstance(rule, Rule) or end <= start or rule.weight <= 0:
             return None
-        first = found.index
+        if exempt is not None and exempt.overlaps(start, end):
+            return None
+        first = found.token
         if rule.negatable and self._negated(masked, tokens, first):
             return None
         if rule.needs_you:
@@ -222,14 +246,16 @@ class Analyzer:
         return Hit(rule.kind, start, end, weight, rule, found.groups)
 
     def _safety(
-        self, masked: str, tokens: Tokens, found: list[Found[Payload]], exempt: Spans
+        self, masked: str, tokens: Tokens, found: list[Found[Payload]], exempt: Spans | None
     ) -> SafetyHit | None:
         kinds = set()
         for item in found:
             rule = item.payload
-            if not isinstance(rule, SafetyRule) or _overlaps(item.start, item.end, exempt):
+            if not isinstance(rule, SafetyRule):
                 continue
-            if rule.negatable and self._negated(masked, tokens, item.index):
+            if exempt is not None and exempt.overlaps(item.start, item.end):
+                continue
+            if rule.negatable and self._negated(masked, tokens, item.token):
                 continue
             kinds.add(rule.kind)
         for kind in SAFETY_KINDS:
@@ -239,32 +265,33 @@ class Analyzer:
 
     def _shouting(self, text: str, masked: str, tokens: Tokens) -> list[Hit]:
         acronyms = self.lexicon.acronyms
+        starts, ends, words = tokens.starts, tokens.ends, tokens.words
         runs: list[list[int]] = []
-        prev_end = -1
-        for i, word_form in enumerate(tokens.words):
-            s, e = tokens.starts[i], tokens.ends[i]
+        prev = -2  # the last loud word; a run continues only from the word just before
+        # A loud word is upper case, so only those are looked at (the filter runs in C).
+        upper = map(str.isupper, map(text.__getitem__, map(slice, starts, ends)))
+        for i in compress(range(len(words)), upper):
+            s, e = starts[i], ends[i]
             word = text[s:e]
             if word.isalpha():  # the usual case: letters only, so no digit and every character counts
-                loud = len(word) >= 2 and word.isupper() and word_form not in acronyms
+                loud = len(word) >= 2 and words[i] not in acronyms
             else:
                 loud = (
-                    word.isupper()
-                    and sum(c.isalpha() for c in word) >= 2
-                    and word_form not in acronyms
+                    sum(c.isalpha() for c in word) >= 2
+                    and words[i] not in acronyms
                     and not any(c.isdigit() for c in word)
                 )
             if not loud:
-                prev_end = -1
                 continue
-            if prev_end >= 0 and not masked[prev_end:s].strip(" ,'\"-\x00"):
+            if prev == i - 1 and not masked[ends[prev] : s].strip(" ,'\"-\x00"):
                 runs[-1].append(i)
             else:
                 runs.append([i])
-            prev_end = e
+            prev = i
         hits: list[Hit] = []
         for run in runs:
-            start, end = tokens.starts[run[0]], tokens.ends[run[-1]]
-            letters = sum(tokens.ends[i] - tokens.starts[i] for i in run)
+            start, end = starts[run[0]], ends[run[-1]]
+            letters = sum(ends[i] - starts[i] for i in run)
             if len(run) >= 2 or letters >= 4:
                 weight = 0.3 if len(run) == 1 else 0.5 if len(run) < 4 else 0.7
                 hits.append(Hit("shouting", start, end, weight, None))
@@ -293,6 +320,8 @@ class Analyzer:
     # ---------------------------------------------------------------- report
     def report(self, text: str, hits: list[Hit], safety: SafetyHit | None) -> ToneReport:
         """Turn accepted hits into the public report."""
+        if not hits and safety is None:
+            return _CALM  # the report is immutable, so one instance serves every calm message
         signals = tuple([self.signal(text, h) for h in hits])
         tension = score(hits)
         if safety is not None:
@@ -311,13 +340,18 @@ class Analyzer:
 
 def score(hits: list[Hit]) -> float:
     """Tension 0..1: each kind counts fully once, then with halving weight for repeats."""
+    if len(hits) < 2:  # the same figure as the sum below, with less work
+        return round(1.0 - math.exp(-hits[0].weight), 4) if hits else 0.0
     if len({h.kind for h in hits}) == len(hits):  # no repeats: the same sum, in the same order
-        return round(1.0 - math.exp(-sum(h.weight for h in hits)), 4)
+        return round(1.0 - math.exp(-sum([h.weight for h in hits])), 4)
     by_kind: dict[str, list[float]] = {}
     for h in hits:
         by_kind.setdefault(h.kind, []).append(h.weight)
     total = sum(w * 0.5**i for ws in by_kind.values() for i, w in enumerate(sorted(ws, reverse=True)))
     return round(1.0 - math.exp(-total), 4)
+
+
+_CALM = ToneReport(tension=0.0, level="calm", signals=(), safety=None)
 
 
 def level_of(tension: float) -> Level:

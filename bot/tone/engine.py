@@ -30,7 +30,9 @@ class ToneEngine:
 
     def analyse(self, text: str) -> ToneReport:
         """How tense `text` reads, with explained signals and any safety hit."""
-        return self._scan(text)[1]
+        check_length(text)
+        hits, safety = self.analyzer.scan(text)
+        return self.analyzer.report(text, hits, safety)
 
     def rewrite(self, text: str, style: Style = "calm") -> RewriteResult:
         """A calmer version of `text` in `style`, guarded so meaning, requests and protected text survive."""

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate, compress
-from typing import Generic, TypeVar
+from functools import cached_property
+from itertools import accumulate, compress, count
+from operator import add, or_
+from typing import Generic, NamedTuple, TypeVar
 
 from bot.tone.patterns import LOOKBEHIND, CompiledPattern, norm_word
 
 T = TypeVar("T")
+_new_tuple = tuple.__new__
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 _TOKEN_SPLIT = re.compile(r"(\w+(?:['’]\w+)*)")
+# For ASCII text: every byte that can be part of a word (letters, digits, _ and the apostrophe) kept, every
+# other byte turned into a space, so plain `str.split` finds the words (much faster than a regex scan).
+_ASCII_WORD_BYTES = bytes(c if c < 128 and (chr(c).isalnum() or chr(c) in "_'") else 32 for c in range(256))
 
 
 @dataclass(slots=True)
@@ -22,13 +29,13 @@ class Tokens:
     starts: list[int]
     ends: list[int]
     words: list[str]
+    lowered: str | None = None  # the text lower-cased, when it is all ASCII (the fast matching path)
 
     def __len__(self) -> int:
         return len(self.starts)
 
 
-@dataclass(slots=True)
-class Found(Generic[T]):
+class Found(NamedTuple, Generic[T]):
     """One pattern match from an index: its category, payload, span and group spans."""
 
     category: str
@@ -36,7 +43,7 @@ class Found(Generic[T]):
     start: int
     end: int
     groups: tuple[tuple[int, int], ...]
-    index: int  # the token the match starts at
+    token: int  # the token the match starts at
 
 
 def _specific_first(item: tuple[CompiledPattern, object]) -> tuple[int, int, int]:
@@ -45,81 +52,196 @@ def _specific_first(item: tuple[CompiledPattern, object]) -> tuple[int, int, int
     return (-pattern.min_words, -pattern.max_words, -len(pattern.source))
 
 
-class _Bucket(Generic[T]):
-    """Patterns of one category that can match at the same word, compiled into one alternation."""
+_Item = tuple[CompiledPattern, T]
 
-    def __init__(self, category: str, items: list[tuple[CompiledPattern, T]]) -> None:
+
+class _Bucket(Generic[T]):
+    """Patterns of one category that can match at the same word, compiled into one alternation.
+
+    `lowered`: the alternation is for lower-cased ASCII text, so it is compiled without IGNORECASE (the
+    lexicon's patterns are lower case). The regex engine can then skip an alternative on its first
+    character, which it cannot do when case is ignored or when the alternative opens with a group; so
+    here each alternative ends with an empty marker group instead of being wrapped in one.
+    """
+
+    def __init__(self, category: str, items: list[_Item[T]], *, lowered: bool = False) -> None:
         bodies: list[str] = []
-        # by the number of the group that wraps a pattern (the match's `lastindex`): its payload and the
-        # slice of `regs` that holds its own groups
+        # by the number of the group that closes last in a pattern's alternative (the match's `lastindex`):
+        # its payload and the slice of `regs` that holds its own groups
         self.by_group: dict[int, tuple[T, slice]] = {}
         group = 1
         for pattern, payload in items:
-            bodies.append(f"({pattern.regex.pattern.removeprefix(LOOKBEHIND)})")
-            self.by_group[group] = (payload, slice(group + 1, group + 1 + pattern.regex.groups))
-            group += 1 + pattern.regex.groups
+            body = pattern.regex.pattern.removeprefix(LOOKBEHIND)
+            own = pattern.regex.groups
+            if lowered:
+                bodies.append(body.lower() + "()")
+                self.by_group[group + own] = (payload, slice(group, group + own))
+            else:
+                bodies.append(f"({body})")
+                self.by_group[group] = (payload, slice(group + 1, group + 1 + own))
+            group += 1 + own
         self.category = category
-        self.regex = re.compile(LOOKBEHIND + "(?:" + "|".join(bodies) + ")", re.IGNORECASE)
+        self._source = LOOKBEHIND + "(?:" + "|".join(bodies) + ")"
+        # A letter beyond ASCII might match an ASCII one when case is ignored (as "ſ" matches "s"): any
+        # such alternation keeps IGNORECASE, which gives the same matches on lower-cased text.
+        self._exact = lowered and all(c.isascii() or c == "’" for c in self._source)
 
-    def match(self, text: str, pos: int, index: int) -> Found[T] | None:
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """Compiled on first use: most of the narrowed alternations are never needed by a given process,
+        and compiling them all up front cost seconds of start-up and megabytes of memory."""
+        return re.compile(self._source, 0 if self._exact else re.IGNORECASE)
+
+    def match(self, text: str, pos: int, token: int) -> Found[T] | None:
         m = self.regex.match(text, pos)
         if m is None or m.lastindex is None:
             return None
         payload, own = self.by_group[m.lastindex]
-        return Found(self.category, payload, pos, m.end(), m.regs[own], index)
+        return Found(self.category, payload, pos, m.end(), m.regs[own], token)
+
+
+# The buckets for a first word: those to try whatever follows, and by the next word, those to try then.
+_Plain = tuple[list[_Bucket[T]], dict[str, list[_Bucket[T]]]]
+# The same, and by the word after the next too (for lower-cased ASCII text).
+_Narrow = tuple[list[_Bucket[T]], dict[str, _Plain[T]]]
+# Positions in a pattern group: those that take any second word, and by second word, (those that then
+# take any third word, by third word those to try).
+_Positions = tuple[list[int], dict[str, tuple[list[int], dict[str, list[int]]]]]
+
+
+def _narrowed(word: str, group: list[_Item[T]]) -> _Positions:
+    """For one first word, which patterns of `group` (by position) can match given the next two words.
+
+    A pattern is left out only where its own words rule those words out (see `CompiledPattern.prefixes`),
+    and never tried where the plain index would not try it either, so the matches found are the same.
+    """
+    anywhere: set[int] = set()
+    after_second: dict[str, set[int]] = {}  # second word -> patterns that then take any third word
+    after_third: dict[tuple[str, str], set[int]] = {}  # (second, third) -> patterns
+    for k, (pattern, _) in enumerate(group):
+        named = pattern.second_words.get(word)  # the plain index's second words (None: any)
+        for first, second, third in pattern.prefixes:
+            if first is not None and first != word:
+                continue
+            if named is not None and second is None:
+                for name in named:
+                    after_second.setdefault(name, set()).add(k)
+            elif named is not None and second not in named:
+                continue
+            elif second is None:
+                anywhere.add(k)
+            elif third is None:
+                after_second.setdefault(second, set()).add(k)
+            else:
+                after_third.setdefault((second, third), set()).add(k)
+    table: dict[str, tuple[list[int], dict[str, list[int]]]] = {}
+    for second in set(after_second) | {s for s, _ in after_third}:
+        base = anywhere | after_second.get(second, set())
+        by_third = {t: sorted(base | ks) for (s, t), ks in after_third.items() if s == second}
+        table[second] = (sorted(base), by_third)
+    return sorted(anywhere), table
 
 
 class PatternIndex(Generic[T]):
-    """Patterns indexed by their first word (and, when known, the word after it), so each word of a text
+    """Patterns indexed by their first word (and, when known, the words after it), so each word of a text
     tries at most one short alternation per category."""
 
     def __init__(self, items: list[tuple[CompiledPattern, str, T]]) -> None:
-        by_key: dict[tuple[str, str], list[tuple[CompiledPattern, T]]] = {}
-        by_stem: dict[tuple[str, str], list[tuple[CompiledPattern, T]]] = {}
+        by_key: dict[tuple[str, str], list[_Item[T]]] = {}
+        by_stem: dict[tuple[str, str], list[_Item[T]]] = {}
         for pattern, category, payload in items:
             for word in pattern.first_words:
                 by_key.setdefault((word, category), []).append((pattern, payload))
             for stem in pattern.first_stems:
                 by_stem.setdefault((stem, category), []).append((pattern, payload))
-        compiled: dict[tuple[str, tuple[int, ...]], _Bucket[T]] = {}
-
-        def bucket(category: str, group: list[tuple[CompiledPattern, T]]) -> _Bucket[T]:
-            key = (category, tuple(id(p) for p, _ in group))
-            if key not in compiled:
-                compiled[key] = _Bucket(category, group)
-            return compiled[key]
-
-        # word -> (buckets to try whatever follows, {following word: buckets to try}), categories in a fixed
-        # order. A pattern that names its second word sits only in the buckets for that word.
-        per_word: dict[str, list[tuple[_Bucket[T] | None, dict[str, _Bucket[T]]]]] = {}
+        self._compiled: dict[tuple[str, bool, tuple[int, ...]], _Bucket[T]] = {}
+        # first word -> its patterns by category (in a fixed order), most specific first
+        by_word: dict[str, list[tuple[str, list[_Item[T]]]]] = {}
         for (word, category), group in by_key.items():
-            group = sorted(group, key=_specific_first)
-            seconds = [p.second_words.get(word) for p, _ in group]
-            pairs = list(zip(group, seconds, strict=True))
-            anything = [it for it, sec in pairs if sec is None]
-            follows: set[str] = set().union(*(sec for sec in seconds if sec is not None))
-            by_next = {f: bucket(category, [it for it, s in pairs if s is None or f in s]) for f in follows}
-            per_word.setdefault(word, []).append((bucket(category, anything) if anything else None, by_next))
-        self._by_word: dict[str, tuple[list[_Bucket[T]], dict[str, list[_Bucket[T]]]]] = {}
-        for word, cats in per_word.items():
-            every = set().union(*(by_next for _, by_next in cats))
-            chosen = {f: [by_next.get(f, anyb) for anyb, by_next in cats] for f in every}
-            self._by_word[word] = (
-                [b for b, _ in cats if b is not None],
-                {f: [b for b in bs if b is not None] for f, bs in chosen.items()},
-            )
+            by_word.setdefault(word, []).append((category, sorted(group, key=_specific_first)))
+        self._by_word = {word: self._plain(word, cats) for word, cats in by_word.items()}
         self._firsts = frozenset(self._by_word)
+        self._by_word_ascii = {word: self._narrow(word, cats) for word, cats in by_word.items()}
+        # Words with buckets to try whatever follows, and word pairs with buckets of their own: any other
+        # word (or pair) has nothing to try, and is passed over before any Python-level work.
+        self._try_alone = frozenset(word for word, (anywhere, _) in self._by_word_ascii.items() if anywhere)
+        self._try_pair = frozenset(
+            (word, second)
+            for word, (_, by_second) in self._by_word_ascii.items()
+            for second, (after, by_third) in by_second.items()
+            if after or any(by_third.values())
+        )
         self._by_stem: dict[str, list[_Bucket[T]]] = {}
         for (stem, category), group in by_stem.items():
-            self._by_stem.setdefault(stem, []).append(bucket(category, sorted(group, key=_specific_first)))
+            bucket = self._bucket(category, sorted(group, key=_specific_first))
+            self._by_stem.setdefault(stem, []).append(bucket)
         self._stems = tuple(self._by_stem)
         # One search over the words, joined after a \x01 each, tells whether any starts with a stem.
         self._stem_start = (
             re.compile("\x01(?:" + "|".join(map(re.escape, self._stems)) + ")") if self._stems else None
         )
 
+    def _bucket(self, category: str, group: list[_Item[T]], lowered: bool = False) -> _Bucket[T]:
+        """The bucket for these patterns, compiled once however many words share it."""
+        key = (category, lowered, tuple(id(p) for p, _ in group))
+        if key not in self._compiled:
+            self._compiled[key] = _Bucket(category, group, lowered=lowered)
+        return self._compiled[key]
+
+    def _plain(self, word: str, cats: list[tuple[str, list[_Item[T]]]]) -> _Plain[T]:
+        """Buckets for `word`, narrowed by the next word where patterns name it. A pattern that names its
+        second word sits only in the buckets for that word."""
+        per_cat: list[tuple[_Bucket[T] | None, dict[str, _Bucket[T]]]] = []
+        for category, group in cats:
+            seconds = [p.second_words.get(word) for p, _ in group]
+            pairs = list(zip(group, seconds, strict=True))
+            anything = [it for it, sec in pairs if sec is None]
+            follows: set[str] = set().union(*(sec for sec in seconds if sec is not None))
+            by_next = {
+                f: self._bucket(category, [it for it, s in pairs if s is None or f in s]) for f in follows
+            }
+            per_cat.append((self._bucket(category, anything) if anything else None, by_next))
+        every: set[str] = set().union(*(by_next for _, by_next in per_cat))
+        chosen = {f: [by_next.get(f, anything) for anything, by_next in per_cat] for f in every}
+        return (
+            [b for b, _ in per_cat if b is not None],
+            {f: [b for b in bs if b is not None] for f, bs in chosen.items()},
+        )
+
+    def _narrow(self, word: str, cats: list[tuple[str, list[_Item[T]]]]) -> _Narrow[T]:
+        """Buckets for `word` in lower-cased ASCII text, narrowed by the next two words."""
+        narrowed = [(category, group, _narrowed(word, group)) for category, group in cats]
+
+        def buckets(chosen: Iterable[tuple[str, list[_Item[T]], list[int]]]) -> list[_Bucket[T]]:
+            return [self._bucket(c, [group[k] for k in ks], lowered=True) for c, group, ks in chosen if ks]
+
+        by_second: dict[str, _Plain[T]] = {}
+        for second in set().union(*(table for _, _, (_, table) in narrowed)):
+            # a category that does not name this second word keeps its "any second word" patterns
+            rows = [(c, group, table.get(second, (anywhere, {}))) for c, group, (anywhere, table) in narrowed]
+            thirds: set[str] = set().union(*(by_third for _, _, (_, by_third) in rows))
+            by_second[second] = (
+                buckets((cat, group, base) for cat, group, (base, _) in rows),
+                {
+                    third: buckets((c, g, by_third.get(third, base)) for c, g, (base, by_third) in rows)
+                    for third in thirds
+                },
+            )
+        return buckets((cat, group, anywhere) for cat, group, (anywhere, _) in narrowed), by_second
+
     def find(self, text: str, tokens: Tokens) -> list[Found[T]]:
         """Every match (one per category and word) of the indexed patterns in `text`, in word order."""
+        if tokens.lowered is not None:
+            out = self._find_ascii(tokens.lowered, tokens)
+        else:
+            out = self._find_any(text, tokens)
+        # Stems try only words they start (most messages: none).
+        if self._stem_start is not None and self._stem_start.search("\x01" + "\x01".join(tokens.words)):
+            out += self._find_stems(text, tokens)
+            out.sort(key=lambda found: found.token)
+        return out
+
+    def _find_any(self, text: str, tokens: Tokens) -> list[Found[T]]:
         words, starts = tokens.words, tokens.starts
         out: list[Found[T]] = []
         # Only words that start some pattern get any Python-level work (the filter runs in C).
@@ -129,10 +251,33 @@ class PatternIndex(Generic[T]):
             for bucket in buckets:
                 if (found := bucket.match(text, starts[i], i)) is not None:
                     out.append(found)
-        # Stems try only words they start (most messages: none).
-        if self._stem_start is not None and self._stem_start.search("\x01" + "\x01".join(words)):
-            out += self._find_stems(text, tokens)
-            out.sort(key=lambda f: f.index)
+        return out
+
+    def _find_ascii(self, lowered: str, tokens: Tokens) -> list[Found[T]]:
+        """`find` for ASCII text: matched lower-cased, with buckets narrowed by the next two words."""
+        words, starts = tokens.words, tokens.starts
+        n = len(words)
+        out: list[Found[T]] = []
+        nexts = words[1:]
+        nexts.append(" ")  # no word is a space: the last word has no pair
+        worth_trying = map(
+            or_,
+            map(self._try_alone.__contains__, words),
+            map(self._try_pair.__contains__, zip(words, nexts, strict=True)),
+        )
+        for i in compress(range(n), worth_trying):
+            buckets, by_second = self._by_word_ascii[words[i]]
+            if by_second and i + 1 < n and (after := by_second.get(words[i + 1])) is not None:
+                buckets, by_third = after
+                if by_third and i + 2 < n:
+                    buckets = by_third.get(words[i + 2], buckets)
+            pos = starts[i]
+            for bucket in buckets:
+                m = bucket.regex.match(lowered, pos)
+                if m is not None and m.lastindex is not None:
+                    payload, own = bucket.by_group[m.lastindex]
+                    # tuple.__new__ builds the Found without NamedTuple's Python-level constructor
+                    out.append(_new_tuple(Found, (bucket.category, payload, pos, m.end(), m.regs[own], i)))
         return out
 
     def _find_stems(self, text: str, tokens: Tokens) -> list[Found[T]]:
@@ -151,17 +296,48 @@ class PatternIndex(Generic[T]):
 def tokenize(masked: str) -> Tokens:
     """Words of the (masked) text with their spans and lower-cased, apostrophe-straightened forms."""
     lowered = masked.lower()
+    if masked.isascii():
+        spaced = lowered.encode().translate(_ASCII_WORD_BYTES).decode()
+        if "'" in spaced and _has_stray_apostrophe(spaced):
+            tokens = _split_words(lowered)
+        else:
+            tokens = _split_spaced(spaced)
+        tokens.lowered = lowered
+        return tokens
     if len(lowered) != len(masked):
         spans = [m.span() for m in _TOKEN.finditer(masked)]
         words = [norm_word(masked[s:e]) for s, e in spans]
         return Tokens([s for s, _ in spans], [e for _, e in spans], words)
-    # split() alternates gap, word, gap, ..., gap; running lengths give every boundary, all in C.
+    tokens = _split_words(lowered)
+    if "’" in masked:
+        tokens.words = [w.replace("’", "'") for w in tokens.words]
+    return tokens
+
+
+def _split_words(lowered: str) -> Tokens:
+    """Tokens by the word regex. split() alternates gap, word, gap, ..., gap; running lengths give every
+    boundary, all in C."""
     parts = _TOKEN_SPLIT.split(lowered)
     bounds = list(accumulate(map(len, parts)))
-    words = parts[1::2]
-    if "’" in masked:
-        words = [w.replace("’", "'") for w in words]
-    return Tokens(bounds[0:-1:2], bounds[1::2], words)
+    return Tokens(bounds[0:-1:2], bounds[1::2], parts[1::2])
+
+
+def _has_stray_apostrophe(spaced: str) -> bool:
+    """Whether an apostrophe in `spaced` is not between two word characters (then it is no part of a word,
+    and the space-split would be wrong)."""
+    return (
+        spaced[0] == "'" or spaced[-1] == "'" or " '" in spaced or "' " in spaced or "''" in spaced
+    )
+
+
+def _split_spaced(spaced: str) -> Tokens:
+    """Tokens of a text whose only separators are spaces and whose apostrophes all sit inside words."""
+    parts = spaced.split(" ")
+    # part k starts after the k parts before it and one space after each; empty parts are runs of spaces
+    offsets = map(add, accumulate(map(len, parts), initial=0), count())
+    words = list(filter(None, parts))
+    starts = list(compress(offsets, parts))
+    return Tokens(starts, list(map(add, starts, map(len, words))), words)
 
 
 class Spans:

@@ -21,6 +21,9 @@ SEP = r"(?:\s*[,;:]\s*|\s+)"
 LOOKBEHIND = r"(?<!\w)"
 _WORD_CHARS = re.compile(r"^[\w'’-]+\*?$")
 _TOKEN = re.compile(r"\{[^{}\[\]]*\}|\[[^{}\[\]]*\]|[^\s{}\[\]]+")
+_PLAIN_TOKEN = re.compile(r"[a-z0-9_]+(?:'[a-z0-9_]+)*")
+PREFIX_DEPTH = 3
+_MAX_PREFIXES = 4096
 
 
 class PatternSyntaxError(ValueError):
@@ -38,6 +41,9 @@ class CompiledPattern:
     second_words: dict[str, frozenset[str] | None]  # first word -> words that can follow; None = anything
     min_words: int  # the fewest words a match can span
     max_words: int  # the most words a match can span
+    # The first PREFIX_DEPTH words a match can start with, as they appear in lower-cased ASCII text; None
+    # stands for "any word" (after a ~, .., stem, hyphen or the pattern's end).
+    prefixes: frozenset[tuple[str | None, ...]]
 
 
 def norm_word(word: str) -> str:
@@ -128,6 +134,53 @@ def _second_words(tokens: list[str]) -> dict[str, frozenset[str] | None]:
     return {k: (frozenset(v) if v is not None else None) for k, v in table.items()}
 
 
+def _plain_key(word: str) -> str | None:
+    """The one token an ASCII text must hold where `word` matches, or None when `word` is not one plain
+    token (a stem, a hyphenated word, an apostrophe at an edge, non-ASCII letters)."""
+    key = norm_word(word)
+    return key if key.isascii() and _PLAIN_TOKEN.fullmatch(key) else None
+
+
+def _hyphen_head(word: str) -> str | None:
+    """For a hyphenated word ("f-bomb"): the token its match starts with ("f"), when that is plain."""
+    if "-" not in word or word.endswith("*"):
+        return None
+    return _plain_key(word.split("-", 1)[0])
+
+
+def _prefixes(tokens: list[str]) -> frozenset[tuple[str | None, ...]]:
+    """Every sequence of PREFIX_DEPTH words a match can begin with (None: any word from there on)."""
+    out: set[tuple[str | None, ...]] = set()
+    anything = (None,) * PREFIX_DEPTH
+
+    def walk(i: int, seq: tuple[str | None, ...]) -> None:
+        if len(out) > _MAX_PREFIXES:
+            return
+        if len(seq) == PREFIX_DEPTH:
+            out.add(seq)
+            return
+        if i == len(tokens) or tokens[i] in ("~", ".."):
+            out.add((seq + anything)[:PREFIX_DEPTH])
+            return
+        token = tokens[i]
+        if token[0] == "[":
+            walk(i + 1, seq)
+        for alt in _alternatives(token) if token[0] in "{[" else [token]:
+            longer = seq
+            for word in alt.split()[: PREFIX_DEPTH - len(seq)]:
+                key = _plain_key(word)
+                if key is None:
+                    # what follows a hyphenated word's first part, or a stem, is not indexed
+                    head = _hyphen_head(word)
+                    longer = (longer + ((head,) if head is not None else ()) + anything)[:PREFIX_DEPTH]
+                    break
+                longer += (key,)
+            walk(i + 1, longer)
+
+    walk(0, ())
+    return frozenset(out) if len(out) <= _MAX_PREFIXES else frozenset({anything})
+
+
 def _min_words(tokens: list[str]) -> int:
     """The fewest words any match of these tokens spans (used to try specific patterns first)."""
     total = 0
@@ -181,5 +234,12 @@ def compile_pattern(source: str) -> CompiledPattern:
         raise PatternSyntaxError("a stem needs at least one letter before *")
     regex = re.compile(LOOKBEHIND + "".join(parts), re.IGNORECASE)
     return CompiledPattern(
-        source, regex, words, stems, _second_words(tokens), _min_words(tokens), _max_words(tokens)
+        source,
+        regex,
+        words,
+        stems,
+        _second_words(tokens),
+        _min_words(tokens),
+        _max_words(tokens),
+        _prefixes(tokens),
     )

@@ -101,6 +101,7 @@ _DIGIT = re.compile(r"\d")
 # and the text holds no "http" or "www." (most short messages), the per-kind expressions are not run at all.
 # A bare character class lets the regex engine scan fast.
 _TRIGGER = re.compile(r"[`<>\"“#@$€£¥\d]")
+_span = re.Match.span
 _LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-")
 
 
@@ -221,7 +222,8 @@ def protected_spans(text: str, *, dates: bool = True) -> list[tuple[int, int]]:
     pos = 0
     for start, end in [*code, (len(text), len(text))]:
         for pattern in patterns:
-            spans.extend(m.span() for m in pattern.finditer(text, pos, start) if m.end() > m.start())
+            # every expression consumes at least its first character, so no match is empty
+            spans.extend(map(_span, pattern.finditer(text, pos, start)))
         if has_at:
             spans.extend(_at_spans(text, pos, start))
         if dates:

@@ -49,6 +49,68 @@ def test_find_gives_every_match_a_brute_force_scan_gives(engine: ToneEngine) -> 
                     assert any(s == start for s, _, _ in found), (text, pattern.source)
 
 
+def _ascii_texts(n: int, seed: int) -> list[str]:
+    """ASCII texts with apostrophes in every position a word can meet one."""
+    pieces = ["it's", "don't", "'quoted'", "idiots'", "''", "rock'n'roll", "'", "a", "B", "_x", "9"]
+    pieces += [" ", ", ", "-"]
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(n)]
+
+
+def test_ascii_tokenize_matches_a_plain_scan() -> None:
+    for text in _ascii_texts(2000, 6):
+        spans = [m.span() for m in re.finditer(r"\w+(?:['’]\w+)*", text)]
+        tokens = tokenize(text)
+        assert list(zip(tokens.starts, tokens.ends, strict=True)) == spans, text
+        assert tokens.words == [text[s:e].lower() for s, e in spans]
+        assert tokens.lowered == text.lower()
+
+
+def _pattern_texts(engine: ToneEngine, n: int, seed: int) -> list[str]:
+    """Texts built from the lexicon's own patterns (random choices, options and wildcards filled in), so
+    the narrowed buckets are put to work on the second and third words they key on."""
+    rng = random.Random(seed)
+    items = [r.pattern for r in engine.lexicon.rules] + [s.pattern for s in engine.lexicon.safety]
+    items += [*engine.lexicon.exemptions, *engine.lexicon.hedges, *engine.lexicon.courtesy]
+    vocab = sorted({w for p in items for w in re.findall(r"[\w'-]+", p.source)})
+    seps = [" ", " ", ", ", "; ", " - ", ". ", "? ", "'", " '", "\n", "-", "..."]
+
+    def instance(source: str) -> list[str]:
+        words: list[str] = []
+        for token in re.findall(r"\{[^}]*\}|\[[^\]]*\]|\S+", source):
+            alternatives = token[1:-1].split("|") if token[0] in "{[" else [token]
+            if token == "~" or token == "..":
+                words += rng.sample(vocab, 1 if token == "~" else rng.randint(0, 3))
+            elif token[0] != "[" or rng.random() < 0.5:
+                words.append(rng.choice(alternatives).strip().rstrip("*"))
+        return words
+
+    texts = []
+    for _ in range(n):
+        words: list[str] = []
+        for _ in range(rng.randint(1, 3)):
+            words += instance(rng.choice(items).source) if rng.random() < 0.7 else rng.sample(vocab, 2)
+        if words and rng.random() < 0.3:
+            del words[rng.randrange(len(words))]
+        words = [w.upper() if rng.random() < 0.1 else w for w in words]
+        texts.append("".join(w + rng.choice(seps) for w in words))
+    return texts
+
+
+def test_ascii_find_gives_what_the_general_find_gives(engine: ToneEngine) -> None:
+    # The ASCII path matches lower-cased text without IGNORECASE, in buckets narrowed by the next two words;
+    # the general path (used for any other text) tries the plain buckets on the text as it is.
+    for index in (engine.analyzer._index, engine.analyzer._phrases):
+        for text in _pattern_texts(engine, 3000, 7):
+            tokens = tokenize(text)
+            assert tokens.lowered is not None
+            fast = index._find_ascii(tokens.lowered, tokens)
+            plain = index._find_any(text, tokens)
+            assert [(f.category, id(f.payload), f.start, f.end, f.groups, f.token) for f in fast] == [
+                (f.category, id(f.payload), f.start, f.end, f.groups, f.token) for f in plain
+            ], text
+
+
 def _plain_spans(text: str, dates: bool) -> list[tuple[int, int]]:
     """protected_spans without any pre-check: every expression runs on every text."""
     code = p._code_spans(text)
