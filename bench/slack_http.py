@@ -4,9 +4,11 @@ Each server runs in its own process (the load generator in this one), on an ephe
 - full: `deescalate serve`'s aiohttp app with the Slack mount (strict signature check, replay claim in the
   database, Bolt, Bot.handle -> situation picker rendered into the ack), SQLite, a fake Slack Web API;
 - bare: a Bolt AsyncApp with Bolt's own signature check whose listener only calls ack(), same aiohttp glue.
+Both servers run at once and are loaded in turns, round after round, so a burst of other load or of CPU
+steal hits both alike. The headline ratio is of the median rounds (the best rounds' ratio is shown too).
 Targets: full/bare req/s >= 0.8 and full p99 ack latency <= 50 ms.
 
-    .venv/bin/python bench/slack_http.py [--requests 2000]
+    .venv/bin/python bench/slack_http.py [--requests 4000]
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from adapters.slack.security import sign  # noqa: E402
 
 SECRET = "bench-signing-secret"
 CONCURRENCY = 20
+ROUNDS = 5  # turns each server gets (req/s is the median round's)
 
 
 def free_port() -> int:
@@ -130,7 +133,8 @@ def signed(n: int) -> tuple[bytes, dict[str, str]]:
     }
 
 
-async def load(url: str, requests: int) -> dict[str, float]:
+async def load(url: str, requests: int) -> tuple[float, list[float], int]:
+    """Send `requests` signed commands, 20 at a time: (req/s, latencies in ms, errors)."""
     latencies: list[float] = []
     errors = 0
     queue = iter(range(requests))
@@ -150,61 +154,91 @@ async def load(url: str, requests: int) -> dict[str, float]:
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
         elapsed = time.perf_counter() - started
+    return len(latencies) / elapsed, latencies, errors
+
+
+async def start(kind: str) -> tuple[Any, str]:
+    """One server process; its /slack/events URL once it is ready."""
+    port = free_port()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--serve", kind, "--port", str(port), stderr=asyncio.subprocess.DEVNULL
+    )
+    async with aiohttp.ClientSession() as session:
+        for _ in range(300):
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/readyz") as r:
+                    if r.status == 200:
+                        break
+            except aiohttp.ClientError:
+                await asyncio.sleep(0.05)
+    return proc, f"http://127.0.0.1:{port}/slack/events"
+
+
+def summary(rates: list[float], latencies: list[float], errors: int) -> dict[str, float]:
     ordered = sorted(latencies)
     return {
-        "rps": len(latencies) / elapsed,
+        "rps": statistics.median(rates),
+        "rps_best_round": max(rates),
         "p50_ms": statistics.median(ordered),
         "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
         "errors": errors,
     }
 
 
-async def bench(kind: str, requests: int) -> dict[str, float]:
-    port = free_port()
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, __file__, "--serve", kind, "--port", str(port), stderr=asyncio.subprocess.DEVNULL
-    )
+async def bench(requests: int) -> dict[str, dict[str, float]]:
+    """Both servers up at once, loaded in turns, round after round, so a burst of load (or CPU steal) on
+    this shared machine hits both alike."""
+    servers = {kind: await start(kind) for kind in ("full", "bare")}
+    rates: dict[str, list[float]] = {kind: [] for kind in servers}
+    latencies: dict[str, list[float]] = {kind: [] for kind in servers}
+    errors = dict.fromkeys(servers, 0)
     try:
-        async with aiohttp.ClientSession() as session:
-            for _ in range(300):
-                try:
-                    async with session.get(f"http://127.0.0.1:{port}/readyz") as r:
-                        if r.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    await asyncio.sleep(0.05)
-        url = f"http://127.0.0.1:{port}/slack/events"
-        await load(url, 200)  # warm-up
-        return await load(url, requests)
+        for _, url in servers.values():
+            await load(url, 200)  # warm-up
+        for _ in range(ROUNDS):
+            for kind, (_, url) in servers.items():
+                rps, took, failed = await load(url, requests // ROUNDS)
+                rates[kind].append(rps)
+                latencies[kind] += took
+                errors[kind] += failed
     finally:
-        proc.terminate()
-        await proc.wait()
+        for proc, _ in servers.values():
+            proc.terminate()
+            await proc.wait()
+    return {kind: summary(rates[kind], latencies[kind], errors[kind]) for kind in servers}
 
 
 async def main(requests: int) -> None:
-    full = await bench("full", requests)
-    bare = await bench("bare", requests)
+    results = await bench(requests)
+    full, bare = results["full"], results["bare"]
     ratio = full["rps"] / bare["rps"]
+    best_ratio = full["rps_best_round"] / bare["rps_best_round"]
     print(
-        f"signed /deescalate, {requests} requests, concurrency {CONCURRENCY}, loopback, "
-        f"{os.cpu_count()} cores"
+        f"signed /deescalate, {requests} requests each in {ROUNDS} rounds taken in turns, concurrency "
+        f"{CONCURRENCY}, loopback, {os.cpu_count()} cores"
     )
-    print(f"{'handler':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"{'handler':<8} {'req/s':>8} {'best':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, row in (("full", full), ("bare", bare)):
         print(
-            f"{name:<8} {row['rps']:>8.0f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['errors']:>7.0f}"
+            f"{name:<8} {row['rps']:>8.0f} {row['rps_best_round']:>8.0f} {row['p50_ms']:>8.1f} "
+            f"{row['p99_ms']:>8.1f} {row['errors']:>7.0f}"
         )
     verdict = {"ratio_ok": ratio >= 0.8, "p99_ok": full["p99_ms"] <= 50}
-    print(f"ratio full/bare: {ratio:.2f} (target >= 0.8); full p99 {full['p99_ms']:.1f} ms (target <= 50)")
+    print(
+        f"ratio full/bare: {ratio:.2f} median rounds, {best_ratio:.2f} best rounds (target >= 0.8); "
+        f"full p99 {full['p99_ms']:.1f} ms (target <= 50)"
+    )
     print(
         json.dumps(
             {
                 "bench": "slack_http",
                 "requests": requests,
+                "rounds": ROUNDS,
                 "concurrency": CONCURRENCY,
                 "full": full,
                 "bare": bare,
                 "ratio": round(ratio, 3),
+                "ratio_best_rounds": round(best_ratio, 3),
                 **verdict,
             }
         )
@@ -213,7 +247,7 @@ async def main(requests: int) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--serve", choices=["full", "bare"])
     parser.add_argument("--port", type=int)
     args = parser.parse_args()
