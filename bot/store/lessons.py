@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, func, select, update
+from sqlalchemy import BindParameter, and_, bindparam, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.model import UserRef
@@ -159,7 +159,8 @@ class LessonRepo:
         """
         claimed_at, (platform, workspace) = self._clock.now(), where
         async with self.engine.begin() as conn:
-            rows = (await conn.execute(_due_rows(where, now, after, limit))).all()
+            wanted = {"b_platform": platform, "b_workspace": workspace, "b_after": after, "b_now": now}
+            rows = (await conn.execute(_DUE_ROWS, wanted | {"b_limit": limit})).all()
             stale = [
                 r
                 for r in rows
@@ -275,13 +276,9 @@ async def purge(session: AsyncSession, platform: str, workspace: str, user: str 
 # ---- helpers ------------------------------------------------------------------------------------------
 
 
-def _due(now: datetime) -> tuple[Any, ...]:
+def _due(now: datetime | BindParameter[datetime]) -> tuple[Any, ...]:
     s = LessonSubscription
     return (s.active.is_(True), s.paused.is_(False), s.next_due_at <= now, s.next_local_date.is_not(None))
-
-
-def _in(table: Any, where: tuple[str, str], users: list[str]) -> tuple[Any, ...]:
-    return (table.platform == where[0], table.workspace == where[1], table.user_id.in_(users))
 
 
 # The statements `finish_batch` runs for every group commit, built once with bind parameters: building
@@ -345,8 +342,8 @@ def _claims_of(where: tuple[str, str], instance: str, users: list[str], day: dat
     }
 
 
-def _due_rows(where: tuple[str, str], now: datetime, after: str, limit: int) -> Any:
-    """Due subscriptions in one workspace, in user order after `after`, with their delivery and setting.
+def _due_rows() -> Any:
+    """Due subscriptions in one workspace, in user order after `b_after`, with their delivery and setting.
 
     Correlated lookups by primary key rather than joins: the plan stays an index lookup per row even
     when the planner's statistics are stale (a fresh database, a bulk import).
@@ -362,9 +359,14 @@ def _due_rows(where: tuple[str, str], now: datetime, after: str, limit: int) -> 
             select(d.claimed_at).where(*of_day).scalar_subquery().label("claimed_at"),
             select(p.setting).where(*person).scalar_subquery().label("setting"),
         )
-        .where(s.platform == where[0], s.workspace == where[1], s.user_id > after, *_due(now))
+        .where(
+            s.platform == bindparam("b_platform"),
+            s.workspace == bindparam("b_workspace"),
+            s.user_id > bindparam("b_after"),
+            *_due(bindparam("b_now", type_=s.next_due_at.type)),
+        )
         .order_by(s.user_id)
-        .limit(limit)
+        .limit(bindparam("b_limit"))
         .with_for_update(of=s.__table__, skip_locked=True)
     )
 
@@ -390,8 +392,8 @@ async def _claim_rows(
 async def _progress_of(conn: Any, where: tuple[str, str], users: set[str]) -> dict[str, dict[str, Progress]]:
     found: dict[str, dict[str, Progress]] = defaultdict(dict)
     if users:
-        table = LessonProgress.__table__
-        rows = await conn.execute(select(table).where(*_in(table.c, where, sorted(users))))
+        wanted = {"b_platform": where[0], "b_workspace": where[1], "b_users": sorted(users)}
+        rows = await conn.execute(_PROGRESS_OF, wanted)
         for row in rows.all():
             found[row.user_id][row.lesson_id] = _progress(row)
     return found
@@ -504,3 +506,12 @@ def _subscription(row: LessonSubscription) -> Subscription:
 
 def _progress(row: LessonProgress) -> Progress:
     return Progress(row.lesson_id, row.seen_on, row.times_seen, row.answered_on, row.correct, row.review_on)
+
+
+# Built once with bind parameters, like the statements of finish_batch: a claim runs one per half batch.
+_DUE_ROWS = _due_rows()
+_PROGRESS_OF = select(LessonProgress.__table__).where(
+    LessonProgress.platform == bindparam("b_platform"),
+    LessonProgress.workspace == bindparam("b_workspace"),
+    LessonProgress.user_id.in_(bindparam("b_users", expanding=True)),
+)
