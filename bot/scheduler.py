@@ -132,6 +132,7 @@ class Scheduler:
     async def tick(self) -> Counter[Outcome]:
         """Deliver everything due now; return how many subscriptions ended in each outcome."""
         now, outcomes = self.clock.now(), Counter[Outcome]()
+        recorder = _Recorder(lambda results: self._repo.finish_batches(self.instance_id, results))
         lanes = []
         for (platform, workspace), count in (await self._repo.due_workspaces(now)).items():
             outbox = self.outbox_for(platform)
@@ -139,19 +140,27 @@ class Scheduler:
                 outcomes[Outcome.NO_OUTBOX] += count
                 self._count(platform, Outcome.NO_OUTBOX, count)
                 continue
-            lanes.append(self._lane((platform, workspace), outbox, now))
-        for counts in await asyncio.gather(*lanes):
-            outcomes.update(counts)
+            lanes.append(self._lane((platform, workspace), outbox, now, recorder))
+        try:
+            for counts in await asyncio.gather(*lanes):
+                outcomes.update(counts)
+        finally:
+            await recorder.drain()
+        if recorder.lost:
+            log.warning(
+                "%d lesson claims were taken over mid-send (sends slower than the lease)", recorder.lost
+            )
         return outcomes
 
     async def run(self, stop: asyncio.Event, every_s: float = 30.0) -> None:
         """Tick every `every_s` seconds (at most 60) until `stop` is set; a failed tick is only logged."""
         await run_every(self.tick, stop, every_s)
 
-    async def _lane(self, where: tuple[str, str], outbox: Outbox, now: datetime) -> Counter[Outcome]:
+    async def _lane(
+        self, where: tuple[str, str], outbox: Outbox, now: datetime, recorder: _Recorder
+    ) -> Counter[Outcome]:
         """One workspace, batch by batch; the next batch is claimed once half of this one got its turn."""
         outcomes, running = Counter[Outcome](), list[asyncio.Future[list[Outcome]]]()
-        recorder = _Recorder(lambda done: self._repo.finish_batch(where, self.instance_id, done))
         try:
             batch = await self._claim(where, now, "")
             while batch:
@@ -163,14 +172,9 @@ class Scheduler:
                     outcomes.update(running.pop(0).result())
             for task in running:
                 outcomes.update(await task)
-            await recorder.drain()
         finally:
             for task in running:  # after an error: the claims left run out their lease
                 task.cancel()
-        if recorder.lost:
-            log.warning(
-                "%d lesson claims were taken over mid-send (sends slower than the lease)", recorder.lost
-            )
         for outcome, n in outcomes.items():
             self._count(where[0], outcome, n)
         return outcomes
@@ -225,7 +229,8 @@ class Scheduler:
         assert day is not None  # claim_batch only returns subscriptions with a next date
         slot = next_slot(now, sub.local_time, tz, sub.weekdays_only, day)
         today = local_today(now, tz)
-        mine, done = item.result is ClaimResult.CLAIMED, recorder.pending()
+        where = (sub.who.platform, sub.who.workspace)
+        mine, done = item.result is ClaimResult.CLAIMED, recorder.pending(where)
         if mine and day != today:
             done.released.append((sub.who.user, day))
         if day < today:  # the local day ended before anyone could send it
@@ -245,7 +250,7 @@ class Scheduler:
             done.advanced.append((sub.who.user, day, slot))
             return Outcome.MISSED
         outcome = await self._send(item, outbox, self._card(pick, cards), halfway)
-        done = recorder.pending()  # the one being filled now: results are written as soon as possible
+        done = recorder.pending(where)  # the one being filled now: results are written as soon as possible
         if outcome is Outcome.SENT:
             done.sent.append((sub.who.user, day, pick.lesson.id))
             done.advanced.append((sub.who.user, day, slot))
@@ -316,22 +321,24 @@ class _Countdown:
 
 
 class _Recorder:
-    """Group commit for one workspace: results are written as they come, one transaction at a time.
+    """Group commit for a tick: results are written as they come, one transaction at a time, for every
+    workspace together.
 
     Results that arrive while a transaction is open wait for the next one, so under load a commit covers
-    many sends and at rest each send gets its own. A send is recorded within one transaction of the
-    platform accepting it: a crash between the two repeats only the messages of that moment.
+    many sends, from all the workspaces being sent to, and at rest each send gets its own. A send is
+    recorded within one transaction of the platform accepting it: a crash between the two repeats only the
+    messages of that moment.
     """
 
-    def __init__(self, write: Callable[[BatchResult], Awaitable[int]]) -> None:
+    def __init__(self, write: Callable[[dict[tuple[str, str], BatchResult]], Awaitable[int]]) -> None:
         self._write = write
-        self._pending = BatchResult()
+        self._pending: dict[tuple[str, str], BatchResult] = {}
         self._flushing: asyncio.Future[None] | None = None
         self.lost = 0  # sends whose claim had been taken over
 
-    def pending(self) -> BatchResult:
-        """The results not yet handed to a transaction: append to it, then call flush_soon()."""
-        return self._pending
+    def pending(self, where: tuple[str, str]) -> BatchResult:
+        """A workspace's results not yet handed to a transaction: append to it, then call flush_soon()."""
+        return self._pending.setdefault(where, BatchResult())
 
     def flush_soon(self) -> None:
         if self._flushing is None or self._flushing.done():
@@ -344,6 +351,8 @@ class _Recorder:
         await self._flush()
 
     async def _flush(self) -> None:
-        while self._pending != BatchResult():
-            done, self._pending = self._pending, BatchResult()
-            self.lost += await self._write(done)
+        while self._pending:
+            taken, self._pending = self._pending, {}
+            done = {where: result for where, result in taken.items() if result != BatchResult()}
+            if done:
+                self.lost += await self._write(done)

@@ -4,7 +4,7 @@ Claim protocol (see docs/lessons.md): a delivery is the row (person, local date)
 An instance inserts it with status "claimed" (INSERT ... ON CONFLICT on the primary key), sends, then marks
 it "sent" and advances the subscription in one transaction. A "claimed" row older than the lease belongs to
 a crashed instance and is taken over by a conditional update, so only one instance wins. The scheduler does
-this a batch at a time (`claim_batch`, `finish_batch`): one transaction to claim, one to record.
+this a batch at a time (`claim_batch`, `finish_batches`): one transaction to claim, one to record.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ class DueItem:
 
 @dataclass
 class BatchResult:
-    """What happened to one workspace's batch; `finish_batch` writes it in one transaction."""
+    """What happened to one workspace's sends; `finish_batches` writes them in one transaction."""
 
     sent: list[tuple[str, date, str]] = field(default_factory=list)  # (user, day, lesson id)
     advanced: list[tuple[str, date, tuple[date, datetime]]] = field(default_factory=list)  # (user, day, slot)
@@ -184,20 +184,20 @@ class LessonRepo:
             )
         return items
 
-    async def finish_batch(self, where: tuple[str, str], instance: str, done: BatchResult) -> int:
-        """Record a batch: sends (with lessons seen), next slots, released claims, pauses; one transaction.
-
-        Returns how many sends found their claim taken over (a send slower than the lease).
-        """
+    async def finish_batches(self, instance: str, results: Mapping[tuple[str, str], BatchResult]) -> int:
+        """Record the batches of several workspaces (sends with lessons seen, next slots, released claims,
+        pauses) in one transaction. Returns how many sends found their claim taken over (slower than the
+        lease)."""
+        now, lost = self._clock.now(), 0
         async with self.engine.begin() as conn:
-            lost = await _mark_sent(conn, where, instance, done.sent, self._clock.now())
-            await _record_seen_many(conn, where, done.sent)
-            await _advance_many(conn, where, done.advanced)
-            await _release_many(conn, where, instance, done.released)
-            if done.paused:
-                await conn.execute(
-                    _PAUSE, {"b_platform": where[0], "b_workspace": where[1], "b_users": done.paused}
-                )
+            for where, done in results.items():
+                lost += await _mark_sent(conn, where, instance, done.sent, now)
+                await _release_many(conn, where, instance, done.released)
+                if done.paused:
+                    users = {"b_users": done.paused}
+                    await conn.execute(_PAUSE, {"b_platform": where[0], "b_workspace": where[1], **users})
+            await _record_seen_many(conn, [(w, *sent) for w, done in results.items() for sent in done.sent])
+            await _advance_many(conn, [(w, *move) for w, done in results.items() for move in done.advanced])
         return lost
 
     async def senders(self, instance: str, window: timedelta) -> int:
@@ -281,7 +281,7 @@ def _due(now: datetime | BindParameter[datetime]) -> tuple[Any, ...]:
     return (s.active.is_(True), s.paused.is_(False), s.next_due_at <= now, s.next_local_date.is_not(None))
 
 
-# The statements `finish_batch` runs for every group commit, built once with bind parameters: building
+# The statements `finish_batches` runs for every group commit, built once with bind parameters: building
 # them per commit (one per send at a steady rate) cost more CPU than executing them.
 _D, _S = LessonDelivery, LessonSubscription
 _OWN_CLAIMS = (  # the still-open claims this instance holds for these people on this day
@@ -412,30 +412,33 @@ async def _mark_sent(
     return lost
 
 
-async def _record_seen_many(conn: Any, where: tuple[str, str], sent: list[tuple[str, date, str]]) -> None:
-    """`_record_seen` for many people: a new row, or one more view (pushing back an ignored review)."""
-    by_day: dict[date, list[tuple[str, str]]] = defaultdict(list)
-    for user, day, lesson_id in sent:
-        by_day[day].append((user, lesson_id))
+async def _record_seen_many(conn: Any, seen: list[tuple[tuple[str, str], str, date, str]]) -> None:
+    """`_record_seen` for many people, (workspace, user, day, lesson) each: a new row, or one more view
+    (pushing back an ignored review). One statement per local day."""
+    by_day: dict[date, list[tuple[tuple[str, str], str, str]]] = defaultdict(list)
+    for where, user, day, lesson_id in seen:
+        by_day[day].append((where, user, lesson_id))
     statement = _record_seen_statement(conn.dialect.name)
-    for day, seen in by_day.items():
+    for day, rows in by_day.items():
         fixed = {
-            **{"platform": where[0], "workspace": where[1], "seen_on": day, "times_seen": 1},
-            **{"answered_on": None, "correct": None, "review_on": None},
+            **{"seen_on": day, "times_seen": 1, "answered_on": None, "correct": None, "review_on": None},
             **{"b_day": day, "b_review": day + REVIEW_AFTER},
         }
-        await conn.execute(
-            statement, [fixed | {"user_id": user, "lesson_id": lesson} for user, lesson in seen]
-        )
+        params = [
+            fixed | {"platform": p, "workspace": w, "user_id": u, "lesson_id": lesson}
+            for (p, w), u, lesson in rows
+        ]
+        await conn.execute(statement, params)
 
 
 async def _advance_many(
-    conn: Any, where: tuple[str, str], moves: list[tuple[str, date, tuple[date, datetime]]]
+    conn: Any, moves: list[tuple[tuple[str, str], str, date, tuple[date, datetime]]]
 ) -> None:
+    """Move subscriptions, (workspace, user, day, next slot) each, to their next slot if still on `day`."""
     if moves:
-        fixed = {"b_platform": where[0], "b_workspace": where[1]}
         params = [
-            fixed | {"b_user": u, "b_day": day, "b_next": slot[0], "b_at": slot[1]} for u, day, slot in moves
+            {"b_platform": p, "b_workspace": w, "b_user": u, "b_day": day, "b_next": slot[0], "b_at": slot[1]}
+            for (p, w), u, day, slot in moves
         ]
         await conn.execute(_ADVANCE, params)
 
@@ -508,7 +511,7 @@ def _progress(row: LessonProgress) -> Progress:
     return Progress(row.lesson_id, row.seen_on, row.times_seen, row.answered_on, row.correct, row.review_on)
 
 
-# Built once with bind parameters, like the statements of finish_batch: a claim runs one per half batch.
+# Built once with bind parameters, like the statements of finish_batches: a claim runs one per half batch.
 _DUE_ROWS = _due_rows()
 _PROGRESS_OF = select(LessonProgress.__table__).where(
     LessonProgress.platform == bindparam("b_platform"),
