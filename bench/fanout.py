@@ -89,6 +89,7 @@ class Plan:
     max_in_flight: int
     pace: float | None
     every_s: float
+    inject_429: int = 0  # extra 429s (Retry-After 1 s) spread over the run, beyond the rate limit's
 
     @property
     def floor_s(self) -> float:
@@ -314,6 +315,17 @@ async def kill_when_due(run: Run, victim: Any) -> None:
     await victim.wait()
 
 
+async def inject_429s(run: Run) -> None:
+    """Once posting has begun, answer one chat.postMessage with 429 (Retry-After 1 s) every floor/(n+1) s,
+    as Slack may at any time, whatever the rate."""
+    if not run.plan.inject_429:
+        return
+    await run.fake.wait_for(POST, 1, within=120)
+    for _ in range(run.plan.inject_429):
+        await asyncio.sleep(run.plan.floor_s / (run.plan.inject_429 + 1))
+        run.fake.rate_limit(POST, times=1, retry_after=1)
+
+
 async def drive(run: Run, url: str, logs: Path) -> None:
     """Launch both instances, kill one mid-run, and wait for the survivor to finish."""
     env, epoch = child_env(url, run.fake), time.time()
@@ -321,8 +333,12 @@ async def drive(run: Run, url: str, logs: Path) -> None:
     alpha = await spawn("alpha", run.plan, epoch, env, logs / "alpha.log")
     beta = await spawn("beta", run.plan, epoch, env, logs / "beta.log")
     limit = 30 * run.plan.floor_s + 120
-    await asyncio.wait_for(kill_when_due(run, alpha), timeout=limit)
-    out, _ = await asyncio.wait_for(beta.communicate(), timeout=limit)
+    injector = asyncio.create_task(inject_429s(run))
+    try:
+        await asyncio.wait_for(kill_when_due(run, alpha), timeout=limit)
+        out, _ = await asyncio.wait_for(beta.communicate(), timeout=limit)
+    finally:
+        injector.cancel()
     run.done = asyncio.get_running_loop().time()
     if beta.returncode != 0:
         raise RuntimeError(f"survivor failed ({beta.returncode}): {(logs / 'beta.log').read_text()[-2000:]}")
@@ -365,6 +381,7 @@ def figures(run: Run) -> dict[str, Any]:
         "lease_s": plan.lease_s,
         "workspaces": plan.workspaces,
         "rate_per_workspace": plan.rate,
+        "injected_429": plan.inject_429,
         "survivor": run.survivor,
         "db_states": dict(run.states),
     }
@@ -389,7 +406,7 @@ def report(result: dict[str, Any], plan: Plan) -> None:
         ("floor_s", result["floor_s"], "N / (R x W)"),
         ("wall/floor", result["ratio"], "target <= 1.1"),
         ("start_to_done_s", result["start_to_done_s"], "launch to survivor exit"),
-        ("http_429", result["http_429"], "rate-limited chat.postMessage calls"),
+        ("http_429", result["http_429"], f"chat.postMessage answered 429 ({plan.inject_429} injected)"),
     ]
     print(f"{'metric':<16} {'value':>10}  note")
     for name, value, note in rows:
@@ -427,6 +444,7 @@ def parse() -> tuple[argparse.Namespace, Plan]:
     parser.add_argument("--max-in-flight", type=int, default=8, help="sends in flight per instance")
     parser.add_argument("--pace", type=float, default=None, help="scheduler start rate per workspace (/s)")
     parser.add_argument("--every", type=float, default=0.2, help="seconds between ticks")
+    parser.add_argument("--inject-429", type=int, default=0, help="extra 429s spread over the run")
     parser.add_argument("--instance", help=argparse.SUPPRESS)
     parser.add_argument("--epoch", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -434,6 +452,7 @@ def parse() -> tuple[argparse.Namespace, Plan]:
         **{"subscribers": args.subscribers, "workspaces": args.workspaces, "rate": args.rate},
         **{"lease_s": args.lease, "kill_at": args.kill_at, "concurrency": args.concurrency},
         **{"max_in_flight": args.max_in_flight, "pace": args.pace, "every_s": args.every},
+        inject_429=args.inject_429,
     )
     return args, plan
 
