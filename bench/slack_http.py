@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -32,16 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from adapters.slack.security import sign  # noqa: E402
+from tests.scale.serve import free_port, wait_ready  # noqa: E402
 
 SECRET = "bench-signing-secret"
 CONCURRENCY = 20
 ROUNDS = 5  # turns each server gets (req/s is the median round's)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # ---- servers (child processes) ------------------------------------------------------------------------
@@ -163,15 +157,9 @@ async def start(kind: str) -> tuple[Any, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, __file__, "--serve", kind, "--port", str(port), stderr=asyncio.subprocess.DEVNULL
     )
-    async with aiohttp.ClientSession() as session:
-        for _ in range(300):
-            try:
-                async with session.get(f"http://127.0.0.1:{port}/readyz") as r:
-                    if r.status == 200:
-                        break
-            except aiohttp.ClientError:
-                await asyncio.sleep(0.05)
-    return proc, f"http://127.0.0.1:{port}/slack/events"
+    base = f"http://127.0.0.1:{port}"
+    await wait_ready(base, lambda: proc.returncode)
+    return proc, f"{base}/slack/events"
 
 
 def summary(rates: list[float], latencies: list[float], errors: int) -> dict[str, float]:

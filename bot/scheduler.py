@@ -66,14 +66,18 @@ class WorkspacePacer:
     def __init__(self, concurrency: int = 4, rate_per_s: float | None = None) -> None:
         self._concurrency = max(1, concurrency)
         self.rate_per_s = rate_per_s
-        self.interval = 1.0 / rate_per_s if rate_per_s else 0.0
+        self._senders = 1
         self._slots: dict[tuple[str, str], asyncio.Semaphore] = {}
         self._next_start: dict[tuple[str, str], float] = {}
 
+    @property
+    def interval(self) -> float:
+        """Seconds between two starts in one workspace: this instance's share of the rate (0: unpaced)."""
+        return self._senders / self.rate_per_s if self.rate_per_s else 0.0
+
     def share_among(self, senders: int) -> None:
         """Take one equal share of the rate, `senders` instances sending now (this one included)."""
-        if self.rate_per_s:
-            self.interval = max(1, senders) / self.rate_per_s
+        self._senders = max(1, senders)
 
     def slot(self, key: tuple[str, str]) -> asyncio.Semaphore:
         """The semaphore bounding sends in flight for one workspace."""
@@ -81,11 +85,12 @@ class WorkspacePacer:
 
     async def wait_turn(self, key: tuple[str, str]) -> None:
         """Sleep until this workspace may start another send."""
-        if not self.interval:
+        interval = self.interval
+        if not interval:
             return
         now = asyncio.get_running_loop().time()
         start = max(now, self._next_start.get(key, now))
-        self._next_start[key] = start + self.interval
+        self._next_start[key] = start + interval
         if start > now:
             await asyncio.sleep(start - now)
 

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,24 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def wait_ready(base: str, exit_code: Callable[[], int | None], within_s: float = 60.0) -> None:
+    """Poll `base`/readyz until it answers 200; RuntimeError if the server's process exits first
+    (`exit_code` returns its code, None while it runs) or time runs out."""
+    deadline = time.monotonic() + within_s
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            if (code := exit_code()) is not None:
+                raise RuntimeError(f"the server at {base} exited with {code} before it was ready")
+            try:
+                async with session.get(f"{base}/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"the server at {base} was not ready within {within_s} s")
 
 
 def clean_env(extra: Mapping[str, str]) -> dict[str, str]:
@@ -76,19 +94,7 @@ class ServeProcess:
 
     async def wait_ready(self, within_s: float = 60.0) -> None:
         """Poll /readyz until it answers 200; RuntimeError if the process dies or time runs out."""
-        deadline = time.monotonic() + within_s
-        async with aiohttp.ClientSession() as session:
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"serve exited with {self.process.returncode} before it was ready")
-                try:
-                    async with session.get(f"{self.base}/readyz") as response:
-                        if response.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.1)
-        raise RuntimeError(f"serve on port {self.port} not ready within {within_s} s")
+        await wait_ready(self.base, lambda: self.process.poll(), within_s)
 
     async def terminate(self, within_s: float = 15.0) -> tuple[int | None, float]:
         """SIGTERM, then wait: (exit code or None if it had to be killed, seconds it took)."""
