@@ -346,10 +346,16 @@ async def drive(run: Run, url: str, logs: Path) -> None:
     run.states = await delivery_states(url)
 
 
+def recipient(post: Call) -> str:
+    """The user a post went to: its channel is their user id (or, opened first, their DM "D" + user id)."""
+    channel = str(post.payload.get("channel", ""))
+    return channel[1:] if channel.startswith("D") else channel
+
+
 def figures(run: Run) -> dict[str, Any]:
     """The benchmark's figures, from the fake Slack API's own records."""
     plan, sent = run.plan, posts(run.fake)
-    per_user = Counter(str(c.payload.get("channel", ""))[1:] for c in sent)
+    per_user = Counter(recipient(c) for c in sent)
     expected = {user(i) for i in range(plan.subscribers)}
     delivered = len(expected & per_user.keys())
     wall = sent[-1].at - sent[0].at if sent else 0.0
@@ -357,7 +363,7 @@ def figures(run: Run) -> dict[str, Any]:
     # committed, and the survivor sent again after the lease. Any other duplicate would be a bug.
     by_user: dict[str, list[Call]] = {}
     for c in sent:
-        by_user.setdefault(str(c.payload.get("channel", ""))[1:], []).append(c)
+        by_user.setdefault(recipient(c), []).append(c)
     crash_window = sum(
         len(calls) - 1
         for calls in by_user.values()

@@ -1,9 +1,12 @@
 """Proactive sends (lessons, follow-ups) to a Slack DM, at most about one message per second per channel.
 
-Costs per send are kept to one chat.postMessage: the DM channel of each person is remembered (opened again
-on channel_not_found), a rendered card is reused while the same Reply is sent to many people, and clients
-share their owner's HTTP session. A 429 holds every send to that workspace from this process for its
-Retry-After, then the message is tried again (so the clients here do not retry 429s themselves).
+A send costs one chat.postMessage: it names the person's user id as the channel, which posts to their DM
+with the bot, so a lesson fan-out needs no conversations.open per person (a Tier 3 method, about 50 calls
+a minute per workspace: a fresh process would otherwise open DMs far slower than it may post). Should a
+workspace answer channel_not_found to that, the DM is opened and the message posted there instead. A
+rendered card is reused while the same Reply is sent to many people, and clients share their owner's HTTP
+session. A 429 holds every send to that workspace from this process for its Retry-After, then the message
+is tried again (so the clients here do not retry 429s themselves).
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from bot.settings import Config
 RATE_LIMIT_ATTEMPTS = 3  # tries of one message through 429s
 MAX_RETRY_AFTER_S = 60.0
 RENDERED_KEPT = 32  # lessons x (review or not) in flight at once is far fewer
-DM_CACHE_SIZE = 100_000
 TOKEN_TTL_S = 30.0  # how long a looked-up bot token is reused (a rotated token stays valid for hours)
 
 ClientFor = Callable[
@@ -72,13 +74,12 @@ class WorkspaceHold:
 
 
 class SlackOutbox:
-    """bot.ports.Outbox for Slack: conversations.open (remembered), then a paced chat.postMessage."""
+    """bot.ports.Outbox for Slack: a paced chat.postMessage to the person's DM with the bot."""
 
     def __init__(self, client_for: ClientFor, pacer: ChannelPacer | None = None) -> None:
         self._client_for = client_for
         self._pacer = pacer or ChannelPacer()
         self._hold = WorkspaceHold()
-        self._dms: dict[tuple[str, str], str] = {}  # (workspace, user) -> DM channel id
         self._rendered: dict[int, tuple[Reply, dict[str, Any]]] = {}  # id(reply) -> (reply, its arguments)
 
     async def send(self, who: UserRef, reply: Reply) -> None:
@@ -99,25 +100,15 @@ class SlackOutbox:
             raise DeliveryError(f"slack unreachable: {type(exc).__name__}") from None
 
     async def _post(self, client: AsyncWebClient, who: UserRef, reply: Reply) -> None:
-        """chat.postMessage to the remembered DM; a forgotten or stale one is opened (again) first."""
-        known = self._dms.get((who.workspace, who.user))
-        channel = known or await self._open(client, who)
-        await self._pacer.wait(channel)
+        """chat.postMessage to the person's DM, named by their user id (opened first if that is refused)."""
+        await self._pacer.wait(who.user)  # one DM per person: the user id keys its channel's pace
         try:
-            await client.chat_postMessage(channel=channel, **self._render(reply))
+            await client.chat_postMessage(channel=who.user, **self._render(reply))
         except SlackApiError as exc:
-            if known is None or _error(exc) != "channel_not_found":
+            if _error(exc) != "channel_not_found":
                 raise
-            self._dms.pop((who.workspace, who.user), None)
-            await self._post(client, who, reply)
-
-    async def _open(self, client: AsyncWebClient, who: UserRef) -> str:
-        opened = await client.conversations_open(users=who.user)
-        channel = str(opened["channel"]["id"])
-        if len(self._dms) >= DM_CACHE_SIZE:
-            self._dms.clear()
-        self._dms[(who.workspace, who.user)] = channel
-        return channel
+            opened = await client.conversations_open(users=who.user)
+            await client.chat_postMessage(channel=str(opened["channel"]["id"]), **self._render(reply))
 
     def _render(self, reply: Reply) -> dict[str, Any]:
         """render.message, once per Reply object: a lesson fan-out sends the same few to everyone, with

@@ -47,7 +47,8 @@ class FakeSlackApi:
     _event: asyncio.Event = field(default_factory=asyncio.Event)
     _oauth_tokens: list[JsonDict] = field(default_factory=list)
     group_members: dict[str, list[str]] = field(default_factory=dict)  # usergroup id -> user ids
-    gone_users: dict[str, str] = field(default_factory=dict)  # user id -> error for conversations.open
+    gone_users: dict[str, str] = field(default_factory=dict)  # user id -> error for DMs to them
+    user_id_channels: bool = True  # chat.postMessage takes a user id for the DM with the bot, as Slack does
     _rates: dict[str, tuple[float, float]] = field(default_factory=dict)  # method -> (per_s, burst)
     _buckets: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)  # -> (tokens, at)
 
@@ -171,6 +172,11 @@ class FakeSlackApi:
         n = next(self._ids)
         if method == "conversations.open" and payload.get("users") in self.gone_users:
             return {"ok": False, "error": self.gone_users[str(payload["users"])]}
+        channel = str(payload.get("channel", ""))
+        if method == "chat.postMessage" and channel[:1] in ("U", "W"):  # a user id: their DM with the bot
+            if channel in self.gone_users or not self.user_id_channels:
+                return {"ok": False, "error": self.gone_users.get(channel, "channel_not_found")}
+            channel = f"D{channel}"
         answers: dict[str, JsonDict] = {
             "auth.test": {
                 "ok": True,
@@ -182,7 +188,7 @@ class FakeSlackApi:
                 "bot_id": "BBOT",
                 "is_enterprise_install": False,
             },
-            "chat.postMessage": {"ok": True, "channel": payload.get("channel"), "ts": f"1700000000.{n:06d}"},
+            "chat.postMessage": {"ok": True, "channel": channel, "ts": f"1700000000.{n:06d}"},
             "chat.postEphemeral": {"ok": True, "message_ts": f"1700000000.{n:06d}"},
             "chat.update": {"ok": True, "channel": payload.get("channel"), "ts": payload.get("ts")},
             "chat.scheduleMessage": {

@@ -37,7 +37,7 @@ async def test_a_lesson_arrives_by_dm_despite_429s(slack: SlackHarness) -> None:
     slack.fake.rate_limit("chat.postMessage", times=2, retry_after=1)
     assert await tick_through_a_day(slack) == Counter({Outcome.SENT: 3})
     posts = slack.fake.called("chat.postMessage")
-    assert sorted(p["channel"] for p in posts) == ["DU1", "DU2", "DU3"]
+    assert sorted(p["channel"] for p in posts) == ["U1", "U2", "U3"]  # each one's DM, by user id
     assert len(slack.fake.called("429:chat.postMessage")) == 2
     assert all(any(b["type"] == "actions" for b in p["blocks"]) for p in posts)  # the quiz buttons
     assert await scheduler(slack, "b").tick() == Counter()  # nothing due twice

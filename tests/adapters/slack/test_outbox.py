@@ -29,11 +29,11 @@ async def test_outbox_sends_to_the_dm_at_most_once_a_second_per_channel(fake: Fa
     for n in range(3):
         await outbox.send(who, Reply(f"lesson {n}"))
     posts = [c for c in fake.calls if c.method == "chat.postMessage"]
-    assert [p.payload["channel"] for p in posts] == ["DU7"] * 3
+    assert [p.payload["channel"] for p in posts] == ["U7"] * 3  # the user id: their DM with the bot
     assert all(b.at - a.at >= 0.45 for a, b in itertools.pairwise(posts))
 
 
-async def test_the_dm_is_opened_once_and_a_429_holds_the_workspace_then_sends(fake: FakeSlackApi) -> None:
+async def test_no_dm_is_opened_and_a_429_holds_the_workspace_then_sends(fake: FakeSlackApi) -> None:
     async def client_for(_workspace: str) -> AsyncWebClient:
         return AsyncWebClient(token="xoxb-t", base_url=fake.base_url)
 
@@ -42,8 +42,18 @@ async def test_the_dm_is_opened_once_and_a_429_holds_the_workspace_then_sends(fa
     fake.rate_limit("chat.postMessage", times=1, retry_after=1)
     for user in ("U1", "U2", "U1"):
         await outbox.send(UserRef("slack", "T1", user), card)
-    assert [p["users"] for p in fake.called("conversations.open")] == ["U1", "U2"]
-    assert [p["channel"] for p in fake.called("chat.postMessage")] == ["DU1", "DU2", "DU1"]
+    assert fake.called("conversations.open") == []  # Tier 3: far slower than a fan-out may post
+    assert [p["channel"] for p in fake.called("chat.postMessage")] == ["U1", "U2", "U1"]
     [limited] = [c for c in fake.calls if c.method == "429:chat.postMessage"]
     first = next(c for c in fake.calls if c.method == "chat.postMessage")
     assert first.at - limited.at >= 0.95  # the Retry-After was waited out before trying again
+
+
+async def test_a_workspace_refusing_a_user_id_as_channel_gets_the_dm_opened(fake: FakeSlackApi) -> None:
+    async def client_for(_workspace: str) -> AsyncWebClient:
+        return AsyncWebClient(token="xoxb-t", base_url=fake.base_url)
+
+    fake.user_id_channels = False  # chat.postMessage answers channel_not_found to a user id
+    await SlackOutbox(client_for, ChannelPacer(0.0)).send(UserRef("slack", "T1", "U1"), Reply("lesson"))
+    assert [p["users"] for p in fake.called("conversations.open")] == ["U1"]
+    assert [p["channel"] for p in fake.called("chat.postMessage")] == ["U1", "DU1"]
