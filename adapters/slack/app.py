@@ -1,6 +1,7 @@
 """Bolt AsyncApp wiring: every listener acks at once and leaves slow work to a background task.
 
-Requests reach Bolt only after `adapters.slack.http` has checked the signature and the replay guard.
+Requests reach Bolt only after `adapters.slack.http` has checked the signature and the replay guard (for a
+slash command, the replay key travels in the Bolt context and the core claims it, see `Bot.handle`).
 Fast answers (the offline engine) go in the ack itself; slow ones (an LLM rewrite) follow through the
 response_url or views.update.
 """
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 COMMAND = "/deescalate"
 CALM_SHORTCUT = "calm_draft"
 REPLY_SHORTCUT = "reply_calmly"
+REPLAY_KEY = "deescalate_replay_key"  # Bolt context entry: a slash command's once-only key, not yet claimed
 SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read")
 JsonDict = dict[str, Any]
 
@@ -148,8 +150,8 @@ class SlackListeners:
 
     # ---- slash command ----------------------------------------------------------------------------------
 
-    async def command(self, ack: Any, body: JsonDict, client: AsyncWebClient) -> None:
-        inbound = translate.command(body)
+    async def command(self, ack: Any, body: JsonDict, client: AsyncWebClient, context: Any) -> None:
+        inbound = translate.command(body, replay_key=context.get(REPLAY_KEY))
         if self.is_slow(inbound):
             await ack()
             self._later(inbound, body, client)

@@ -39,8 +39,8 @@ def is_dm_channel(channel: str) -> bool:
     return channel.startswith("D")
 
 
-def command(body: JsonDict) -> Inbound:
-    """A slash command's form body."""
+def command(body: JsonDict, replay_key: str | None = None) -> Inbound:
+    """A slash command's form body; `replay_key` when the adapter left the claim to the core."""
     channel = str(body.get("channel_id") or "")
     return Inbound(
         PLATFORM,
@@ -50,6 +50,7 @@ def command(body: JsonDict) -> Inbound:
         is_dm_channel(channel) or body.get("channel_name") == "directmessage",
         Kind.COMMAND,
         text=f"/deescalate {body.get('text') or ''}".strip(),
+        replay_key=replay_key,
     )
 
 

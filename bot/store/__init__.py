@@ -82,7 +82,7 @@ class SqlStore:
     async def flush_usage(self) -> int:
         """Write the buffered usage counts (see bot.store.usage.UsageBuffer)."""
         async with self._session.begin() as session:
-            return await self.usage.flush(session)
+            return await self.usage.flush(session, self._clock.now())
 
     async def close(self) -> None:
         with contextlib.suppress(SQLAlchemyError, OSError):  # counts only: never block a shutdown
