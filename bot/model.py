@@ -192,6 +192,9 @@ class Reply:
     deliver_at: datetime | None = None
     cancels: str | None = None  # platform id of a scheduled delivery this reply cancels
     to: UserRef | None = None  # deliver to this other person's DM instead of answering here
+    # The same for everyone it is shown to (no personal data, no message text) and made once by the core:
+    # an adapter may keep what it renders from it, found by identity.
+    shared: bool = False
 
     def __post_init__(self) -> None:
         if not self.text.strip():

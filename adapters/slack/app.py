@@ -8,6 +8,7 @@ response_url or views.update.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import replace
@@ -16,6 +17,7 @@ from typing import Any
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
@@ -40,6 +42,7 @@ REPLY_SHORTCUT = "reply_calmly"
 REPLAY_KEY = "deescalate_replay_key"  # Bolt context entry: a slash command's once-only key, not yet claimed
 SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read")
 JsonDict = dict[str, Any]
+MAX_SHARED_ACKS = 64  # a few settings' pickers and the help
 
 
 WEB_API_TIMEOUT_S = 10
@@ -110,6 +113,7 @@ class SlackListeners:
         self.background = background
         self.installations = installations
         self.directory = GroupDirectory(config.settings.mediation.allowed_groups)
+        self._shared_acks: dict[int, tuple[Reply, str]] = {}  # id(shared reply) -> (it, its ack JSON)
 
     @property
     def llm(self) -> bool:
@@ -150,19 +154,32 @@ class SlackListeners:
 
     # ---- slash command ----------------------------------------------------------------------------------
 
-    async def command(self, ack: Any, body: JsonDict, client: AsyncWebClient, context: Any) -> None:
+    async def command(
+        self, ack: Any, body: JsonDict, client: AsyncWebClient, context: Any
+    ) -> BoltResponse | None:
         inbound = translate.command(body, replay_key=context.get(REPLAY_KEY))
         if self.is_slow(inbound):
             await ack()
             self._later(inbound, body, client)
-            return
+            return None
         replies = await self.handle(inbound, client)
         first = next((r for r in replies if _plain(r)), None)
+        self._rest_later(inbound, [r for r in replies if r is not first], body, client)
         if first is None:
             await ack()
-        else:
-            await ack(**render.ephemeral(first))
-        self._rest_later(inbound, [r for r in replies if r is not first], body, client)
+            return None
+        return BoltResponse(status=200, body=self.ephemeral_json(first))  # the ack, with the answer
+
+    def ephemeral_json(self, reply: Reply) -> str:
+        """The ephemeral answer as JSON, made once for a shared reply (the picker, help) found by identity."""
+        if not reply.shared:
+            return json.dumps(render.ephemeral(reply))
+        kept = self._shared_acks.get(id(reply))
+        if kept is None or kept[0] is not reply:
+            if len(self._shared_acks) >= MAX_SHARED_ACKS:
+                self._shared_acks.clear()
+            kept = self._shared_acks[id(reply)] = (reply, json.dumps(render.ephemeral(reply)))
+        return kept[1]
 
     # ---- interactions -----------------------------------------------------------------------------------
 
