@@ -20,6 +20,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
 from adapters.background import Background
 from adapters.server import OUTBOXES
@@ -67,7 +68,7 @@ class SlackHttp:
         if response.status >= 500:  # a listener raised; Slack would retry a 5xx, and the person sees nothing
             log.error("slack listener failed (Bolt answered %d)", response.status)
             return sorry(body)
-        return await to_aiohttp_response(response)
+        return to_response(response)
 
     async def _first(self, key: str) -> bool:
         try:
@@ -91,6 +92,16 @@ class SlackHttp:
         return await to_aiohttp_response(
             await self.bolt.oauth_flow.handle_callback(await to_bolt_request(request))
         )
+
+
+def to_response(bolt: BoltResponse) -> web.Response:
+    """Bolt's answer to /slack/events as an aiohttp response. slack_bolt's `to_aiohttp_response` (kept for
+    the OAuth routes) also handles cookies, which these answers never set, and hands aiohttp a str body
+    to look up a payload type for; here the body goes as bytes."""
+    headers = bolt.first_headers_without_set_cookie()
+    content_type = headers.pop("content-type", "text/plain").split(";")[0]
+    body = bolt.body.encode()
+    return web.Response(status=bolt.status, body=body, content_type=content_type, headers=headers)
 
 
 def sorry(body: str) -> web.Response:
