@@ -256,13 +256,18 @@ def build_bolt_app(
     secrets = config.secrets
     token = secrets.slack_bot_token.get_secret_value() if secrets.slack_bot_token else None
     signing = secrets.slack_signing_secret.get_secret_value() if secrets.slack_signing_secret else None
+    bolt_logger = logging.getLogger("slack_bolt")
+    if bolt_logger.level == logging.NOTSET:
+        # Bolt formats per-request debug lines whenever its logger's own level is unset (it reads `.level`,
+        # not the effective level); adapters.logs drops other libraries' DEBUG and INFO records anyway.
+        bolt_logger.setLevel(logging.WARNING)
     app = AsyncApp(
         client=web_client(config, token, session),
         signing_secret=signing or "unused-in-socket-mode",
         oauth_settings=oauth_settings(config, store),
         process_before_response=True,  # ack bodies are computed inline; the rest runs in `background`
         request_verification_enabled=False,  # done strictly in adapters.slack.http, or Socket Mode
-        logger=logging.getLogger("slack_bolt"),
+        logger=bolt_logger,
     )
     installations = app.installation_store if app.oauth_flow else None
     register(app, SlackListeners(config, bot, store, background, installations))
