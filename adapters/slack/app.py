@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -129,8 +128,7 @@ class SlackListeners:
 
     async def handle(self, inbound: Inbound, client: AsyncWebClient) -> list[Reply]:
         """Ask the core, with the person's configured groups filled in when access rules need them."""
-        inbound = replace(await self.directory.with_groups(inbound, client), can_schedule=True)
-        return await self.bot.handle(inbound)
+        return await self.bot.handle(await self.directory.with_groups(inbound, client))
 
     async def _run(self, inbound: Inbound | None, where: Where, client: AsyncWebClient) -> None:
         if inbound is None:
