@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -50,6 +51,9 @@ FEATURE_OF = {
     "lessons": "lessons",
     "mediate": "mediation",
 }
+# Commands whose whole effect is their answer (plus a usage count, which the store deduplicates by the
+# request's replay key): a replay may simply be answered again, so they need no claim before they run.
+READ_ONLY_COMMANDS = frozenset({"", "help"})
 ACTION_FEATURES = {
     "situation.pick": "checklists",
     "calm.submit": "rewrite",
@@ -71,8 +75,16 @@ class Bot:
             self._actions.update(flow.ACTION_HANDLERS)
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
-        """Answer one thing a person did. Never raises for bad input; a database outage gets a kind reply."""
+        """Answer one thing a person did. Never raises for bad input; a database outage gets a kind reply.
+
+        An inbound with a `replay_key` has not been claimed by its adapter: unless it is read-only, it is
+        claimed here first, and a replay of it gets no answer and has no effect.
+        """
         try:
+            if inbound.replay_key is not None and not self.read_only(inbound):
+                if not await self._claim(inbound.replay_key):
+                    return []
+                inbound = replace(inbound, replay_key=None)  # claimed: nothing left to deduplicate
             return await self._route(inbound)
         except (StoreError, SQLAlchemyError, OSError) as exc:
             log.warning(
@@ -86,6 +98,19 @@ class Bot:
                     "I can't reach my memory right now, so I couldn't do that. Please try again in a minute."
                 )
             ]
+
+    def read_only(self, inbound: Inbound) -> bool:
+        """Whether answering changes nothing (no store write, no message sent) but a usage count."""
+        if inbound.kind is not Kind.COMMAND:
+            return False
+        return parse(strip_command(inbound.text)[1]).name in READ_ONLY_COMMANDS
+
+    async def _claim(self, key: str) -> bool:
+        try:
+            return await self.services.store.claim_once(key)
+        except (StoreError, SQLAlchemyError, OSError):  # as the adapters do: an outage loses no request
+            log.warning("could not record a request id; handling it anyway")
+            return True
 
     async def _route(self, inbound: Inbound) -> list[Reply]:
         if inbound.kind is Kind.ACTION:
@@ -117,10 +142,12 @@ class Bot:
         return await self._commands[intent.name](self.services, inbound, intent.args)
 
     def _count(self, inbound: Inbound, feature: str | None) -> None:
-        """One use of a feature, for aggregate figures (buffered in memory: no database write here)."""
+        """One use of a feature, for aggregate figures (buffered in memory: no database write here); once per
+        replay key for a read-only answer that nobody claimed."""
         if not feature:
             return
-        self.services.store.usage.add(inbound.who, feature, self.services.clock.now())
+        now = self.services.clock.now()
+        self.services.store.usage.add(inbound.who, feature, now, once=inbound.replay_key)
 
     async def _on_command_button(self, services: Services, inbound: Inbound) -> list[Reply]:
         return await self._dispatch(inbound, parse(inbound.action.value if inbound.action else ""))

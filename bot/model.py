@@ -59,6 +59,10 @@ class Inbound:
     display_name: str | None = None  # only for addressing the person in the reply; never stored
     groups: frozenset[str] = frozenset()  # platform groups the person is in, when access rules need them
     can_schedule: bool = False  # the platform can hold a message and deliver it later (Reply.deliver_at)
+    # The platform's once-only key for this request (a replay carries the same one), handed over by an
+    # adapter that has not claimed the request on receipt: the core claims it before anything but a
+    # read-only answer (`Bot.read_only`), and counts a read-only answer's use once per key.
+    replay_key: str | None = None
 
     @property
     def who(self) -> UserRef:
@@ -188,6 +192,9 @@ class Reply:
     deliver_at: datetime | None = None
     cancels: str | None = None  # platform id of a scheduled delivery this reply cancels
     to: UserRef | None = None  # deliver to this other person's DM instead of answering here
+    # The same for everyone it is shown to (no personal data, no message text) and made once by the core:
+    # an adapter may keep what it renders from it, found by identity.
+    shared: bool = False
 
     def __post_init__(self) -> None:
         if not self.text.strip():

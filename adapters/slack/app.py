@@ -1,20 +1,22 @@
 """Bolt AsyncApp wiring: every listener acks at once and leaves slow work to a background task.
 
-Requests reach Bolt only after `adapters.slack.http` has checked the signature and the replay guard.
+Requests reach Bolt only after `adapters.slack.http` has checked the signature and the replay guard (for a
+slash command, the replay key travels in the Bolt context and the core claims it, see `Bot.handle`).
 Fast answers (the offline engine) go in the ack itself; slow ones (an LLM rewrite) follow through the
 response_url or views.update.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-from dataclasses import replace
 from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
@@ -36,8 +38,10 @@ log = logging.getLogger(__name__)
 COMMAND = "/deescalate"
 CALM_SHORTCUT = "calm_draft"
 REPLY_SHORTCUT = "reply_calmly"
+REPLAY_KEY = "deescalate_replay_key"  # Bolt context entry: a slash command's once-only key, not yet claimed
 SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read")
 JsonDict = dict[str, Any]
+MAX_SHARED_ACKS = 64  # a few settings' pickers and the help
 
 
 WEB_API_TIMEOUT_S = 10
@@ -108,6 +112,7 @@ class SlackListeners:
         self.background = background
         self.installations = installations
         self.directory = GroupDirectory(config.settings.mediation.allowed_groups)
+        self._shared_acks: dict[int, tuple[Reply, str]] = {}  # id(shared reply) -> (it, its ack JSON)
 
     @property
     def llm(self) -> bool:
@@ -123,8 +128,7 @@ class SlackListeners:
 
     async def handle(self, inbound: Inbound, client: AsyncWebClient) -> list[Reply]:
         """Ask the core, with the person's configured groups filled in when access rules need them."""
-        inbound = replace(await self.directory.with_groups(inbound, client), can_schedule=True)
-        return await self.bot.handle(inbound)
+        return await self.bot.handle(await self.directory.with_groups(inbound, client))
 
     async def _run(self, inbound: Inbound | None, where: Where, client: AsyncWebClient) -> None:
         if inbound is None:
@@ -148,19 +152,32 @@ class SlackListeners:
 
     # ---- slash command ----------------------------------------------------------------------------------
 
-    async def command(self, ack: Any, body: JsonDict, client: AsyncWebClient) -> None:
-        inbound = translate.command(body)
+    async def command(
+        self, ack: Any, body: JsonDict, client: AsyncWebClient, context: Any
+    ) -> BoltResponse | None:
+        inbound = translate.command(body, replay_key=context.get(REPLAY_KEY))
         if self.is_slow(inbound):
             await ack()
             self._later(inbound, body, client)
-            return
+            return None
         replies = await self.handle(inbound, client)
         first = next((r for r in replies if _plain(r)), None)
+        self._rest_later(inbound, [r for r in replies if r is not first], body, client)
         if first is None:
             await ack()
-        else:
-            await ack(**render.ephemeral(first))
-        self._rest_later(inbound, [r for r in replies if r is not first], body, client)
+            return None
+        return BoltResponse(status=200, body=self.ephemeral_json(first))  # the ack, with the answer
+
+    def ephemeral_json(self, reply: Reply) -> str:
+        """The ephemeral answer as JSON, made once for a shared reply (the picker, help) found by identity."""
+        if not reply.shared:
+            return json.dumps(render.ephemeral(reply))
+        kept = self._shared_acks.get(id(reply))
+        if kept is None or kept[0] is not reply:
+            if len(self._shared_acks) >= MAX_SHARED_ACKS:
+                self._shared_acks.clear()
+            kept = self._shared_acks[id(reply)] = (reply, json.dumps(render.ephemeral(reply)))
+        return kept[1]
 
     # ---- interactions -----------------------------------------------------------------------------------
 
@@ -237,13 +254,18 @@ def build_bolt_app(
     secrets = config.secrets
     token = secrets.slack_bot_token.get_secret_value() if secrets.slack_bot_token else None
     signing = secrets.slack_signing_secret.get_secret_value() if secrets.slack_signing_secret else None
+    bolt_logger = logging.getLogger("slack_bolt")
+    if bolt_logger.level == logging.NOTSET:
+        # Bolt formats per-request debug lines whenever its logger's own level is unset (it reads `.level`,
+        # not the effective level); adapters.logs drops other libraries' DEBUG and INFO records anyway.
+        bolt_logger.setLevel(logging.WARNING)
     app = AsyncApp(
         client=web_client(config, token, session),
         signing_secret=signing or "unused-in-socket-mode",
         oauth_settings=oauth_settings(config, store),
         process_before_response=True,  # ack bodies are computed inline; the rest runs in `background`
         request_verification_enabled=False,  # done strictly in adapters.slack.http, or Socket Mode
-        logger=logging.getLogger("slack_bolt"),
+        logger=bolt_logger,
     )
     installations = app.installation_store if app.oauth_flow else None
     register(app, SlackListeners(config, bot, store, background, installations))

@@ -2,15 +2,17 @@
 
 Every request to /slack/events is verified here first (401 for anything wrong, never a 500), then
 guarded against duplicates: an Events API delivery is claimed by its event_id on receipt (so a retry
-is processed only if the first delivery never got through), and any other request by its signature
-(so a replay inside the 5-minute window does nothing a second time).
+is processed only if the first delivery never got through), an interaction by its signature (so a replay
+inside the 5-minute window does nothing a second time). A slash command's signature goes to the core as
+its replay key instead: the core claims it before anything that changes state, and answers a read-only
+command (the situation picker, help) without a claim, counting its use once (see `Bot.handle`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -18,11 +20,12 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
 from adapters.background import Background
 from adapters.server import OUTBOXES
 from adapters.slack import render
-from adapters.slack.app import build_bolt_app, http_session
+from adapters.slack.app import COMMAND, REPLAY_KEY, build_bolt_app, http_session
 from adapters.slack.installations import SqlInstallationStore
 from adapters.slack.outbox import SlackOutbox, clients_for
 from adapters.slack.security import Verifier
@@ -49,22 +52,23 @@ class SlackHttp:
         raw = await request.read()
         if not self.verifier.valid(raw, request.headers):
             return web.Response(status=401, text="invalid signature")
-        key = duplicate_key(raw, request.headers.get("X-Slack-Signature", ""))
-        if key is not None and not await self._first(key):
-            return web.Response(status=200, text="")
         body = raw.decode("utf-8", "replace")
         try:
             headers: dict[str, str | Sequence[str]] = dict(request.headers)
-            response = await self.bolt.async_dispatch(
-                AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
-            )
+            bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
+            key = duplicate_key(raw, bolt_request.body, request.headers["X-Slack-Signature"])
+            if key is not None and bolt_request.body.get("command") == COMMAND:
+                bolt_request.context[REPLAY_KEY] = key  # the core claims it unless the command is read-only
+            elif key is not None and not await self._first(key):
+                return web.Response(status=200, text="")
+            response = await self.bolt.async_dispatch(bolt_request)
         except Exception as exc:  # RecursionError (deeply nested JSON) included
             log.error("slack request failed: %s", type(exc).__name__)
             return sorry(body)
         if response.status >= 500:  # a listener raised; Slack would retry a 5xx, and the person sees nothing
             log.error("slack listener failed (Bolt answered %d)", response.status)
             return sorry(body)
-        return await to_aiohttp_response(response)
+        return to_response(response)
 
     async def _first(self, key: str) -> bool:
         try:
@@ -90,6 +94,16 @@ class SlackHttp:
         )
 
 
+def to_response(bolt: BoltResponse) -> web.Response:
+    """Bolt's answer to /slack/events as an aiohttp response. slack_bolt's `to_aiohttp_response` (kept for
+    the OAuth routes) also handles cookies, which these answers never set, and hands aiohttp a str body
+    to look up a payload type for; here the body goes as bytes."""
+    headers = bolt.first_headers_without_set_cookie()
+    content_type = headers.pop("content-type", "text/plain").split(";")[0]
+    body = bolt.body.encode()
+    return web.Response(status=bolt.status, body=body, content_type=content_type, headers=headers)
+
+
 def sorry(body: str) -> web.Response:
     """A 200 with a short private apology, shaped for the kind of request (a modal needs a view)."""
     if _payload_type(body) == "view_submission":
@@ -107,18 +121,15 @@ def _payload_type(body: str) -> str:
     return str(payload.get("type", "")) if isinstance(payload, dict) else ""
 
 
-def duplicate_key(raw: bytes, signature: str) -> str | None:
-    """The once-only key of a request: its event_id for Events API deliveries, else its signature."""
+def duplicate_key(raw: bytes, body: Mapping[str, Any], signature: str) -> str | None:
+    """The once-only key of a request (`body` as Bolt parsed it): its event_id for Events API deliveries,
+    else its signature; None for Slack's url_verification and ssl_check, which change nothing."""
     if raw.lstrip().startswith(b"{"):
-        try:
-            envelope: Any = json.loads(raw)
-        except (ValueError, RecursionError):
-            return f"slack:sig:{signature}"
-        if isinstance(envelope, dict) and envelope.get("type") == "url_verification":
+        if body.get("type") == "url_verification":
             return None
-        if isinstance(envelope, dict) and envelope.get("event_id"):
-            return f"slack:event:{envelope['event_id']}"
-    elif b"ssl_check=1" in raw and "ssl_check" in parse_qs(raw.decode("utf-8", "replace")):
+        if body.get("event_id"):
+            return f"slack:event:{body['event_id']}"
+    elif "ssl_check" in body:
         return None
     return f"slack:sig:{signature}"
 

@@ -1,4 +1,7 @@
-"""Slack payloads -> Inbound, as pure functions. Nothing here does I/O or keeps message text."""
+"""Slack payloads -> Inbound, as pure functions. Nothing here does I/O or keeps message text.
+
+Every Inbound from Slack has `can_schedule`: Slack holds a message for later (chat.scheduleMessage).
+"""
 
 from __future__ import annotations
 
@@ -39,8 +42,8 @@ def is_dm_channel(channel: str) -> bool:
     return channel.startswith("D")
 
 
-def command(body: JsonDict) -> Inbound:
-    """A slash command's form body."""
+def command(body: JsonDict, replay_key: str | None = None) -> Inbound:
+    """A slash command's form body; `replay_key` when the adapter left the claim to the core."""
     channel = str(body.get("channel_id") or "")
     return Inbound(
         PLATFORM,
@@ -50,6 +53,8 @@ def command(body: JsonDict) -> Inbound:
         is_dm_channel(channel) or body.get("channel_name") == "directmessage",
         Kind.COMMAND,
         text=f"/deescalate {body.get('text') or ''}".strip(),
+        replay_key=replay_key,
+        can_schedule=True,
     )
 
 
@@ -94,6 +99,7 @@ def block_action(body: JsonDict) -> Inbound | None:
         action=action_ref(action),
         form=form,
         source_message=str(source) if source else None,
+        can_schedule=True,
     )
 
 
@@ -121,13 +127,21 @@ def view_submission(body: JsonDict) -> Inbound:
         action=ActionRef(str(view.get("callback_id") or ""), value),
         form=form,
         source_message=str(view.get("id") or "") or None,
+        can_schedule=True,
     )
 
 
 def global_shortcut(body: JsonDict) -> Inbound:
     """The "Calm a draft" shortcut: asks the core for the draft form."""
     return Inbound(
-        PLATFORM, workspace_of(body), _user_of(body), "", True, Kind.ACTION, action=ActionRef(CALM_OPEN)
+        PLATFORM,
+        workspace_of(body),
+        _user_of(body),
+        "",
+        True,
+        Kind.ACTION,
+        action=ActionRef(CALM_OPEN),
+        can_schedule=True,
     )
 
 
@@ -144,6 +158,7 @@ def message_shortcut(body: JsonDict) -> Inbound:
         Kind.ACTION,
         text=text,
         action=ActionRef(REPLY_HELP),
+        can_schedule=True,
     )
 
 
@@ -171,6 +186,7 @@ def dm_message(body: JsonDict) -> Inbound:
         True,
         Kind.MESSAGE,
         text=str(event.get("text") or ""),
+        can_schedule=True,
     )
 
 
@@ -178,4 +194,13 @@ def home_opened(body: JsonDict) -> Inbound:
     """app_home_opened: asks the core for the home screen."""
     event = body.get("event") or {}
     user = str(event.get("user") or "")
-    return Inbound(PLATFORM, workspace_of(body), user, "", True, Kind.ACTION, action=ActionRef(HOME_OPEN))
+    return Inbound(
+        PLATFORM,
+        workspace_of(body),
+        user,
+        "",
+        True,
+        Kind.ACTION,
+        action=ActionRef(HOME_OPEN),
+        can_schedule=True,
+    )

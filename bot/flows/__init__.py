@@ -28,6 +28,8 @@ class Services:
     lessons: LessonRepo
     mediation: MediationRepo
     metrics: Metrics = field(default_factory=NullMetrics)  # counts only; adapters attach Prometheus
+    # Replies that depend on nothing but the content and a setting (the situation picker), made once each.
+    shared_replies: dict[tuple[str, str], Reply] = field(default_factory=dict, repr=False, compare=False)
 
     async def setting_of(self, who: UserRef) -> str:
         """The setting the person chose, else app.yaml's default."""

@@ -28,23 +28,30 @@ TOGGLE = "checklist.toggle"
 
 
 async def picker(services: Services, inbound: Inbound, _args: str = "") -> list[Reply]:
+    """The situations offered in the person's setting; one shared reply per setting."""
     setting = await services.setting_of(inbound.who)
+    reply = services.shared_replies.get(("picker", setting))
+    if reply is None:
+        reply = services.shared_replies["picker", setting] = _picker(services, setting)
+    return [reply]
+
+
+def _picker(services: Services, setting: str) -> Reply:
     catalog = services.library.catalog
     offered = [s for s in catalog.situations if services.library.checklist_for(s.id, setting)]
     text = "What's going on? Pick the closest situation:\n" + "\n".join(f"- {s.name}" for s in offered)
-    return [
-        Reply(
-            text=text,
-            blocks=(
-                Heading("What's going on?"),
-                Choices(tuple(Button(s.name, ActionRef("situation.pick", s.id)) for s in offered)),
-                Context(
-                    f"Tips are tailored for: {services.setting_name(setting)}. "
-                    "Change with /deescalate settings."
-                ),
+    return Reply(
+        text=text,
+        blocks=(
+            Heading("What's going on?"),
+            Choices(tuple(Button(s.name, ActionRef("situation.pick", s.id)) for s in offered)),
+            Context(
+                f"Tips are tailored for: {services.setting_name(setting)}. "
+                "Change with /deescalate settings."
             ),
-        )
-    ]
+        ),
+        shared=True,
+    )
 
 
 async def on_pick(services: Services, inbound: Inbound) -> list[Reply]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from bot.commands import COMMANDS, Intent
 from bot.flows import ActionHandler, CommandHandler, Services
 from bot.model import ActionRef, Button, Choices, Context, Heading, Inbound, Paragraph, Reply
 
 
+@cache
 def help_reply() -> Reply:
     lines = [f"`{usage}`: {what}" for usage, what in COMMANDS.values()]
     text = "Here is what I can do:\n" + "\n".join(f"- {line}" for line in lines)
@@ -18,6 +21,7 @@ def help_reply() -> Reply:
             Context("In a DM with me you can skip /deescalate, or just paste a draft to calm it down."),
             Choices((Button("Pick a situation", ActionRef("situation.menu"), "primary"),)),
         ),
+        shared=True,
     )
 
 

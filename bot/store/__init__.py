@@ -82,7 +82,7 @@ class SqlStore:
     async def flush_usage(self) -> int:
         """Write the buffered usage counts (see bot.store.usage.UsageBuffer)."""
         async with self._session.begin() as session:
-            return await self.usage.flush(session)
+            return await self.usage.flush(session, self._clock.now())
 
     async def close(self) -> None:
         with contextlib.suppress(SQLAlchemyError, OSError):  # counts only: never block a shutdown
@@ -148,10 +148,11 @@ class SqlStore:
     # ---- people -------------------------------------------------------------------------------------
 
     async def preferences(self, who: UserRef) -> Preferences:
-        cached = self._preferences.get(who)
-        if cached is None:
+        try:  # not .get(): TTLCache.get checks the key's expiry twice (3 µs here, 0.8 µs with [])
+            return self._preferences[who]
+        except KeyError:
             cached = self._preferences[who] = await self._read_preferences(who)
-        return cached
+            return cached
 
     async def _read_preferences(self, who: UserRef) -> Preferences:
         query = select(Person.setting).where(

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.ports import Clock
 from bot.store.rows import insert
@@ -55,13 +56,20 @@ class ClaimBatcher:
             self._writer = None
 
     async def _insert(self, keys: list[str]) -> set[str]:
-        """INSERT ... ON CONFLICT DO NOTHING RETURNING key: the keys nobody had claimed before."""
-        now = self._clock.now()
         async with self._engine.begin() as conn:
-            rows = await conn.execute(
-                _claim_statement(conn.dialect.name), [{"key": k, "at": now} for k in keys]
-            )
-            return set(rows.scalars())
+            return await claim_keys(conn, keys, self._clock.now())
+
+
+async def claim_keys(conn: AsyncConnection, keys: Iterable[str], now: datetime) -> set[str]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING key, in the caller's transaction: the keys (cut to the
+    column's width) that nobody had claimed before."""
+    ordered = list(dict.fromkeys(key[:KEY_LENGTH] for key in keys))
+    won: set[str] = set()
+    for start in range(0, len(ordered), MAX_BATCH):
+        batch = ordered[start : start + MAX_BATCH]
+        rows = await conn.execute(_claim_statement(conn.dialect.name), [{"key": k, "at": now} for k in batch])
+        won.update(rows.scalars())
+    return won
 
 
 @cache

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.model import UserRef
 from bot.settings import Retention
+from bot.store.claims import KEY_LENGTH, claim_keys
 from bot.store.rows import insert, rowcount
 from bot.store.tables import (
     Base,
@@ -53,21 +54,38 @@ class UsageBuffer:
 
     The store flushes it every minute, before figures are read, and when it closes; a crash loses at
     most that minute's counts. `forget me` and uninstalls drop buffered entries as well as rows.
+
+    A use given with a `once` key (a read-only request that nobody claimed on receipt, see
+    `Inbound.replay_key`) counts only if that key is new: the keys are claimed together when the buffer
+    is flushed, so a replay counts nothing, on this instance or any other sharing the database.
     """
 
     def __init__(self) -> None:
         self._counts: Counter[Key] = Counter()
+        self._once: dict[str, Key] = {}  # once key -> the use it stands for
 
-    def add(self, who: UserRef, feature: str, now: datetime) -> None:
-        self._counts[(week_of(now.date()), who.platform, who.workspace, feature, person_key(who))] += 1
+    def add(self, who: UserRef, feature: str, now: datetime, *, once: str | None = None) -> None:
+        key = (week_of(now.date()), who.platform, who.workspace, feature, person_key(who))
+        if once is None:
+            self._counts[key] += 1
+        else:
+            self._once.setdefault(once[:KEY_LENGTH], key)
 
     def drop(self, platform: str, workspace: str, person: str | None = None) -> None:
-        for key in [k for k in self._counts if k[1:3] == (platform, workspace) and person in (None, k[4])]:
-            del self._counts[key]
+        def gone(key: Key) -> bool:
+            return key[1:3] == (platform, workspace) and person in (None, key[4])
 
-    async def flush(self, session: AsyncSession) -> int:
+        for key in [k for k in self._counts if gone(k)]:
+            del self._counts[key]
+        self._once = {once: key for once, key in self._once.items() if not gone(key)}
+
+    async def flush(self, session: AsyncSession, now: datetime) -> int:
         """Add the buffered uses to the table (in the caller's transaction); return how many rows."""
         batch, self._counts = self._counts, Counter()
+        once, self._once = self._once, {}
+        if once:
+            for won in await claim_keys(await session.connection(), once, now):
+                batch[once[won]] += 1
         for (week, platform, workspace, feature, person), uses in sorted(batch.items()):
             values = {
                 "week": week,

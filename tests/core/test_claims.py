@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import text
 
+from bot.core import Bot
+from bot.model import ActionRef, Kind, UserRef
 from bot.store import SqlStore
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, inbound
 
 
 async def test_concurrent_claims_share_inserts_and_each_key_wins_once(store: SqlStore) -> None:
@@ -44,3 +47,50 @@ async def test_long_keys_are_cut_to_the_column_width(store: SqlStore, length: in
     key = "k" * length
     assert await store.claim_once(key)
     assert not await store.claim_once(key)
+
+
+async def _uses(store: SqlStore, feature: str) -> int:
+    await store.flush_usage()
+    async with store.engine.connect() as conn:
+        query = text("SELECT coalesce(sum(uses), 0) FROM usage_counts WHERE feature = :f")
+        return int((await conn.execute(query, {"f": feature})).scalar_one())
+
+
+async def test_a_read_only_command_with_a_replay_key_is_answered_again_and_counted_once(
+    bot: Bot, store: SqlStore, db_url: str, clock: FakeClock
+) -> None:
+    picker = inbound(Kind.COMMAND, "", replay_key="slack:sig:v0=aa")
+    assert bot.read_only(picker)
+    first, again = await bot.handle(picker), await bot.handle(picker)
+    assert first == again and "What's going on?" in first[0].text  # nothing to protect: answered again
+    assert await _uses(store, "checklists") == 1
+    other = SqlStore.open(db_url, FakeClock())  # another instance got the replay too
+    try:
+        other.usage.add(UserRef("test", "W1", "U1"), "checklists", clock.now(), once="slack:sig:v0=aa")
+        other.usage.add(UserRef("test", "W1", "U1"), "checklists", clock.now(), once="slack:sig:v0=bb")
+        await other.flush_usage()
+    finally:
+        await other.close()
+    assert await _uses(store, "checklists") == 2  # the replay counted nothing; the new request did
+
+
+async def test_a_command_that_changes_something_is_claimed_by_the_core(bot: Bot, store: SqlStore) -> None:
+    subscribe = inbound(Kind.COMMAND, "lessons on 9:00", replay_key="slack:sig:v0=cc")
+    assert not bot.read_only(subscribe)
+    assert await bot.handle(subscribe)
+    assert await bot.handle(subscribe) == []  # the replay: no answer, no second effect
+    assert await _uses(store, "lessons") == 1
+    assert not await store.claim_once("slack:sig:v0=cc")  # claimed in the database, for every instance
+    button = inbound(Kind.ACTION, action=ActionRef("help"), replay_key="slack:sig:v0=dd")
+    assert not bot.read_only(button)  # only commands can be read-only
+    assert await bot.handle(button) and await bot.handle(button) == []
+
+
+async def test_forget_me_drops_uses_still_waiting_for_their_claim(bot: Bot, store: SqlStore) -> None:
+    for user in ("U1", "U2"):
+        await bot.handle(inbound(Kind.COMMAND, "", user=user, replay_key=f"slack:sig:v0={user}"))
+    await store.forget(UserRef("test", "W1", "U1"))
+    assert await _uses(store, "checklists") == 1  # U2's
+    await bot.handle(inbound(Kind.COMMAND, "", user="U3", replay_key="slack:sig:v0=U3"))
+    await store.forget_workspace("test", "W1")
+    assert await _uses(store, "checklists") == 0

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from bot.model import UserRef
+from bot.ports import Preferences
 from tests.adapters.slack.conftest import SlackHarness, payload
 
 DRAFT = "Why haven't you sent the report yet?? This is ridiculous, I need it NOW."
@@ -39,6 +40,18 @@ async def test_slash_command_answers_the_picker_in_the_ack(slack: SlackHarness) 
         "text": {"type": "plain_text", "text": "What's going on?", "emoji": True},
     }
     assert any(e["value"] == "angry-with-me" for e in _actions(body["blocks"]))
+
+
+async def test_the_picker_in_the_ack_follows_each_persons_setting(slack: SlackHarness) -> None:
+    def tailored_for(body: dict[str, Any]) -> str:
+        return str(body["blocks"][-1]["elements"][0]["text"])
+
+    general = await (await slack.command("", user_id="U1")).json()
+    assert "Workplace (general)" in tailored_for(general)
+    await slack.store.save_preferences(UserRef("slack", "T0001", "U2"), Preferences(setting="healthcare"))
+    for _ in range(2):  # made once per setting, and each person still gets their own setting's
+        assert "Healthcare" in tailored_for(await (await slack.command("", user_id="U2")).json())
+        assert await (await slack.command("", user_id="U1")).json() == general
 
 
 async def test_rewrite_is_ephemeral_and_never_posted_to_the_channel(slack: SlackHarness) -> None:

@@ -1,5 +1,5 @@
 """Signature checks on /slack/events: every malformed or forged request is a 401, never a 500; replays and
-Events API retries have no second effect."""
+Events API retries have no second effect (a read-only slash command is answered again, counted once)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import time
 from urllib.parse import urlencode
 
 import pytest
+from sqlalchemy import text
 
 from adapters.slack.security import sign
+from bot.store import SqlStore
 from tests.adapters.slack.conftest import SECRET, SlackHarness, payload
 
 
@@ -87,6 +89,44 @@ async def test_a_replayed_request_has_no_second_effect(slack: SlackHarness) -> N
     await slack.fake.wait_for("response_url:pick")
     await asyncio.sleep(0.3)
     assert len(slack.fake.called("response_url:pick")) == 1
+
+
+async def _uses(store: SqlStore, feature: str) -> int:
+    await store.flush_usage()
+    async with store.engine.connect() as conn:
+        query = text("SELECT coalesce(sum(uses), 0) FROM usage_counts WHERE feature = :f")
+        return int((await conn.execute(query, {"f": feature})).scalar_one())
+
+
+async def _replayed_command(slack: SlackHarness, command_text: str, times: int) -> tuple[list[str], str]:
+    """The same signed slash command sent `times` times: the ack bodies, and the signature."""
+    form = payload("slash_command", text=command_text, response_url=slack.fake.response_url("cmd"))
+    body = urlencode(form).encode()
+    ts = str(int(time.time()))
+    headers = {"X-Slack-Signature": sign(SECRET, ts, body)}
+    acks = []
+    for _ in range(times):
+        response = await slack.post(body, "application/x-www-form-urlencoded", headers, ts=ts)
+        assert response.status == 200
+        acks.append(await response.text())
+    return acks, headers["X-Slack-Signature"]
+
+
+async def test_a_replayed_picker_is_answered_again_and_counted_once(slack: SlackHarness) -> None:
+    acks, signature = await _replayed_command(slack, "", 3)
+    assert acks[0] == acks[1] == acks[2]  # read-only: the replay learns nothing the original did not
+    assert json.loads(acks[0])["blocks"][0]["text"]["text"] == "What's going on?"
+    assert await _uses(slack.store, "checklists") == 1
+    assert not await slack.store.claim_once(f"slack:sig:{signature}")  # claimed as counted: for all instances
+
+
+async def test_a_replayed_command_that_changes_something_runs_once(slack: SlackHarness) -> None:
+    acks, _ = await _replayed_command(slack, "rewrite Why haven't you sent the report?? I need it NOW.", 3)
+    assert json.loads(acks[0])["response_type"] == "ephemeral"
+    assert acks[1] == acks[2] == ""  # acked, and nothing done
+    assert await _uses(slack.store, "rewrite") == 1
+    await asyncio.sleep(0.3)
+    assert slack.fake.called("response_url:cmd") == []
 
 
 async def test_event_retries_are_processed_exactly_once(slack: SlackHarness) -> None:
