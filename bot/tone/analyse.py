@@ -111,9 +111,10 @@ def _may_shout(masked: str) -> tuple[bool, bool]:
     """Whether the text may hold shouting (two capitals in a row) and stacked marks (_PUNCT_RUN)."""
     if not masked.isascii():
         return _CAPS.search(masked) is not None, any(c in masked for c in "!?¡¿")
-    # A byte translation and a few substring tests, much cheaper than a regex scan of the text.
-    shape = masked.encode().translate(_SHAPE)
-    return b"AA" in shape, b"!!" in shape or b"!1" in shape or b"! !" in shape or b"! 1" in shape
+    # A byte translation and a few substring tests, much cheaper than a regex scan of the text (decoded:
+    # `in` on bytes first tries its argument as an int, and raises and clears an exception).
+    shape = masked.encode().translate(_SHAPE).decode()
+    return "AA" in shape, "!!" in shape or "!1" in shape or "! !" in shape or "! 1" in shape
 
 
 def _start(hit: Hit) -> int:

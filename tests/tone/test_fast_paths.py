@@ -262,3 +262,18 @@ def test_fast_builders_make_ordinary_frozen_instances() -> None:
     assert dataclasses.asdict(report)["signals"][0]["text"] == "you always"
     with pytest.raises(dataclasses.FrozenInstanceError):
         signal.kind = "other"  # type: ignore[misc]
+
+
+def test_ascii_protected_checks_change_nothing() -> None:
+    # ASCII text reads its triggers off one byte translation and scans numbers with an ASCII-only twin of
+    # the numeric expression; a ticket is looked for only where a hyphen meets a digit.
+    pieces = ["PROJ-12", "ab-3", "-", "3", "12:30", "3pm", "5 p.m.", "$1,200", "1.5%", "4th of may", "10 usd"]
+    pieces += ["2024-01-02", "@x", "a@b.io", "`c`", "<@U1>", "> q", '"q"', "#c", "www.x.io", "\x1c", "\x1f"]
+    pieces += ["\t", "\x0b", " ", ", ", "Q3", "A-1", "7/8", "1\x1cpm", "3\x1fusd", "x", "May"]
+    rng = random.Random(13)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(4000)]
+    for text in texts:
+        for dates in (True, False):
+            assert protected_spans(text, dates=dates) == _plain_spans(text, dates), text
+        numbers = [m.span() for m in p._NUMERIC.finditer(text)]
+        assert [m.span() for m in p._NUMERIC_ASCII.finditer(text)] == numbers, text
