@@ -7,6 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 from itertools import compress
+from operator import attrgetter
 
 from bot.errors import InputError
 from bot.tone.index import Found, PatternIndex, Spans, Words, words_of
@@ -93,6 +94,9 @@ def _is_whole(masked: str, start: int, end: int) -> bool:
     return _EDGE_RUN.fullmatch(masked, 0, start) is not None and _EDGE_RUN.fullmatch(masked, end) is not None
 
 
+_start = attrgetter("start")  # a hit's start, as a sort key in C
+
+
 def resolve(hits: list[Hit]) -> list[Hit]:
     """Keep non-overlapping hits, preferring the longest and then the heaviest; return them in text order."""
     ordered = sorted(hits, key=_start)
@@ -117,8 +121,6 @@ def _may_shout(masked: str) -> tuple[bool, bool]:
     return "AA" in shape, "!!" in shape or "!1" in shape or "! !" in shape or "! 1" in shape
 
 
-def _start(hit: Hit) -> int:
-    return hit.start
 
 
 def _disjoint(ordered: list[Hit]) -> bool:

@@ -80,9 +80,11 @@ class SpacedWords:
         pos = self._pos
         if i != self._last:
             key = f" {word} "
-            # the words in between that are the same word come first
-            for _ in range(self.words[self._last + 1 : i].count(word) + 1):
-                pos = self._padded.find(key, pos) + len(word) + 1
+            pos = self._padded.find(key, pos) + len(word) + 1
+            # the same word between the last one located and this one comes first (rarely)
+            if self.words.index(word, self._last + 1) != i:
+                for _ in range(self.words[self._last + 1 : i].count(word)):
+                    pos = self._padded.find(key, pos) + len(word) + 1
             self._last, self._pos = i, pos
         return pos - len(word) - 1
 
