@@ -7,19 +7,43 @@ import math
 import re
 from dataclasses import dataclass
 from itertools import compress
+from operator import attrgetter
 
 from bot.errors import InputError
-from bot.tone.index import Found, PatternIndex, Spans, Tokens, tokenize
+from bot.tone.index import Found, PatternIndex, Spans, Words, words_of
 from bot.tone.lexicon import Lexicon, Rule, SafetyRule
 from bot.tone.patterns import CompiledPattern
 from bot.tone.protect import mask, protected_spans
-from bot.tone.types import MAX_CHARS, SAFETY_KINDS, Level, SafetyHit, Signal, ToneReport
+from bot.tone.types import (
+    MAX_CHARS,
+    SAFETY_KINDS,
+    Level,
+    SafetyHit,
+    Signal,
+    ToneReport,
+    new_report,
+    new_signal,
+)
 
 _PUNCT_RUN = re.compile(r"[!?¡¿](?:\s?[!?¡¿1]){1,200}")
 _CLAUSE_BREAK = re.compile(r"[.!?;,\n:()\x00]")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _MASKED_SWEAR = re.compile(r"(?<![\w*#])[A-Za-z]{1,3}(?:[*#]{1,4}[A-Za-z]{1,4}|[*#]{2,4})(?![\w*#])")
 _CAPS = re.compile(r"[A-Z\u00C0-\u00DE\u0391-\u03A9\u0410-\u042F]{2}")
+
+
+def _shape(c: int) -> int:
+    """How one byte of ASCII text shows for _CAPS and _PUNCT_RUN: a capital as "A", ! and ? as "!", 1 as
+    itself, whitespace (as the regex's \\s sees it) as a space, anything else as "."."""
+    char = chr(c)
+    if "A" <= char <= "Z":
+        return ord("A")
+    if char in "!?":
+        return ord("!")
+    return c if char == "1" else 32 if char.isspace() else ord(".")
+
+
+_SHAPE = bytes(map(_shape, range(256)))
 _EDGE = " \t\n.!?,;:…-"
 _EDGE_RUN = re.compile(f"[{re.escape(_EDGE)}]*")
 _WINDOW = 3
@@ -70,6 +94,9 @@ def _is_whole(masked: str, start: int, end: int) -> bool:
     return _EDGE_RUN.fullmatch(masked, 0, start) is not None and _EDGE_RUN.fullmatch(masked, end) is not None
 
 
+_start = attrgetter("start")  # a hit's start, as a sort key in C
+
+
 def resolve(hits: list[Hit]) -> list[Hit]:
     """Keep non-overlapping hits, preferring the longest and then the heaviest; return them in text order."""
     ordered = sorted(hits, key=_start)
@@ -84,8 +111,16 @@ def resolve(hits: list[Hit]) -> list[Hit]:
     return sorted(kept, key=_start)
 
 
-def _start(hit: Hit) -> int:
-    return hit.start
+def _may_shout(masked: str) -> tuple[bool, bool]:
+    """Whether the text may hold shouting (two capitals in a row) and stacked marks (_PUNCT_RUN)."""
+    if not masked.isascii():
+        return _CAPS.search(masked) is not None, any(c in masked for c in "!?¡¿")
+    # A byte translation and a few substring tests, much cheaper than a regex scan of the text (decoded:
+    # `in` on bytes first tries its argument as an int, and raises and clears an exception).
+    shape = masked.encode().translate(_SHAPE).decode()
+    return "AA" in shape, "!!" in shape or "!1" in shape or "! !" in shape or "! 1" in shape
+
+
 
 
 def _disjoint(ordered: list[Hit]) -> bool:
@@ -122,36 +157,35 @@ class Analyzer:
         """How many ask, apology and promise phrases `text` holds (outside protected spans)."""
         masked = mask(text, protected_spans(text, dates=False))
         counts = {"ask": 0, "apology": 0, "promise": 0}
-        for found in self._phrases.find(masked, tokenize(masked)):
+        for found in self._phrases.find(masked, words_of(masked, masked.lower())):
             counts[found.category] += 1
         return counts
 
     # ---------------------------------------------------------------- context checks
     @staticmethod
-    def _preceding(masked: str, tokens: Tokens, index: int) -> list[str]:
-        """Up to three words before token `index`, within the same clause."""
+    def _preceding(masked: str, words: Words, index: int, start: int) -> list[str]:
+        """Up to three words before word `index` (which starts at `start`), within the same clause."""
         out: list[str] = []
-        pos = tokens.starts[index] if index < len(tokens) else len(masked)
+        pos = start
         for i in range(index - 1, max(-1, index - 1 - _WINDOW), -1):
-            end = tokens.ends[i]
+            begin, end = words.span_before(i, pos)
             # a single space (the usual gap) holds no clause break; anything else is searched
             if (pos - end != 1 or masked[end] != " ") and _CLAUSE_BREAK.search(masked, end, pos):
                 break
-            out.append(tokens.words[i])
-            pos = tokens.starts[i]
+            out.append(words.words[i])
+            pos = begin
         return out
 
-    def _negated(self, masked: str, tokens: Tokens, index: int) -> bool:
+    def _negated(self, masked: str, words: Words, index: int, start: int) -> bool:
         negators = self.lexicon.negators
-        for word in self._preceding(masked, tokens, index):
+        for word in self._preceding(masked, words, index, start):
             if word in negators or word.endswith("n't"):
                 return True
         return False
 
-    def _near_you(self, tokens: Tokens, first: int, last: int) -> bool:
+    def _near_you(self, words: Words, first: int, last: int) -> bool:
         you = self.lexicon.second_person
-        lo, hi = max(0, first - _YOU_WINDOW), min(len(tokens), last + _YOU_WINDOW + 1)
-        return any(tokens.words[i] in you for i in range(lo, hi))
+        return any(word in you for word in words.words[max(0, first - _YOU_WINDOW) : last + _YOU_WINDOW + 1])
 
     @staticmethod
     def _at_sentence_start(masked: str, start: int) -> bool:
@@ -168,13 +202,13 @@ class Analyzer:
         """All accepted hits and the safety hit (if any) for `text`."""
         spans = protected_spans(text, dates=False)
         masked = mask(text, spans) if spans else text
-        tokens = tokenize(masked)
+        words = words_of(masked, masked.lower())
         raw: list[Found[Payload]] = []
         safety: list[Found[Payload]] = []
         exempt: list[tuple[int, int]] = []
         hedges: list[int] = []
         courtesy = False
-        for found in self._index.find(masked, tokens):
+        for found in self._index.find(masked, words):
             category = found.category
             if category == "rule":
                 raw.append(found)
@@ -191,7 +225,7 @@ class Analyzer:
         if raw:
             hedges.sort()
             for found in raw:
-                hit = self._accept(masked, tokens, found, exempt_spans, hedges, courtesy)
+                hit = self._accept(masked, words, found, exempt_spans, hedges, courtesy)
                 if hit is not None:
                     hits.append(hit)
         if not text.isascii():
@@ -200,18 +234,19 @@ class Analyzer:
             hits += [Hit("profanity", m.start(), m.end(), 0.5, None) for m in _MASKED_SWEAR.finditer(masked)]
         if len(hits) > 1:
             hits = resolve(hits)
-        if _CAPS.search(masked):
-            hits += self._shouting(text, masked, tokens)
-        if "!" in masked or "?" in masked or "¡" in masked or "¿" in masked:
+        loud, marks = _may_shout(masked)
+        if loud:
+            hits += self._shouting(masked, words)
+        if marks:
             hits += self._punctuation(masked)
         if len(hits) > 1:
             hits.sort(key=_start)  # stable: word hits stay before shouting and marks at the same start
-        return hits, self._safety(masked, tokens, safety, exempt_spans) if safety else None
+        return hits, self._safety(masked, words, safety, exempt_spans) if safety else None
 
     def _accept(
         self,
         masked: str,
-        tokens: Tokens,
+        words: Words,
         found: Found[Payload],
         exempt: Spans | None,
         hedges: list[int],
@@ -224,14 +259,10 @@ class Analyzer:
         if exempt is not None and exempt.overlaps(start, end):
             return None
         first = found.token
-        if rule.negatable and self._negated(masked, tokens, first):
+        if rule.negatable and self._negated(masked, words, first, start):
             return None
-        if rule.needs_you:
-            last = first
-            while last + 1 < len(tokens) and tokens.starts[last + 1] < end:
-                last += 1
-            if not self._near_you(tokens, first, last):
-                return None
+        if rule.needs_you and not self._near_you(words, first, words.last_word(first, start, end)):
+            return None
         if rule.at_start and (
             courtesy or not self._at_sentence_start(masked, start) or self._ends_as_question(masked, end)
         ):
@@ -246,7 +277,7 @@ class Analyzer:
         return Hit(rule.kind, start, end, weight, rule, found.groups)
 
     def _safety(
-        self, masked: str, tokens: Tokens, found: list[Found[Payload]], exempt: Spans | None
+        self, masked: str, words: Words, found: list[Found[Payload]], exempt: Spans | None
     ) -> SafetyHit | None:
         kinds = set()
         for item in found:
@@ -255,7 +286,7 @@ class Analyzer:
                 continue
             if exempt is not None and exempt.overlaps(item.start, item.end):
                 continue
-            if rule.negatable and self._negated(masked, tokens, item.token):
+            if rule.negatable and self._negated(masked, words, item.token, item.start):
                 continue
             kinds.add(rule.kind)
         for kind in SAFETY_KINDS:
@@ -263,35 +294,35 @@ class Analyzer:
                 return SafetyHit(kind)
         return None
 
-    def _shouting(self, text: str, masked: str, tokens: Tokens) -> list[Hit]:
+    def _shouting(self, masked: str, words: Words) -> list[Hit]:
         acronyms = self.lexicon.acronyms
-        starts, ends, words = tokens.starts, tokens.ends, tokens.words
-        runs: list[list[int]] = []
+        cased = words.cased(masked)
+        runs: list[list[tuple[int, int, int]]] = []  # (word, start, end) of each loud word, run by run
         prev = -2  # the last loud word; a run continues only from the word just before
+        prev_end = 0
         # A loud word is upper case, so only those are looked at (the filter runs in C).
-        upper = map(str.isupper, map(text.__getitem__, map(slice, starts, ends)))
-        for i in compress(range(len(words)), upper):
-            s, e = starts[i], ends[i]
-            word = text[s:e]
+        for i in compress(range(len(cased)), map(str.isupper, cased)):
+            word = cased[i]
             if word.isalpha():  # the usual case: letters only, so no digit and every character counts
-                loud = len(word) >= 2 and words[i] not in acronyms
+                loud = len(word) >= 2 and words.words[i] not in acronyms
             else:
                 loud = (
                     sum(c.isalpha() for c in word) >= 2
-                    and words[i] not in acronyms
+                    and words.words[i] not in acronyms
                     and not any(c.isdigit() for c in word)
                 )
             if not loud:
                 continue
-            if prev == i - 1 and not masked[ends[prev] : s].strip(" ,'\"-\x00"):
-                runs[-1].append(i)
+            s = words.start(i)
+            if prev == i - 1 and not masked[prev_end:s].strip(" ,'\"-\x00"):
+                runs[-1].append((i, s, s + len(word)))
             else:
-                runs.append([i])
-            prev = i
+                runs.append([(i, s, s + len(word))])
+            prev, prev_end = i, s + len(word)
         hits: list[Hit] = []
         for run in runs:
-            start, end = starts[run[0]], ends[run[-1]]
-            letters = sum(ends[i] - starts[i] for i in run)
+            start, end = run[0][1], run[-1][2]
+            letters = sum(e - s for _, s, e in run)
             if len(run) >= 2 or letters >= 4:
                 weight = 0.3 if len(run) == 1 else 0.5 if len(run) < 4 else 0.7
                 hits.append(Hit("shouting", start, end, weight, None))
@@ -326,7 +357,7 @@ class Analyzer:
         tension = score(hits)
         if safety is not None:
             tension = max(tension, SAFETY_FLOOR)
-        return ToneReport(tension=tension, level=level_of(tension), signals=signals, safety=safety)
+        return new_report(tension, level_of(tension), signals, safety)
 
     @staticmethod
     def signal(text: str, hit: Hit) -> Signal:
@@ -335,7 +366,7 @@ class Analyzer:
             why, suggestion = hit.rule.why, hit.rule.suggestion
         else:
             why, suggestion = STRUCTURAL[hit.kind]
-        return Signal(hit.kind, hit.start, hit.end, text[hit.start : hit.end], why, suggestion)
+        return new_signal(hit.kind, hit.start, hit.end, text[hit.start : hit.end], why, suggestion)
 
 
 def score(hits: list[Hit]) -> float:

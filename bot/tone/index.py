@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import accumulate, compress, count
-from operator import add, or_
+from itertools import accumulate, compress, count, repeat
+from operator import add, contains
 from typing import Generic, NamedTuple, TypeVar
 
 from bot.tone.patterns import LOOKBEHIND, CompiledPattern, norm_word
@@ -20,6 +20,8 @@ _TOKEN_SPLIT = re.compile(r"(\w+(?:['’]\w+)*)")
 # For ASCII text: every byte that can be part of a word (letters, digits, _ and the apostrophe) kept, every
 # other byte turned into a space, so plain `str.split` finds the words (much faster than a regex scan).
 _ASCII_WORD_BYTES = bytes(c if c < 128 and (chr(c).isalnum() or chr(c) in "_'") else 32 for c in range(256))
+# An apostrophe belongs to a word only between two word characters.
+_STRAY_APOSTROPHE = re.compile(r"(?<![A-Za-z0-9_])'|'(?![A-Za-z0-9_])")
 
 
 @dataclass(slots=True)
@@ -29,10 +31,84 @@ class Tokens:
     starts: list[int]
     ends: list[int]
     words: list[str]
-    lowered: str | None = None  # the text lower-cased, when it is all ASCII (the fast matching path)
 
     def __len__(self) -> int:
         return len(self.starts)
+
+    def start(self, i: int) -> int:
+        return self.starts[i]
+
+    def cased(self, masked: str) -> list[str]:
+        """The words as written in `masked`."""
+        return list(map(masked.__getitem__, map(slice, self.starts, self.ends)))
+
+    def span_before(self, i: int, pos: int) -> tuple[int, int]:
+        """Where word `i` is (word i + 1 starting at `pos`)."""
+        return self.starts[i], self.ends[i]
+
+    def last_word(self, first: int, start: int, end: int) -> int:
+        """The last word that starts before `end`, from word `first` (at `start`) on."""
+        last = first
+        while last + 1 < len(self.starts) and self.starts[last + 1] < end:
+            last += 1
+        return last
+
+
+class SpacedWords:
+    """The words of ASCII text, as `str.split` finds them in its spaced-out form (see `spaced_words`). Where a
+    word starts is found only for the words asked about: a short message has a few, and a list of every
+    start cost more than all the pattern matching."""
+
+    __slots__ = ("_last", "_padded", "_pos", "_spaced", "lowered", "words")
+
+    def __init__(self, lowered: str) -> None:
+        self.lowered = lowered
+        self._spaced = spaced_words(lowered)
+        self.words = self._spaced.split()
+        self._padded = f" {self._spaced} "  # a whole word is " word " here
+        self._last = -1  # the last word located, and where it ends in `_padded`
+        self._pos = 0
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def start(self, i: int) -> int:
+        """Where word `i` starts; cheapest when asked in order."""
+        word = self.words[i]
+        if i < self._last:
+            self._last, self._pos = -1, 0
+        pos = self._pos
+        if i != self._last:
+            key = f" {word} "
+            pos = self._padded.find(key, pos) + len(word) + 1
+            # the same word between the last one located and this one comes first (rarely)
+            if self.words.index(word, self._last + 1) != i:
+                for _ in range(self.words[self._last + 1 : i].count(word)):
+                    pos = self._padded.find(key, pos) + len(word) + 1
+            self._last, self._pos = i, pos
+        return pos - len(word) - 1
+
+    @staticmethod
+    def cased(masked: str) -> list[str]:
+        """The words as written in `masked` (its words are these, lower-cased)."""
+        return spaced_words(masked).split()
+
+    def span_before(self, i: int, pos: int) -> tuple[int, int]:
+        """Where word `i` is, word i + 1 starting at `pos`: only spaces lie between them."""
+        start = self._spaced.rfind(self.words[i], 0, pos)
+        return start, start + len(self.words[i])
+
+    def last_word(self, first: int, start: int, end: int) -> int:
+        """The last word that starts before `end`, from word `first` (at `start`) on."""
+        return first + len(self._spaced[start:end].split()) - 1
+
+
+Words = Tokens | SpacedWords
+
+
+def words_of(masked: str, lowered: str) -> Words:
+    """The words of a masked message (`lowered` is masked.lower())."""
+    return SpacedWords(lowered) if masked.isascii() else tokenize(masked)
 
 
 class Found(NamedTuple, Generic[T]):
@@ -43,7 +119,18 @@ class Found(NamedTuple, Generic[T]):
     start: int
     end: int
     groups: tuple[tuple[int, int], ...]
-    token: int  # the token the match starts at
+    token: int  # the word the match starts at
+
+
+class _AnyWord:
+    """Stands for every next word: a first word with buckets to try whatever follows."""
+
+    def __contains__(self, word: object) -> bool:
+        return True
+
+
+_ANY_WORD = _AnyWord()
+_NO_WORD: frozenset[str] = frozenset()
 
 
 def _specific_first(item: tuple[CompiledPattern, object]) -> tuple[int, int, int]:
@@ -162,15 +249,15 @@ class PatternIndex(Generic[T]):
         self._by_word = {word: self._plain(word, cats) for word, cats in by_word.items()}
         self._firsts = frozenset(self._by_word)
         self._by_word_ascii = {word: self._narrow(word, cats) for word, cats in by_word.items()}
-        # Words with buckets to try whatever follows, and word pairs with buckets of their own: any other
-        # word (or pair) has nothing to try, and is passed over before any Python-level work.
-        self._try_alone = frozenset(word for word, (anywhere, _) in self._by_word_ascii.items() if anywhere)
-        self._try_pair = frozenset(
-            (word, second)
-            for word, (_, by_second) in self._by_word_ascii.items()
-            for second, (after, by_third) in by_second.items()
-            if after or any(by_third.values())
-        )
+        # For each first word, the next words with which it has buckets to try (_ANY_WORD: whatever follows).
+        # Any other word, or pair of words, is passed over in C, before any Python-level work.
+        self._worth_trying: dict[str, frozenset[str] | _AnyWord] = {}
+        for word, (anywhere, by_second) in self._by_word_ascii.items():
+            seconds = frozenset(
+                second for second, (after, by_third) in by_second.items() if after or any(by_third.values())
+            )
+            if anywhere or seconds:
+                self._worth_trying[word] = _ANY_WORD if anywhere else seconds
         self._by_stem: dict[str, list[_Bucket[T]]] = {}
         for (stem, category), group in by_stem.items():
             bucket = self._bucket(category, sorted(group, key=_specific_first))
@@ -229,16 +316,17 @@ class PatternIndex(Generic[T]):
             )
         return buckets((cat, group, anywhere) for cat, group, (anywhere, _) in narrowed), by_second
 
-    def find(self, text: str, tokens: Tokens) -> list[Found[T]]:
-        """Every match (one per category and word) of the indexed patterns in `text`, in word order."""
-        if tokens.lowered is not None:
-            out = self._find_ascii(tokens.lowered, tokens)
+    def find(self, text: str, words: Words) -> list[Found[T]]:
+        """Every match (one per category and word) of the indexed patterns in `text` (masked), in word
+        order. `words` are its words."""
+        if isinstance(words, SpacedWords):
+            out = self._find_ascii(words.lowered, words)
         else:
-            out = self._find_any(text, tokens)
+            out = self._find_any(text, words)
         # Stems try only words they start (most messages: none).
-        if self._stem_start is not None and self._stem_start.search("\x01" + "\x01".join(tokens.words)):
-            out += self._find_stems(text, tokens)
-            out.sort(key=lambda found: found.token)
+        if self._stem_start is not None and self._stem_start.search("\x01" + "\x01".join(words.words)):
+            out += self._find_stems(text, words)
+            out.sort(key=_token)
         return out
 
     def _find_any(self, text: str, tokens: Tokens) -> list[Found[T]]:
@@ -253,25 +341,24 @@ class PatternIndex(Generic[T]):
                     out.append(found)
         return out
 
-    def _find_ascii(self, lowered: str, tokens: Tokens) -> list[Found[T]]:
+    def _find_ascii(self, lowered: str, spaced: SpacedWords) -> list[Found[T]]:
         """`find` for ASCII text: matched lower-cased, with buckets narrowed by the next two words."""
-        words, starts = tokens.words, tokens.starts
+        by_word = self._by_word_ascii
+        words = spaced.words
         n = len(words)
         out: list[Found[T]] = []
         nexts = words[1:]
-        nexts.append(" ")  # no word is a space: the last word has no pair
-        worth_trying = map(
-            or_,
-            map(self._try_alone.__contains__, words),
-            map(self._try_pair.__contains__, zip(words, nexts, strict=True)),
-        )
-        for i in compress(range(n), worth_trying):
-            buckets, by_second = self._by_word_ascii[words[i]]
+        nexts.append(" ")  # no word is a space: the last word has no next one
+        # For each word, the next words that make it worth trying (none for most), and whether its next is
+        # one of them: all in C. Only the words that pass get any Python-level work.
+        seconds = map(self._worth_trying.get, words, repeat(_NO_WORD))
+        for i in compress(range(n), map(contains, seconds, nexts)):
+            buckets, by_second = by_word[words[i]]
             if by_second and i + 1 < n and (after := by_second.get(words[i + 1])) is not None:
                 buckets, by_third = after
                 if by_third and i + 2 < n:
                     buckets = by_third.get(words[i + 2], buckets)
-            pos = starts[i]
+            pos = spaced.start(i)
             for bucket in buckets:
                 m = bucket.regex.match(lowered, pos)
                 if m is not None and m.lastindex is not None:
@@ -280,30 +367,37 @@ class PatternIndex(Generic[T]):
                     out.append(_new_tuple(Found, (bucket.category, payload, pos, m.end(), m.regs[own], i)))
         return out
 
-    def _find_stems(self, text: str, tokens: Tokens) -> list[Found[T]]:
+    def _find_stems(self, text: str, words: Words) -> list[Found[T]]:
         out: list[Found[T]] = []
         stems = self._stems
-        for i, word in enumerate(tokens.words):
+        for i, word in enumerate(words.words):
             if word.startswith(stems):
                 for stem in stems:
                     if word.startswith(stem):
                         for bucket in self._by_stem[stem]:
-                            if (found := bucket.match(text, tokens.starts[i], i)) is not None:
+                            if (found := bucket.match(text, words.start(i), i)) is not None:
                                 out.append(found)
         return out
+
+
+def _token(found: Found[T]) -> int:
+    return found.token
+
+
+def spaced_words(text: str) -> str:
+    """ASCII text with every character that is no part of a word turned into a space: its words are what
+    `str.split` finds, each where it is in the text."""
+    spaced = text.encode().translate(_ASCII_WORD_BYTES).decode()
+    if "'" in spaced and _has_stray_apostrophe(spaced):
+        spaced = _STRAY_APOSTROPHE.sub(" ", spaced)
+    return spaced
 
 
 def tokenize(masked: str) -> Tokens:
     """Words of the (masked) text with their spans and lower-cased, apostrophe-straightened forms."""
     lowered = masked.lower()
     if masked.isascii():
-        spaced = lowered.encode().translate(_ASCII_WORD_BYTES).decode()
-        if "'" in spaced and _has_stray_apostrophe(spaced):
-            tokens = _split_words(lowered)
-        else:
-            tokens = _split_spaced(spaced)
-        tokens.lowered = lowered
-        return tokens
+        return _split_spaced(spaced_words(lowered))
     if len(lowered) != len(masked):
         spans = [m.span() for m in _TOKEN.finditer(masked)]
         words = [norm_word(masked[s:e]) for s, e in spans]

@@ -101,6 +101,18 @@ _DIGIT = re.compile(r"\d")
 # and the text holds no "http" or "www." (most short messages), the per-kind expressions are not run at all.
 # A bare character class lets the regex engine scan fast.
 _TRIGGER = re.compile(r"[`<>\"“#@$€£¥\d]")
+# The same for ASCII text, where one byte translation shows which triggers it holds (digits as "0", the
+# trigger characters and "-" as themselves, anything else as a space) and a few substring tests replace
+# several regex scans.
+_TRIGGER_SHAPE = bytes(
+    ord("0") if chr(c) in "0123456789" else c if chr(c) in '`<>"#@$-' else 32 for c in range(256)
+)
+# _NUMERIC for ASCII text, with what \d and \s match there spelt out: the regex engine then tests each
+# character without the Unicode database. On ASCII text it finds exactly what _NUMERIC finds.
+_ASCII_SPACE = r"[\t-\r\x1c-\x20]"
+_NUMERIC_ASCII = re.compile(
+    _NUMERIC.pattern.replace(r"\d", "[0-9]").replace(r"\s", _ASCII_SPACE), re.IGNORECASE | re.ASCII
+)
 _span = re.Match.span
 _LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-")
 
@@ -145,6 +157,28 @@ def _patterns_for(text: str, web: bool) -> list[re.Pattern[str]]:
     if _DIGIT.search(text):
         found.append(_NUMERIC)
         if "-" in text:
+            found.append(_TICKET)
+    return found
+
+
+def _ascii_patterns_for(shape: str, web: bool) -> list[re.Pattern[str]]:
+    """`_patterns_for` for ASCII text, read off its trigger shape."""
+    found: list[re.Pattern[str]] = []
+    if "<" in shape:
+        found.append(_SLACK)
+    if web:
+        found.append(_URL)
+    if '"' in shape:
+        found.append(_QUOTE)
+    if ">" in shape:
+        found.append(_BLOCKQUOTE)
+    if "$" in shape:
+        found.append(_MONEY)
+    if "#" in shape:
+        found.append(_CHANNEL)
+    if "0" in shape:
+        found.append(_NUMERIC_ASCII)
+        if "-0" in shape:  # every ticket id holds a hyphen and then a digit
             found.append(_TICKET)
     return found
 
@@ -213,10 +247,17 @@ def protected_spans(text: str, *, dates: bool = True) -> list[tuple[int, int]]:
     """
     lowered = text.lower()
     web = "http" in lowered or "www." in lowered
-    if not web and _TRIGGER.search(text) is None:
+    if text.isascii():
+        # (decoded: `in` on bytes first tries its argument as an int, and raises and clears an exception)
+        shape = text.encode().translate(_TRIGGER_SHAPE).decode()
+        triggered = web or bool(shape.strip(" -"))
+        patterns = _ascii_patterns_for(shape, web) if triggered else []
+    else:
+        triggered = web or _TRIGGER.search(text) is not None
+        patterns = _patterns_for(text, web) if triggered else []
+    if not triggered:
         return _merge(_date_word_spans(text, 0, len(text))) if dates else []
     code = _code_spans(text) if "`" in text else []
-    patterns = _patterns_for(text, web)
     has_at = "@" in text
     spans = list(code)
     pos = 0

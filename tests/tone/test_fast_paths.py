@@ -3,6 +3,7 @@ plain way gives, and the minimal edits must keep the sentence's content words.""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import re
@@ -12,10 +13,11 @@ import pytest
 
 from bot.tone import ToneEngine, protected_spans
 from bot.tone import protect as p
-from bot.tone.analyse import Hit, _is_whole, score
+from bot.tone.analyse import _CAPS, _PUNCT_RUN, Hit, _is_whole, _may_shout, score
 from bot.tone.compose import _with_placeholders
-from bot.tone.index import tokenize
+from bot.tone.index import SpacedWords, tokenize, words_of
 from bot.tone.patterns import norm_word
+from bot.tone.types import Signal, ToneReport, new_report, new_signal
 
 _ALPHABET = [*"aAbB xyz!?.,'’\"“”`<>@#$€3 -\n*_:;()", "you", "stupid", "FUCK", "http://x.io", "Fine", "🙄",
              "İ", " per my last email ", "Monday", "May 5", "end of day", "WHY", "idiots'", "fucking",
@@ -44,7 +46,11 @@ def test_find_gives_every_match_a_brute_force_scan_gives(engine: ToneEngine) -> 
     items = [(r.pattern, r) for r in engine.lexicon.rules]
     for text in [*_random_texts(300, 2), "you're such a lazy idiot, fuck this", "you have been so careless"]:
         tokens = tokenize(text)
-        found = {(f.start, f.end, id(f.payload)) for f in index.find(text, tokens) if f.category == "rule"}
+        found = {
+            (f.start, f.end, id(f.payload))
+            for f in index.find(text, words_of(text, text.lower()))
+            if f.category == "rule"
+        }
         for pattern, rule in items:
             for start in tokens.starts:
                 m = pattern.regex.match(text, start)
@@ -64,7 +70,25 @@ def _ascii_texts(n: int, seed: int) -> list[str]:
 def test_ascii_tokenize_matches_a_plain_scan() -> None:
     for text in _ascii_texts(2000, 6):
         _assert_tokens_match_a_plain_scan(text)  # for ASCII, norm_word is lower()
-        assert tokenize(text).lowered == text.lower()
+
+
+def test_spaced_words_locate_what_tokenize_finds() -> None:
+    rng = random.Random(8)
+    for text in _ascii_texts(2000, 9) + [t for t in _random_texts(1000, 10) if t.isascii()]:
+        tokens = tokenize(text)
+        words = SpacedWords(text.lower())
+        assert words.words == tokens.words, text
+        assert words.cased(text) == tokens.cased(text), text
+        # in order (as `find` asks), then in any order
+        assert [words.start(i) for i in range(len(words))] == tokens.starts, text
+        for i in rng.sample(range(len(words)), len(words)):
+            assert words.start(i) == tokens.starts[i], text
+        for i in range(len(words) - 1):
+            assert words.span_before(i, tokens.starts[i + 1]) == tokens.span_before(i, tokens.starts[i + 1])
+        for first in range(len(words)):
+            for end in range(tokens.starts[first] + 1, len(text) + 1):
+                start = tokens.starts[first]
+                assert words.last_word(first, start, end) == tokens.last_word(first, start, end), text
 
 
 def _pattern_texts(engine: ToneEngine, n: int, seed: int) -> list[str]:
@@ -103,13 +127,33 @@ def test_ascii_find_gives_what_the_general_find_gives(engine: ToneEngine) -> Non
     # the general path (used for any other text) tries the plain buckets on the text as it is.
     for index in (engine.analyzer._index, engine.analyzer._phrases):
         for text in _pattern_texts(engine, 3000, 7):
-            tokens = tokenize(text)
-            assert tokens.lowered is not None
-            fast = index._find_ascii(tokens.lowered, tokens)
-            plain = index._find_any(text, tokens)
+            fast = index.find(text, SpacedWords(text.lower()))
+            plain = index.find(text, tokenize(text))
             assert [(f.category, id(f.payload), f.start, f.end, f.groups, f.token) for f in fast] == [
                 (f.category, id(f.payload), f.start, f.end, f.groups, f.token) for f in plain
             ], text
+
+
+def test_context_checks_read_the_same_words_either_way(engine: ToneEngine) -> None:
+    # Negation and "near you" read the words around a match from the spaced-out text for ASCII, and from
+    # the full token lists otherwise.
+    analyzer = engine.analyzer
+    for text in _pattern_texts(engine, 1500, 11):
+        tokens, words = tokenize(text), SpacedWords(text.lower())
+        for i, start in enumerate(tokens.starts):
+            assert analyzer._preceding(text, words, i, start) == analyzer._preceding(text, tokens, i, start)
+            for end in (tokens.ends[i], *tokens.ends[i + 1 : i + 4]):
+                last = tokens.last_word(i, start, end)
+                assert words.last_word(i, start, end) == last
+                assert analyzer._near_you(words, i, last) == analyzer._near_you(tokens, i, last)
+
+
+def test_ascii_shape_check_agrees_with_the_regexes() -> None:
+    pieces = [*"aAbZ!?1 .\t\n\x0b\x1c\x1f,'-", "WHY", "!!", "? 1", "! !", "?\t?", "1!", "!\n1"]
+    rng = random.Random(12)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    for text in texts:
+        assert _may_shout(text) == (_CAPS.search(text) is not None, _PUNCT_RUN.search(text) is not None), text
 
 
 def _plain_spans(text: str, dates: bool) -> list[tuple[int, int]]:
@@ -206,3 +250,30 @@ def test_analysis_time_grows_linearly(engine: ToneEngine) -> None:
 def test_no_character_is_both_letter_and_digit() -> None:
     # the shouting check skips its digit test for all-letter words on this ground
     assert not any(chr(c).isalpha() and chr(c).isdigit() for c in range(0x110000))
+
+
+def test_fast_builders_make_ordinary_frozen_instances() -> None:
+    signal = new_signal("blame", 0, 10, "you always", "why", "suggestion")
+    assert type(signal) is Signal and signal == Signal("blame", 0, 10, "you always", "why", "suggestion")
+    assert hash(signal) == hash(Signal("blame", 0, 10, "you always", "why", "suggestion"))
+    report = new_report(0.5, "tense", (signal,), None)
+    assert type(report) is ToneReport and report == ToneReport(0.5, "tense", (signal,), None)
+    assert repr(report) == repr(ToneReport(0.5, "tense", (signal,), None))
+    assert dataclasses.asdict(report)["signals"][0]["text"] == "you always"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        signal.kind = "other"  # type: ignore[misc]
+
+
+def test_ascii_protected_checks_change_nothing() -> None:
+    # ASCII text reads its triggers off one byte translation and scans numbers with an ASCII-only twin of
+    # the numeric expression; a ticket is looked for only where a hyphen meets a digit.
+    pieces = ["PROJ-12", "ab-3", "-", "3", "12:30", "3pm", "5 p.m.", "$1,200", "1.5%", "4th of may", "10 usd"]
+    pieces += ["2024-01-02", "@x", "a@b.io", "`c`", "<@U1>", "> q", '"q"', "#c", "www.x.io", "\x1c", "\x1f"]
+    pieces += ["\t", "\x0b", " ", ", ", "Q3", "A-1", "7/8", "1\x1cpm", "3\x1fusd", "x", "May"]
+    rng = random.Random(13)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(4000)]
+    for text in texts:
+        for dates in (True, False):
+            assert protected_spans(text, dates=dates) == _plain_spans(text, dates), text
+        numbers = [m.span() for m in p._NUMERIC.finditer(text)]
+        assert [m.span() for m in p._NUMERIC_ASCII.finditer(text)] == numbers, text
