@@ -23,6 +23,7 @@ _TIDY = [
     (re.compile(r"(?<![.])\.\.(?![.])"), "."),
     (re.compile(r"\(\s*\)"), ""),
     (re.compile(r"([.!?])\s+[.]"), r"\1"),
+    (re.compile(r"(?<=[!?])\.(?!\.)"), ""),
     (re.compile(r"[,;:]\s*$"), ""),
 ]
 
@@ -90,6 +91,9 @@ def _capitalise_first(piece: str) -> str:
 
 def _tail_fix(parts: list[str], following: str, deleted: bool) -> None:
     """Tidy the end of the output so far before an edit: one space before a deletion, matching article."""
+    while len(parts) > 1 and not parts[-1].strip():
+        spaces = parts.pop()  # only spaces since the last edit: the article may be before them
+        parts[-1] += spaces
     tail = parts[-1] if parts else ""
     if deleted:
         tail = tail.rstrip(" \t")
