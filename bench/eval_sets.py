@@ -3,6 +3,7 @@
 Run it with the judges' venv (see ../shared/eval/README.md); it calls the project's venv to rewrite:
 
     .venv-eval/bin/python bench/eval_sets.py /tmp/evalsets [--style calm] [--sets paradetox-dev,appdia-dev]
+        [--max-rows N]    # every k-th row of a larger set, so that at most N are scored (embedding is slow)
 
 Sets: paradetox-dev and paradetox-train (crowd references), appdia-dev and appdia-train (one human reference),
 detox-manual (the 200 sentences of Dale et al.'s human evaluation; references are the rewrites people judged
@@ -101,6 +102,7 @@ def main(argv: list[str]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     style = argv[argv.index("--style") + 1] if "--style" in argv else "calm"
     sets = argv[argv.index("--sets") + 1].split(",") if "--sets" in argv else list(ALL)
+    cap = int(argv[argv.index("--max-rows") + 1]) if "--max-rows" in argv else 0
     cache = Cache(pathlib.Path(os.environ.get("EVAL_CACHE", out_dir / "embeddings.pkl")))
     tox, vad = kit.ToxJudge(), kit.Vader()
     words = kit.load_wordlist("better_profanity") | kit.load_wordlist("condbert")
@@ -109,6 +111,8 @@ def main(argv: list[str]) -> None:
     print("{:18} {:>6}  {:8} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}".format(*head))
     for name in sets:
         rows = load(name)
+        if cap and len(rows) > cap:
+            rows = rows[:: -(-len(rows) // cap)]  # every k-th row, the same rows on every run
         inp = [str(r["toxic"]) for r in rows]
         refs = [list(r["refs"]) for r in rows]  # type: ignore[call-overload]
         src, dst = out_dir / f"{name}.in.jsonl", out_dir / f"{name}.{style}.jsonl"
