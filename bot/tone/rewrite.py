@@ -146,9 +146,9 @@ class Rewriter:
             after = self._swear_words_out(text, hit)
         elif after in _DROPPABLE_NOUNS and self._after_demonstrative(text, hit):
             return ""  # "pulling us into this crap." -> "pulling us into this."
-        return keep_case(
-            text[hit.start : hit.end], after, _at_sentence_start(text, hit.start) and bool(after)
-        )
+        # a sentence that starts in lower case stays so: the writer's own style
+        starts = _at_sentence_start(text, hit.start) and not text[hit.start].islower()
+        return keep_case(text[hit.start : hit.end], after, starts and bool(after))
 
     def _word_before(self, text: str, start: int) -> re.Match[str] | None:
         return _PREV_WORD.search(text, max(0, start - 30), start)

@@ -170,3 +170,8 @@ def test_a_list_of_insults_is_not_an_address(engine: ToneEngine) -> None:
 def test_plain_words_near_the_lexicon_read_fine(engine: ToneEngine, draft: str) -> None:
     result = engine.rewrite(draft)
     assert result.unchanged and result.notes == (READS_FINE,)
+
+
+def test_a_message_written_in_lower_case_stays_in_lower_case(engine: ToneEngine) -> None:
+    assert engine.rewrite("who the fuck moved my ticket").text == "who moved my ticket"
+    assert engine.rewrite("Who the fuck moved my ticket").text == "Who moved my ticket"
