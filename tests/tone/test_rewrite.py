@@ -140,7 +140,8 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         ("This meeting was a complete waste of time.", "This meeting was not a good use of time."),
         ("They bitch about everything.", "They complain about everything."),
         ("She is always on my ass about reports.", "She is always on my case about reports."),
-        ("Get your head out of your ass and read the spec.", "Think this through and read the spec."),
+        ("Get your head out of your ass and read the spec.", "Get your head in the game and read the spec."),
+        ("That check saved my ass twice.", "That check saved me twice."),
         ("That was pure stupidity.", "That was pure misjudgement."),
     ],
 )
