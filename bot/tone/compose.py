@@ -127,7 +127,8 @@ def apply_edits(text: str, spans: list[tuple[int, int]], edits: list[Edit]) -> s
                 continue
         else:
             _tail_fix(parts, edit.after, deleted=False)
-            parts.append(edit.after)
+            parts.append(_capitalise_first(edit.after) if cap_next else edit.after)
+            cap_next = False
         pos = edit.end
     tail = _with_placeholders(text, spans, pos, len(text))
     parts.append(_capitalise_first(tail) if cap_next else tail)

@@ -57,6 +57,15 @@ _DROPPABLE_NOUNS = frozenset({"stuff", "misjudgement"})
 _LEFT_EDGE = re.compile(r"(?:^|[.!?,;:()\n\"]|\s-)[\s\"'*_>-]*$")
 _RIGHT_EDGE = re.compile(r"[\s\"'*_]*(?:$|[.!?,;:()\n\"]|\s-)")
 _WORDY = re.compile(r"[^\W_]")
+_SENTENCE_EDGE = re.compile(r"(?:^|[.!?\n])[\s\"'*_>-]*$")
+_WHOLE_SENTENCE = re.compile(r"[ \t]*[.!]+[ \t]*(?=\S)")
+# Words after which a bare name at a sentence's start is its subject, not an address ("Idiot who wrote this").
+_GOES_ON = frozenset(
+    {
+        "is", "was", "who", "that", "which", "has", "had", "will", "would", "can", "could", "should", "and",
+        "or", "of", "'s", "s", "in", "on", "at", "with", "from", "for", "to",
+    }
+)
 _MENTIONS_BEFORE = re.compile(r"(?:<?@[\w.|-]+>?[\s,:]*)+$")
 _MINIMAL_KINDS = frozenset({"shouting", "punctuation", "contempt_emoji"})
 _WHY = {
@@ -233,9 +242,17 @@ class Rewriter:
         next_word = norm_word(after.group(1)) if after is not None else ""
         edge = _RIGHT_EDGE.match(text, hit.end)
         if edge is None and next_word not in _CLOSERS:
-            # "bitch I've been on him since ..." / "lol nigga you better ...": an address before the subject
-            return left if opener and next_word in _SUBJECTS else None
-        if not _WORDY.search(text, 0, left) and (edge is None or not _WORDY.search(text, edge.end())):
+            # "bitch I've been on him since ..." / "lol nigga you better ...": an address before the subject;
+            # "Idiot, read the spec" / "idiot read the spec": a bare singular name opening a sentence (no
+            # article) can only be an address, unless the sentence goes on about it ("idiot who ...")
+            if opener and next_word in _SUBJECTS:
+                return left
+            bare = left == hit.start and text[hit.start : hit.end].lower() not in _NAME_SWAPS
+            sentence = _SENTENCE_EDGE.search(text, max(0, left - 40), left) is not None
+            if bare and sentence and after is not None and next_word not in _GOES_ON:
+                return left if self._replacement_is(hit, "person") else None
+            return None
+        if not _WORDY.search(text, 0, left) and edge is not None and not _WORDY.search(text, edge.end()):
             return None  # the name is the whole message: nothing would be left
         if norm_word(text[left : hit.end].split(None, 1)[0]) in _YOU:
             return left if self._address_you(text, left) else None
@@ -246,6 +263,10 @@ class Rewriter:
             # "... yesterday you pussy" goes whole; "I told you idiot" keeps "you"
             return before.start(1) if self._address_you(text, before.start(1)) else left
         return left if opener else None
+
+    @staticmethod
+    def _replacement_is(hit: Hit, word: str) -> bool:
+        return hit.rule is not None and hit.rule.replace is not None and hit.rule.replace.get("calm") == word
 
     def _left_edge(self, text: str, start: int) -> bool:
         mention = _MENTIONS_BEFORE.search(text, max(0, start - 60), start)
@@ -279,7 +300,7 @@ class Rewriter:
             after = self._replacement(h, style, text, hits)
             if after is None or after == text[h.start : h.end]:
                 continue
-            start = h.start
+            start, end = h.start, h.end
             if not after and h.kind == "insult" and not self._address_you(text, h.start):
                 you = text[h.start : h.end].split(None, 1)[0]
                 if norm_word(you) in _YOU:
@@ -291,11 +312,14 @@ class Rewriter:
                     out.pop()
                 if not out or out[-1].end <= address:
                     start, after = address, ""
+                    whole = _WHOLE_SENTENCE.match(text, h.end)
+                    if whole is not None and _SENTENCE_EDGE.search(text, max(0, start - 40), start):
+                        end = whole.end()  # "Moron. Read the spec." -> "Read the spec."
             if h.rule is not None:
                 why = h.rule.why
             else:
                 why = _WHY["contempt_emoji" if h.kind == "contempt" else h.kind]
-            out.append(Edit(start, h.end, after, why))
+            out.append(Edit(start, end, after, why))
         return out
 
     def filler_edits(self, text: str, taken: list[Edit]) -> list[Edit]:

@@ -127,6 +127,9 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         ("Well, idiot, the deploy broke again.", "Well, the deploy broke again."),
         ("Stop pinging me, you creepy weirdo.", "Please stop pinging me."),
         ("I told you idiot", "I told you"),  # "you" is the object here, so it stays
+        ("Moron. Read the spec.", "Please read the spec."),
+        ("idiot read the spec", "read the spec"),  # a bare name opening a sentence is an address
+        ("Idiots broke the build.", "People broke the build."),  # ...a plural one is its subject
         # ...but a name that is part of the sentence is swapped, and a list of insults is not an address
         ("These clowns broke the build.", "These people broke the build."),
         # a swap that is a clause of its own only where a clause stood
