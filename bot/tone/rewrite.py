@@ -23,14 +23,20 @@ _NAME_SWAPS = frozenset({"person", "people", "you all"})
 _CLAUSE_SWAP = re.compile(
     r"(?:I|I'm|I'd|that doesn't|never mind|please let|please leave|okay)\b", re.IGNORECASE
 )
-# Words that may stand before a clause or a form of address (besides punctuation and the message's edge)...
-_OPENERS = frozenset(
+# Words that open a form of address ("lol nigga you better ...", "well, idiot, ...") besides punctuation
+# and the message's edge...
+_INTERJECTIONS = frozenset(
     {
-        "and", "but", "so", "or", "because", "cause", "cuz", "then", "well", "oh", "ohh", "ok", "okay",
-        "yeah", "yes", "no", "now", "just", "lol", "lmao", "haha", "hahaha", "hey", "man", "bro", "dude",
-        "look", "listen",
+        "well", "oh", "ohh", "ok", "okay", "yeah", "yes", "no", "now", "lol", "lmao", "haha", "hahaha", "hey",
+        "hi", "hello", "man", "bro", "dude", "look", "listen",
     }
 )
+# ... and that may stand before a clause of its own ("..., so I see it differently", "to say that I ...").
+_OPENERS = _INTERJECTIONS | {
+    "and", "but", "so", "or", "because", "cause", "cuz", "then", "just", "that", "since", "if", "when",
+    "while", "although", "though", "say", "said", "says", "saying", "think", "thought", "know", "knew",
+    "guess", "feel", "felt",
+}
 # ... and after one.
 _CLOSERS = frozenset(
     {
@@ -45,8 +51,9 @@ _CLAUSE_STARTS = _SUBJECTS | {"the", "it", "there", "this", "my", "your", "our",
 # Words after which "you" is an object ("I told you, idiot"), so only the name goes.
 _TAKES_YOU = frozenset(
     {
-        "thank", "thanks", "told", "tell", "telling", "see", "saw", "love", "hate", "miss", "hear", "heard",
-        "ask", "asked", "call", "called", "pay", "paid", "got", "get", "let", "help", "need", "want", "bet",
+        "to", "for", "with", "at", "about", "of", "from", "by", "on", "against", "like", "than", "thank",
+        "thanks", "told", "tell", "telling", "see", "saw", "love", "hate", "miss", "hear", "heard", "ask",
+        "asked", "call", "called", "pay", "paid", "got", "get", "let", "help", "need", "want", "bet",
         "warn", "warned", "blame",
     }
 )
@@ -55,7 +62,9 @@ _DETERMINERS = _DEMONSTRATIVES | {"the", "a", "an", "my", "your", "his", "her", 
 # Neutral nouns put in place of a scornful one; after "this"/"that" at a clause's end none is needed.
 _DROPPABLE_NOUNS = frozenset({"stuff", "misjudgement"})
 _LEFT_EDGE = re.compile(r"(?:^|[.!?,;:()\n\"]|\s-)[\s\"'*_>-]*$")
-_RIGHT_EDGE = re.compile(r"[\s\"'*_]*(?:$|[.!?,;:()\n\"]|\s-)")
+_EMOJI_TAIL = "\u200d\u2640\u2642\ufe0f\U0001f3fb-\U0001f3ff"  # joiner, gender signs, skin tones
+_RIGHT_EDGE = re.compile(f"[\\s\"'*_{_EMOJI_TAIL}]*(?:$|[.!?,;:()\\n\"]|\\s-)")
+_EMOJI_REST = re.compile(f"[{_EMOJI_TAIL}]+")
 _WORDY = re.compile(r"[^\W_]")
 _SENTENCE_EDGE = re.compile(r"(?:^|[.!?\n])[\s\"'*_>-]*$")
 _WHOLE_SENTENCE = re.compile(r"[ \t]*[.!]+[ \t]*(?=\S)")
@@ -166,7 +175,11 @@ class Rewriter:
         """Whether text[start:end] stands as a clause of its own: punctuation, the edge of the message or a
         joining word ("and", "so", "lol") on both sides. Hostile words after it that go anyway ("fuck off,
         you little cunt") do not count."""
-        before = self._word_before(text, start)
+        gone = [(h.start, h.end) for h in hits if h.kind != "shouting" and h.end <= start]
+        while (before := self._word_before(text, start)) is not None and any(
+            s <= before.start(1) and before.end(1) <= e for s, e in gone
+        ):
+            start = before.start(1)  # "Fuck you're obnoxious": the swear word goes anyway
         left = self._left_edge(text, start) or (
             before is not None and norm_word(before.group(1)) in _OPENERS
         )
@@ -237,7 +250,7 @@ class Rewriter:
                 or any(s <= listed.start(1) and listed.end(1) <= e for s, e in covered)
             ):
                 return None
-        opener = at_edge or (before is not None and norm_word(before.group(1)) in _OPENERS)
+        opener = at_edge or (before is not None and norm_word(before.group(1)) in _INTERJECTIONS)
         after = _NEXT_WORD.match(text, hit.end)
         next_word = norm_word(after.group(1)) if after is not None else ""
         edge = _RIGHT_EDGE.match(text, hit.end)
@@ -280,7 +293,7 @@ class Rewriter:
         if before is None or self._left_edge(text, you):
             return True
         word = norm_word(before.group(1))
-        return word in _OPENERS or (word not in self.lexicon.function_words and word not in _TAKES_YOU)
+        return word not in _TAKES_YOU
 
     def _before_noun(self, text: str, hit: Hit) -> bool:
         """Whether the hit is an adjective in front of a noun ("a stupid idea"), so dropping it leaves a
@@ -315,6 +328,8 @@ class Rewriter:
                     whole = _WHOLE_SENTENCE.match(text, h.end)
                     if whole is not None and _SENTENCE_EDGE.search(text, max(0, start - 40), start):
                         end = whole.end()  # "Moron. Read the spec." -> "Read the spec."
+            if h.rule is None and h.kind == "contempt" and (rest := _EMOJI_REST.match(text, h.end)):
+                end = rest.end()  # the whole emoji: "🤦" with its joiner and gender sign
             if h.rule is not None:
                 why = h.rule.why
             else:

@@ -127,6 +127,10 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         ("Well, idiot, the deploy broke again.", "Well, the deploy broke again."),
         ("Stop pinging me, you creepy weirdo.", "Please stop pinging me."),
         ("I told you idiot", "I told you"),  # "you" is the object here, so it stays
+        ("Not who owns it you fucking moron.", "Not who owns it."),
+        ("The team has liars and idiots.", "The team has people and people."),  # a list, not an address
+        ("Just came here to say you're a moron.", "Just came here to say I disagree with you."),
+        ("Fuck you're obnoxious 🤦‍♂️", "I found the tone of this hard to work with"),
         ("Moron. Read the spec.", "Please read the spec."),
         ("idiot read the spec", "read the spec"),  # a bare name opening a sentence is an address
         ("Idiots broke the build.", "People broke the build."),  # ...a plural one is its subject
