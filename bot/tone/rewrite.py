@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.tone.analyse import Analyzer, Hit
-from bot.tone.compose import Edit, apply_edits, keep_case
+from bot.tone.compose import Edit, apply_edits, fix_article, keep_case
 from bot.tone.index import tokenize
 from bot.tone.patterns import norm_word
 from bot.tone.protect import mask, protected_spans
@@ -160,7 +160,8 @@ class Rewriter:
             # "who cares" can become "I see it differently", but not inside "who cares loser lib ...":
             # there only the swear words (if any) go.
             if hit.kind != "profanity":
-                return None
+                # "just makes you look stupid" -> "just makes you look unwise": only the words swap
+                return self._word_by_word(text, hit)
             after = self._swear_words_out(text, hit)
         elif after in _DROPPABLE_NOUNS and self._after_demonstrative(text, hit):
             return ""  # "pulling us into this crap." -> "pulling us into this."
@@ -220,6 +221,26 @@ class Rewriter:
         if words and norm_word(words[-1]) in _DETERMINERS and _RIGHT_EDGE.match(text, hit.end) is None:
             return " ".join(words)
         return ""
+
+    def _word_by_word(self, text: str, hit: Hit) -> str | None:
+        """The hit's words, each hostile one swapped for its own single-word replacement, or None when no
+        word of it has one."""
+        words: list[str] = []
+        changed = False
+        for m in re.finditer(r"\S+", text[hit.start : hit.end]):
+            word = m.group()
+            alone, _ = self.analyzer.scan(word)
+            rule = alone[0].rule if len(alone) == 1 and alone[0].end - alone[0].start == len(word) else None
+            swap = rule.replace.get("calm") if rule is not None and rule.replace is not None else None
+            if swap is None or "$" in swap or _CLAUSE_SWAP.match(swap):
+                words.append(word)
+                continue
+            changed = True
+            if words:
+                words[-1] = fix_article(words[-1] + " ", swap).rstrip()
+            if swap:
+                words.append(keep_case(word, swap, False))
+        return " ".join(words) if changed else None
 
     def _after_demonstrative(self, text: str, hit: Hit) -> bool:
         """A scornful noun right after "this"/"that" at the end of a clause: the demonstrative can stand

@@ -139,6 +139,7 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         # a swap that is a clause of its own only where a clause stood
         ("Fuck that guy and his plan.", "That guy and his plan."),
         ("Who cares, ship it.", "I see it differently, ship it."),
+        ("It just makes you look stupid.", "It just makes you look unwise."),  # there, only the words swap
         # scornful nouns: dropped before a noun or after "this" at the end of a clause, else a neutral word
         ("They keep pulling us into this crap.", "They keep pulling us into this."),
         ("I am tired of their rubbish excuses.", "I am frustrated with their excuses."),
