@@ -23,6 +23,7 @@ _TIDY = [
     (re.compile(r"(?<![.])\.\.(?![.])"), "."),
     (re.compile(r"\(\s*\)"), ""),
     (re.compile(r"([.!?])\s+[.]"), r"\1"),
+    (re.compile(r"(?<=[!?])\.(?!\.)"), ""),
     (re.compile(r"[,;:]\s*$"), ""),
 ]
 
@@ -90,6 +91,9 @@ def _capitalise_first(piece: str) -> str:
 
 def _tail_fix(parts: list[str], following: str, deleted: bool) -> None:
     """Tidy the end of the output so far before an edit: one space before a deletion, matching article."""
+    while len(parts) > 1 and not parts[-1].strip():
+        spaces = parts.pop()  # only spaces since the last edit: the article may be before them
+        parts[-1] += spaces
     tail = parts[-1] if parts else ""
     if deleted:
         tail = tail.rstrip(" \t")
@@ -123,7 +127,8 @@ def apply_edits(text: str, spans: list[tuple[int, int]], edits: list[Edit]) -> s
                 continue
         else:
             _tail_fix(parts, edit.after, deleted=False)
-            parts.append(edit.after)
+            parts.append(_capitalise_first(edit.after) if cap_next else edit.after)
+            cap_next = False
         pos = edit.end
     tail = _with_placeholders(text, spans, pos, len(text))
     parts.append(_capitalise_first(tail) if cap_next else tail)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.tone.analyse import Analyzer, Hit
-from bot.tone.compose import Edit, apply_edits, keep_case
+from bot.tone.compose import Edit, apply_edits, fix_article, keep_case
 from bot.tone.index import tokenize
 from bot.tone.patterns import norm_word
 from bot.tone.protect import mask, protected_spans
@@ -14,7 +14,68 @@ from bot.tone.types import Style
 _GROUP_REF = re.compile(r"\$(\d+)")
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’]*)")
 _PREV_WORD = re.compile(r"([\w'’]+)[ \t]+$")
+_PREV_WORD_PUNCT = re.compile(r"([\w'’]+)[ \t]*,[ \t]*$")
 _PUNCT_KEEP = re.compile(r"[?¿]")
+# Replacements that stand for "the person" in place of a name they were called.
+_NAME_SWAPS = frozenset({"person", "people", "you all"})
+# A replacement that is a clause of its own ("I see it differently", "please let me finish", "never mind"):
+# it only reads right where the words it replaces stood as a clause too.
+_CLAUSE_SWAP = re.compile(
+    r"(?:I|I'm|I'd|that doesn't|never mind|please let|please leave|okay)\b", re.IGNORECASE
+)
+# Words that open a form of address ("lol nigga you better ...", "well, idiot, ...") besides punctuation
+# and the message's edge...
+_INTERJECTIONS = frozenset(
+    {
+        "well", "oh", "ohh", "ok", "okay", "yeah", "yes", "no", "now", "lol", "lmao", "haha", "hahaha", "hey",
+        "hi", "hello", "man", "bro", "dude", "look", "listen",
+    }
+)
+# ... and that may stand before a clause of its own ("..., so I see it differently", "to say that I ...").
+_OPENERS = _INTERJECTIONS | {
+    "and", "but", "so", "or", "because", "cause", "cuz", "then", "just", "that", "since", "if", "when",
+    "while", "although", "though", "say", "said", "says", "saying", "think", "thought", "know", "knew",
+    "guess", "feel", "felt",
+}
+# ... and after one.
+_CLOSERS = frozenset(
+    {
+        "and", "but", "so", "or", "because", "cause", "cuz", "then", "if", "when", "lol", "lmao", "haha",
+        "hahaha", "xd", "smh", "rofl",
+    }
+)
+_SUBJECTS = frozenset({"i", "you", "u", "we", "they", "he", "she", "ya"})
+_YOU = frozenset({"you", "u", "ya"})
+# Words that usually open a new clause when they follow a complete one without punctuation.
+_CLAUSE_STARTS = _SUBJECTS | {"the", "it", "there", "this", "my", "your", "our", "his", "her", "their"}
+# Words after which "you" is an object ("I told you, idiot"), so only the name goes.
+_TAKES_YOU = frozenset(
+    {
+        "to", "for", "with", "at", "about", "of", "from", "by", "on", "against", "like", "than", "thank",
+        "thanks", "told", "tell", "telling", "see", "saw", "love", "hate", "miss", "hear", "heard", "ask",
+        "asked", "call", "called", "pay", "paid", "got", "get", "let", "help", "need", "want", "bet",
+        "warn", "warned", "blame",
+    }
+)
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+_DETERMINERS = _DEMONSTRATIVES | {"the", "a", "an", "my", "your", "his", "her", "our", "their", "some", "any"}
+# Neutral nouns put in place of a scornful one; after "this"/"that" at a clause's end none is needed.
+_DROPPABLE_NOUNS = frozenset({"stuff", "misjudgement"})
+_LEFT_EDGE = re.compile(r"(?:^|[.!?,;:()\n\"]|\s-)[\s\"'*_>-]*$")
+_EMOJI_TAIL = "\u200d\u2640\u2642\ufe0f\U0001f3fb-\U0001f3ff"  # joiner, gender signs, skin tones
+_RIGHT_EDGE = re.compile(f"[\\s\"'*_{_EMOJI_TAIL}]*(?:$|[.!?,;:()\\n\"]|\\s-)")
+_EMOJI_REST = re.compile(f"[{_EMOJI_TAIL}]+")
+_WORDY = re.compile(r"[^\W_]")
+_SENTENCE_EDGE = re.compile(r"(?:^|[.!?\n])[\s\"'*_>-]*$")
+_WHOLE_SENTENCE = re.compile(r"[ \t]*[.!]+[ \t]*(?=\S)")
+# Words after which a bare name at a sentence's start is its subject, not an address ("Idiot who wrote this").
+_GOES_ON = frozenset(
+    {
+        "is", "was", "who", "that", "which", "has", "had", "will", "would", "can", "could", "should", "and",
+        "or", "of", "'s", "s", "in", "on", "at", "with", "from", "for", "to",
+    }
+)
+_MENTIONS_BEFORE = re.compile(r"(?:<?@[\w.|-]+>?[\s,:]*)+$")
 _MINIMAL_KINDS = frozenset({"shouting", "punctuation", "contempt_emoji"})
 _WHY = {
     "shouting": "Capitals read as shouting; changed to sentence case.",
@@ -81,7 +142,7 @@ class Rewriter:
         parts.append(text[pos:])
         return "".join(parts)
 
-    def _replacement(self, hit: Hit, style: Style, text: str) -> str | None:
+    def _replacement(self, hit: Hit, style: Style, text: str, hits: list[Hit]) -> str | None:
         rule = hit.rule
         if hit.kind == "punctuation":
             marks = text[hit.start : hit.end]
@@ -95,9 +156,165 @@ class Rewriter:
         key = "calm" if style == "coach" else style
         template = rule.replace.get(key, rule.replace.get("calm", next(iter(rule.replace.values()))))
         after = _expand(template, hit, text)
-        return keep_case(
-            text[hit.start : hit.end], after, _at_sentence_start(text, hit.start) and bool(after)
+        if _CLAUSE_SWAP.match(after) and not self._stands_alone(text, hit.start, hit.end, hits):
+            # "who cares" can become "I see it differently", but not inside "who cares loser lib ...":
+            # there only the swear words (if any) go.
+            if hit.kind != "profanity":
+                # "just makes you look stupid" -> "just makes you look unwise": only the words swap
+                return self._word_by_word(text, hit)
+            after = self._swear_words_out(text, hit)
+        elif after in _DROPPABLE_NOUNS and self._after_demonstrative(text, hit):
+            return ""  # "pulling us into this crap." -> "pulling us into this."
+        # a sentence that starts in lower case stays so: the writer's own style
+        starts = _at_sentence_start(text, hit.start) and not text[hit.start].islower()
+        return keep_case(text[hit.start : hit.end], after, starts and bool(after))
+
+    def _word_before(self, text: str, start: int) -> re.Match[str] | None:
+        return _PREV_WORD.search(text, max(0, start - 30), start)
+
+    def _stands_alone(self, text: str, start: int, end: int, hits: list[Hit]) -> bool:
+        """Whether text[start:end] stands as a clause of its own: punctuation, the edge of the message or a
+        joining word ("and", "so", "lol") on both sides. Hostile words after it that go anyway ("fuck off,
+        you little cunt") do not count."""
+        gone = [(h.start, h.end) for h in hits if h.kind != "shouting" and h.end <= start]
+        while (before := self._word_before(text, start)) is not None and any(
+            s <= before.start(1) and before.end(1) <= e for s, e in gone
+        ):
+            start = before.start(1)  # "Fuck you're obnoxious": the swear word goes anyway
+        left = self._left_edge(text, start) or (
+            before is not None and norm_word(before.group(1)) in _OPENERS
         )
+        if not left:
+            return False
+        covered = [(h.start, h.end) for h in hits if h.kind != "shouting" and h.start >= end]
+        while True:
+            gap = end + len(text[end : end + 40]) - len(text[end : end + 40].lstrip(" \t"))
+            inside = [e for s, e in covered if s <= gap < e]
+            if inside:
+                end = max(inside)  # an emoji or a word that goes anyway
+                continue
+            after = _NEXT_WORD.match(text, end)
+            if after is None:
+                break
+            then = _NEXT_WORD.match(text, after.end())
+            if norm_word(after.group(1)) in _YOU and then is not None and any(
+                s <= then.start(1) < e for s, e in covered
+            ):
+                end = after.end()
+            else:
+                break
+        after = _NEXT_WORD.match(text, end)
+        # a new clause may follow with no punctuation ("you're so lazy the report was due Monday")
+        return _RIGHT_EDGE.match(text, end) is not None or (
+            after is not None and norm_word(after.group(1)) in _CLOSERS | _CLAUSE_STARTS
+        )
+
+    def _swear_words_out(self, text: str, hit: Hit) -> str:
+        """The hit's words less those that are swearing on their own ("fuck that guy" -> "that guy")."""
+        words = []
+        for m in re.finditer(r"\S+", text[hit.start : hit.end]):
+            alone, _ = self.analyzer.scan(m.group())
+            if not any(h.kind == "profanity" and h.rule is not None and h.rule.replace == {"calm": ""}
+                       for h in alone):
+                words.append(m.group())
+        # what is left must lead into the words after it ("that guy"); a stray "it" or "off" goes too
+        if words and norm_word(words[-1]) in _DETERMINERS and _RIGHT_EDGE.match(text, hit.end) is None:
+            return " ".join(words)
+        return ""
+
+    def _word_by_word(self, text: str, hit: Hit) -> str | None:
+        """The hit's words, each hostile one swapped for its own single-word replacement, or None when no
+        word of it has one."""
+        words: list[str] = []
+        changed = False
+        for m in re.finditer(r"\S+", text[hit.start : hit.end]):
+            word = m.group()
+            alone, _ = self.analyzer.scan(word)
+            rule = alone[0].rule if len(alone) == 1 and alone[0].end - alone[0].start == len(word) else None
+            swap = rule.replace.get("calm") if rule is not None and rule.replace is not None else None
+            if swap is None or "$" in swap or _CLAUSE_SWAP.match(swap):
+                words.append(word)
+                continue
+            changed = True
+            if words:
+                words[-1] = fix_article(words[-1] + " ", swap).rstrip()
+            if swap:
+                words.append(keep_case(word, swap, False))
+        return " ".join(words) if changed else None
+
+    def _after_demonstrative(self, text: str, hit: Hit) -> bool:
+        """A scornful noun right after "this"/"that" at the end of a clause: the demonstrative can stand
+        for it alone."""
+        before = self._word_before(text, hit.start)
+        return (
+            before is not None
+            and norm_word(before.group(1)) in _DEMONSTRATIVES
+            and _RIGHT_EDGE.match(text, hit.end) is not None
+        )
+
+    def _address_start(self, text: str, hit: Hit, hits: list[Hit]) -> int | None:
+        """Where a name used as a form of address begins ("..., you idiot." / "well, retard, you are"),
+        so the whole address can go; None when the name is part of the sentence ("this idiot left")."""
+        covered = [(h.start, h.end) for h in hits if h.kind != "shouting" and h is not hit]
+        left = hit.start
+        while (word := self._word_before(text, left)) is not None and any(
+            s <= word.start(1) and word.end(1) <= e for s, e in covered
+        ):
+            left = word.start(1)  # an insulting adjective in front ("you dirty cunt") goes with the name
+        before = self._word_before(text, left)
+        at_edge = self._left_edge(text, left)
+        if at_edge and before is None:
+            # after a comma: "well, retard, ..." is an address; "a dirty, corrupt hypocrite" is a list
+            listed = _PREV_WORD_PUNCT.search(text, max(0, left - 40), left)
+            if listed is not None and (
+                norm_word(listed.group(1)) in _DETERMINERS
+                or any(s <= listed.start(1) and listed.end(1) <= e for s, e in covered)
+            ):
+                return None
+        opener = at_edge or (before is not None and norm_word(before.group(1)) in _INTERJECTIONS)
+        after = _NEXT_WORD.match(text, hit.end)
+        next_word = norm_word(after.group(1)) if after is not None else ""
+        edge = _RIGHT_EDGE.match(text, hit.end)
+        if edge is None and next_word not in _CLOSERS:
+            # "bitch I've been on him since ..." / "lol nigga you better ...": an address before the subject;
+            # "Idiot, read the spec" / "idiot read the spec": a bare singular name opening a sentence (no
+            # article) can only be an address, unless the sentence goes on about it ("idiot who ...")
+            if opener and next_word in _SUBJECTS:
+                return left
+            bare = left == hit.start and text[hit.start : hit.end].lower() not in _NAME_SWAPS
+            sentence = _SENTENCE_EDGE.search(text, max(0, left - 40), left) is not None
+            if bare and sentence and after is not None and next_word not in _GOES_ON:
+                return left if self._replacement_is(hit, "person") else None
+            return None
+        if not _WORDY.search(text, 0, left) and edge is not None and not _WORDY.search(text, edge.end()):
+            return None  # the name is the whole message: nothing would be left
+        if norm_word(text[left : hit.end].split(None, 1)[0]) in _YOU:
+            return left if self._address_you(text, left) else None
+        if at_edge:
+            return left
+        previous = norm_word(before.group(1)) if before is not None else ""
+        if previous in _YOU and before is not None:
+            # "... yesterday you pussy" goes whole; "I told you idiot" keeps "you"
+            return before.start(1) if self._address_you(text, before.start(1)) else left
+        return left if opener else None
+
+    @staticmethod
+    def _replacement_is(hit: Hit, word: str) -> bool:
+        return hit.rule is not None and hit.rule.replace is not None and hit.rule.replace.get("calm") == word
+
+    def _left_edge(self, text: str, start: int) -> bool:
+        mention = _MENTIONS_BEFORE.search(text, max(0, start - 60), start)
+        if mention is not None:
+            start = mention.start()  # "@dana you're ...": the address opens the clause
+        return _LEFT_EDGE.search(text, max(0, start - 40), start) is not None
+
+    def _address_you(self, text: str, you: int) -> bool:
+        """Whether the "you" at `you` opens an address rather than being the object of the word before."""
+        before = self._word_before(text, you)
+        if before is None or self._left_edge(text, you):
+            return True
+        word = norm_word(before.group(1))
+        return word not in _TAKES_YOU
 
     def _before_noun(self, text: str, hit: Hit) -> bool:
         """Whether the hit is an adjective in front of a noun ("a stupid idea"), so dropping it leaves a
@@ -114,14 +331,31 @@ class Rewriter:
         for h in hits:
             if h.kind == "shouting":
                 continue
-            after = self._replacement(h, style, text)
+            after = self._replacement(h, style, text, hits)
             if after is None or after == text[h.start : h.end]:
                 continue
+            start, end = h.start, h.end
+            if not after and h.kind == "insult" and not self._address_you(text, h.start):
+                you = text[h.start : h.end].split(None, 1)[0]
+                if norm_word(you) in _YOU:
+                    after = you  # "I told you idiot" -> "I told you": "you" is the object there
+            if after.lower() in _NAME_SWAPS and (address := self._address_start(text, h, hits)) is not None:
+                # a name used to address someone goes whole, with its "you" and adjectives: the sentence
+                # reads the same without it, and "..., person." reads oddly
+                while out and out[-1].start >= address:
+                    out.pop()
+                if not out or out[-1].end <= address:
+                    start, after = address, ""
+                    whole = _WHOLE_SENTENCE.match(text, h.end)
+                    if whole is not None and _SENTENCE_EDGE.search(text, max(0, start - 40), start):
+                        end = whole.end()  # "Moron. Read the spec." -> "Read the spec."
+            if h.rule is None and h.kind == "contempt" and (rest := _EMOJI_REST.match(text, h.end)):
+                end = rest.end()  # the whole emoji: "🤦" with its joiner and gender sign
             if h.rule is not None:
                 why = h.rule.why
             else:
                 why = _WHY["contempt_emoji" if h.kind == "contempt" else h.kind]
-            out.append(Edit(h.start, h.end, after, why))
+            out.append(Edit(start, end, after, why))
         return out
 
     def filler_edits(self, text: str, taken: list[Edit]) -> list[Edit]:

@@ -116,3 +116,71 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
     result = engine.rewrite(text)
     assert result.text.endswith("```\nkill -9 $(pgrep stupid)\n# WHY IS THIS HERE\n```")
     assert all(s.end <= text.index("```") for s in engine.analyse(text).signals)
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        # a name used to address someone goes whole, with its "you" and its adjectives
+        ("Thanks, idiots!", "Thanks!"),
+        ("Little late on the draw there, moron.", "Little late on the draw there."),
+        ("Well, idiot, the deploy broke again.", "Well, the deploy broke again."),
+        ("Stop pinging me, you creepy weirdo.", "Please stop pinging me."),
+        ("I told you idiot", "I told you"),  # "you" is the object here, so it stays
+        ("Not who owns it you fucking moron.", "Not who owns it."),
+        ("The team has liars and idiots.", "The team has people and people."),  # a list, not an address
+        ("Just came here to say you're a moron.", "Just came here to say I disagree with you."),
+        ("Fuck you're obnoxious 🤦‍♂️", "I found the tone of this hard to work with"),
+        ("Moron. Read the spec.", "Please read the spec."),
+        ("idiot read the spec", "read the spec"),  # a bare name opening a sentence is an address
+        ("Idiots broke the build.", "People broke the build."),  # ...a plural one is its subject
+        # ...but a name that is part of the sentence is swapped, and a list of insults is not an address
+        ("These clowns broke the build.", "These people broke the build."),
+        # a swap that is a clause of its own only where a clause stood
+        ("Fuck that guy and his plan.", "That guy and his plan."),
+        ("Who cares, ship it.", "I see it differently, ship it."),
+        ("It just makes you look stupid.", "It just makes you look unwise."),  # there, only the words swap
+        # scornful nouns: dropped before a noun or after "this" at the end of a clause, else a neutral word
+        ("They keep pulling us into this crap.", "They keep pulling us into this."),
+        ("I am tired of their rubbish excuses.", "I am frustrated with their excuses."),
+        ("Where did you get that nonsense?", "Where did you get that idea?"),
+        ("The report is garbage", "The report is poor"),
+        ("This meeting was a complete waste of time.", "This meeting was not a good use of time."),
+        ("They bitch about everything.", "They complain about everything."),
+        ("She is always on my ass about reports.", "She is always on my case about reports."),
+        ("Get your head out of your ass and read the spec.", "Get your head in the game and read the spec."),
+        ("That check saved my ass twice.", "That check saved me twice."),
+        ("That was pure stupidity.", "That was pure misjudgement."),
+    ],
+)
+def test_grammar_survives_the_edit(engine: ToneEngine, draft: str, expected: str) -> None:
+    assert engine.rewrite(draft).text == expected
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "You need to calm down about this.",  # "to I can see this matters to you" would not be English
+        "He told the kids to be quiet, you idiot.",
+    ],
+)
+@pytest.mark.parametrize("style", STYLES)
+def test_a_clause_swap_never_lands_inside_a_clause(engine: ToneEngine, draft: str, style: str) -> None:
+    text = engine.rewrite(draft, style).text  # type: ignore[arg-type]
+    assert not re.search(r"\b(to|the) (I|please|never mind)\b", text, re.IGNORECASE)
+
+
+def test_a_list_of_insults_is_not_an_address(engine: ToneEngine) -> None:
+    text = engine.rewrite("Either that, or he's a dirty, corrupt liar.").text
+    assert text.startswith("Either that, or he's a") and "liar" not in text and not text.endswith("a.")
+
+
+@pytest.mark.parametrize("draft", ["We should talk about racism in hiring.", "It would freak her out."])
+def test_plain_words_near_the_lexicon_read_fine(engine: ToneEngine, draft: str) -> None:
+    result = engine.rewrite(draft)
+    assert result.unchanged and result.notes == (READS_FINE,)
+
+
+def test_a_message_written_in_lower_case_stays_in_lower_case(engine: ToneEngine) -> None:
+    assert engine.rewrite("who the fuck moved my ticket").text == "who moved my ticket"
+    assert engine.rewrite("Who the fuck moved my ticket").text == "Who moved my ticket"
