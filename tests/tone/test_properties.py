@@ -65,7 +65,9 @@ def _time(engine: ToneEngine, text: str, repeat: int) -> float:
 def test_time_grows_linearly_with_length(engine: ToneEngine) -> None:
     unit = "You ALWAYS ignore my emails!!! Per my last email, fix PROJ-12 by 5pm or else. "
     small, large = unit * 3, unit * 30
-    ratio = _time(engine, large, 5) / _time(engine, small, 50) * 10
+    # Several tries, each timing both sizes in turn: a burst of other load on the machine inflates one try's
+    # ratio (seen at 18.8 against a quiet 7.5), not all of them.
+    ratio = min(_time(engine, large, 5) / _time(engine, small, 50) for _ in range(4)) * 10
     assert ratio < 15  # bench/engine.py reports the exact figure; this only catches quadratic blow-ups
 
 
