@@ -139,8 +139,12 @@ def _at_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _patterns_for(text: str, web: bool) -> list[re.Pattern[str]]:
-    """Only the expressions whose trigger appears in the text (`web`: it holds "http" or "www.")."""
+def _patterns_for(
+    text: str, web: bool, numeric: re.Pattern[str] | None, ticket: bool
+) -> list[re.Pattern[str]]:
+    """Only the expressions whose trigger appears in `text` (the message, or the trigger shape of an ASCII
+    one): `web`, it holds "http" or "www."; `numeric`, the number expression to run if it holds a digit
+    (else None); `ticket`, whether a ticket id may be there."""
     found: list[re.Pattern[str]] = []
     if "<" in text:
         found.append(_SLACK)
@@ -154,31 +158,9 @@ def _patterns_for(text: str, web: bool) -> list[re.Pattern[str]]:
         found.append(_MONEY)
     if "#" in text:
         found.append(_CHANNEL)
-    if _DIGIT.search(text):
-        found.append(_NUMERIC)
-        if "-" in text:
-            found.append(_TICKET)
-    return found
-
-
-def _ascii_patterns_for(shape: str, web: bool) -> list[re.Pattern[str]]:
-    """`_patterns_for` for ASCII text, read off its trigger shape."""
-    found: list[re.Pattern[str]] = []
-    if "<" in shape:
-        found.append(_SLACK)
-    if web:
-        found.append(_URL)
-    if '"' in shape:
-        found.append(_QUOTE)
-    if ">" in shape:
-        found.append(_BLOCKQUOTE)
-    if "$" in shape:
-        found.append(_MONEY)
-    if "#" in shape:
-        found.append(_CHANNEL)
-    if "0" in shape:
-        found.append(_NUMERIC_ASCII)
-        if "-0" in shape:  # every ticket id holds a hyphen and then a digit
+    if numeric is not None:
+        found.append(numeric)
+        if ticket:
             found.append(_TICKET)
     return found
 
@@ -251,10 +233,12 @@ def protected_spans(text: str, *, dates: bool = True) -> list[tuple[int, int]]:
         # (decoded: `in` on bytes first tries its argument as an int, and raises and clears an exception)
         shape = text.encode().translate(_TRIGGER_SHAPE).decode()
         triggered = web or bool(shape.strip(" -"))
-        patterns = _ascii_patterns_for(shape, web) if triggered else []
+        if triggered:  # every ticket id holds a hyphen and then a digit
+            patterns = _patterns_for(shape, web, _NUMERIC_ASCII if "0" in shape else None, "-0" in shape)
     else:
         triggered = web or _TRIGGER.search(text) is not None
-        patterns = _patterns_for(text, web) if triggered else []
+        if triggered:
+            patterns = _patterns_for(text, web, _NUMERIC if _DIGIT.search(text) else None, "-" in text)
     if not triggered:
         return _merge(_date_word_spans(text, 0, len(text))) if dates else []
     code = _code_spans(text) if "`" in text else []
