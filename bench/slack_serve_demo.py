@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -26,26 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from adapters.slack.security import sign  # noqa: E402
 from tests.fakes.slack_api import FakeSlackApi  # noqa: E402
+from tests.scale.serve import free_port, wait_ready  # noqa: E402
 
 SECRET = "demo-signing-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def wait_ready(session: aiohttp.ClientSession, url: str) -> None:
-    for _ in range(200):
-        try:
-            async with session.get(f"{url}/readyz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.1)
-    raise SystemExit("serve did not become ready")
 
 
 async def main() -> None:
@@ -70,7 +52,7 @@ async def main() -> None:
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as session:
-            await wait_ready(session, url)
+            await wait_ready(url, lambda: proc.returncode)
             form = {
                 "team_id": "T0001",
                 "channel_id": "C1",

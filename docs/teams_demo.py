@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,15 +26,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.fakes.connector import FakeConnector  # noqa: E402
+from tests.scale.serve import free_port, wait_ready  # noqa: E402
 
 PAYLOADS = REPO / "tests" / "payloads" / "teams"
 CLI = REPO / ".venv" / "bin" / "deescalate"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def activity(name: str, service_url: str, **changes: Any) -> dict[str, Any]:
@@ -51,24 +45,12 @@ def start_server(port: int, db: Path, *args: str, **env: str) -> subprocess.Pope
     return subprocess.Popen(command, env=clean, cwd=REPO)
 
 
-async def wait_ready(session: aiohttp.ClientSession, base: str) -> None:
-    for _ in range(100):
-        try:
-            async with session.get(f"{base}/readyz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.1)
-    raise RuntimeError("the server did not start")
-
-
 async def dev_demo(session: aiohttp.ClientSession, connector: FakeConnector, db: Path) -> None:
     port = free_port()
     server = start_server(port, db, "--dev")
     base = f"http://127.0.0.1:{port}"
     try:
-        await wait_ready(session, base)
+        await wait_ready(base, server.poll)
         message = activity("personal_message", connector.url, text="deescalate")
         async with session.post(f"{base}/api/messages", json=message) as response:
             print(f"POST /api/messages (personal chat: 'deescalate') -> {response.status}")
@@ -98,7 +80,7 @@ async def secured_demo(session: aiohttp.ClientSession, connector: FakeConnector,
     server = start_server(port, db, **ids)
     base = f"http://127.0.0.1:{port}"
     try:
-        await wait_ready(session, base)
+        await wait_ready(base, server.poll)
         message = activity("personal_message", connector.url, text="help")
         headers = {"Authorization": "Bearer garbage"}
         async with session.post(f"{base}/api/messages", json=message, headers=headers) as response:
