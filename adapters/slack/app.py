@@ -112,7 +112,7 @@ class SlackListeners:
         self.background = background
         self.installations = installations
         self.directory = GroupDirectory(config.settings.mediation.allowed_groups)
-        self._shared_acks: dict[int, tuple[Reply, str]] = {}  # id(shared reply) -> (it, its ack JSON)
+        self._shared_acks = render.KeptRenders(_ephemeral_json, MAX_SHARED_ACKS)  # the picker, help
 
     @property
     def llm(self) -> bool:
@@ -169,15 +169,8 @@ class SlackListeners:
         return BoltResponse(status=200, body=self.ephemeral_json(first))  # the ack, with the answer
 
     def ephemeral_json(self, reply: Reply) -> str:
-        """The ephemeral answer as JSON, made once for a shared reply (the picker, help) found by identity."""
-        if not reply.shared:
-            return json.dumps(render.ephemeral(reply))
-        kept = self._shared_acks.get(id(reply))
-        if kept is None or kept[0] is not reply:
-            if len(self._shared_acks) >= MAX_SHARED_ACKS:
-                self._shared_acks.clear()
-            kept = self._shared_acks[id(reply)] = (reply, json.dumps(render.ephemeral(reply)))
-        return kept[1]
+        """The ephemeral answer as JSON, made once for a shared reply (the picker, help)."""
+        return self._shared_acks(reply) if reply.shared else _ephemeral_json(reply)
 
     # ---- interactions -----------------------------------------------------------------------------------
 
@@ -283,3 +276,7 @@ def register(app: AsyncApp, listeners: SlackListeners) -> None:
     app.event("app_home_opened")(listeners.home)
     for event in ("app_uninstalled", "tokens_revoked"):
         app.event(event)(listeners.forget)
+
+
+def _ephemeral_json(reply: Reply) -> str:
+    return json.dumps(render.ephemeral(reply))

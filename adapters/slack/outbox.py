@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -80,7 +79,8 @@ class SlackOutbox:
         self._client_for = client_for
         self._pacer = pacer or ChannelPacer()
         self._hold = WorkspaceHold()
-        self._rendered: dict[int, tuple[Reply, dict[str, Any]]] = {}  # id(reply) -> (reply, its arguments)
+        # a lesson fan-out sends the same few Replies to everyone, the workspaces' batches interleaved
+        self._render = render.KeptRenders(render.message, RENDERED_KEPT)
 
     async def send(self, who: UserRef, reply: Reply) -> None:
         """Deliver one reply to the person's DM with the bot; failures become Delivery errors."""
@@ -109,16 +109,6 @@ class SlackOutbox:
                 raise
             opened = await client.conversations_open(users=who.user)
             await client.chat_postMessage(channel=str(opened["channel"]["id"]), **self._render(reply))
-
-    def _render(self, reply: Reply) -> dict[str, Any]:
-        """render.message, once per Reply object: a lesson fan-out sends the same few to everyone, with
-        the workspaces' batches interleaved."""
-        kept = self._rendered.get(id(reply))  # the Reply is kept too, so its id can't be reused meanwhile
-        if kept is None:
-            if len(self._rendered) >= RENDERED_KEPT:
-                self._rendered.clear()
-            kept = self._rendered[id(reply)] = (reply, render.message(reply))
-        return kept[1]
 
 
 def _retry_after(exc: SlackApiError) -> float:

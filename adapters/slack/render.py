@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
 
 from bot.model import (
     Block,
@@ -37,6 +37,29 @@ MAX_TITLE = 24
 MAX_FALLBACK = 3000
 GROUP_SEP = "~"  # block_id of a checklist group: "<toggle value>~<n>"
 ACTION_SEP = "#"  # action_id of a button: "<action name>#<n>" (unique within its block)
+
+
+T = TypeVar("T")
+
+
+class KeptRenders(Generic[T]):
+    """`render(reply)`, made once per Reply object while it is sent or shown many times (a lesson fan-out,
+    the shared picker). Found by identity: the Reply is kept with its rendering, so its id cannot be reused
+    meanwhile; all are dropped once `size` are held."""
+
+    def __init__(self, render: Callable[[Reply], T], size: int) -> None:
+        self._render = render
+        self._size = size
+        self._kept: dict[int, tuple[Reply, T]] = {}
+
+    def __call__(self, reply: Reply) -> T:
+        kept = self._kept.get(id(reply))
+        if kept is None:
+            if len(self._kept) >= self._size:
+                self._kept.clear()
+            kept = self._kept[id(reply)] = (reply, self._render(reply))
+        return kept[1]
+
 
 # Slack's own markup (<@U1>, <#C1|name>, <!here>, <https://...|label>) passes through; other <, >, & escape.
 _SLACK_TOKEN = re.compile(r"<(?:[@#!][^<>\s]*|https?://[^<>\s]*|mailto:[^<>\s]*)>")
