@@ -83,12 +83,7 @@ class PlainBodySerializer(Serializer):
             key, kind = desc["key"], desc["type"]
             if "." in key or attr == "additional_properties" or attr in validation:
                 return None  # flattened, free-form or constrained fields: msrest's own rules apply
-            if kind in _SCALARS:
-                scalar = _scalar(value, kind)
-                if scalar is None:
-                    return None
-                out[key] = scalar
-            elif kind == "object":
+            if kind == "object":
                 if not _plain(value):
                     return None
                 out[key] = value
