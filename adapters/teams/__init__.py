@@ -18,6 +18,7 @@ from adapters.teams.auth import app_id_of, build_authentication
 from adapters.teams.bot import TeamsBot, receiving
 from adapters.teams.outbox import Delivery, TeamsOutbox
 from adapters.teams.references import References
+from adapters.teams.transport import ConnectorTransport
 from bot.core import Bot
 from bot.errors import ConfigError
 from bot.settings import Config
@@ -34,6 +35,7 @@ class TeamsApp:
     adapter: Any
     handler: TeamsBot
     outbox: TeamsOutbox
+    transport: ConnectorTransport
 
     async def messages(self, request: web.Request) -> web.StreamResponse:
         """POST /api/messages: 401 for bad tokens, 400/415 for bad bodies, never 500 for either."""
@@ -84,13 +86,14 @@ def teams_wanted(config: Config, *, dev: bool) -> bool:
 
 def build_teams(config: Config, bot: Bot, store: SqlStore, delivery: Delivery | None = None) -> TeamsApp:
     """The CloudAdapter, handler and outbox for this configuration."""
-    adapter = CloudAdapter(build_authentication(config))
+    transport = ConnectorTransport()
+    adapter = CloudAdapter(build_authentication(config, transport))
     adapter.on_turn_error = _on_turn_error
     references = References(store.engine)
     store.add_purge_hook(references.purge)
     delivery = delivery or Delivery()
     outbox = TeamsOutbox(adapter, references, delivery, app_id_of(config))
-    return TeamsApp(adapter, TeamsBot(bot, store, references, delivery, outbox), outbox)
+    return TeamsApp(adapter, TeamsBot(bot, store, references, delivery, outbox), outbox, transport)
 
 
 def teams_mount(teams: TeamsApp) -> Any:
@@ -101,6 +104,7 @@ def teams_mount(teams: TeamsApp) -> Any:
 
         app.router.add_post(ROUTE, teams.messages)
         app[OUTBOXES]["teams"] = teams.outbox
+        app.on_cleanup.append(lambda _app: teams.transport.close())
 
     return mount
 

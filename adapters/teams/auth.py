@@ -17,6 +17,7 @@ from botframework.connector.auth import AuthenticationConstants, BotFrameworkAut
 from cachetools import LRUCache
 
 from adapters.teams.speedups import CONNECTORS_KEPT, ReusedConnectors, app_id_of_claims
+from adapters.teams.transport import ConnectorTransport
 from bot.settings import Config
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def app_id_of(config: Config) -> str:
     return (config.secrets.teams_app_id or "").strip()
 
 
-def build_authentication(config: Config) -> BotFrameworkAuthentication:
+def build_authentication(config: Config, transport: ConnectorTransport) -> BotFrameworkAuthentication:
     """The authentication botbuilder's CloudAdapter uses, wrapped so bad tokens can only mean 401."""
     app_id = app_id_of(config)
     password = config.secrets.teams_app_password
@@ -66,7 +67,7 @@ def build_authentication(config: Config) -> BotFrameworkAuthentication:
             CALLER_ID=CallerIdConstants.public_azure_channel,
         )
         inner = ConfigurationBotFrameworkAuthentication(settings)
-    return _Strict(inner)
+    return _Strict(inner, transport)
 
 
 class _Strict(BotFrameworkAuthentication):  # type: ignore[misc]
@@ -76,8 +77,9 @@ class _Strict(BotFrameworkAuthentication):  # type: ignore[misc]
     unknown key) escape, which aiohttp would answer with 500.
     """
 
-    def __init__(self, inner: BotFrameworkAuthentication) -> None:
+    def __init__(self, inner: BotFrameworkAuthentication, transport: ConnectorTransport) -> None:
         self._inner = inner
+        self._transport = transport
         self._connectors: LRUCache[tuple[str, str, str], Any] = LRUCache(CONNECTORS_KEPT)
         self._token_clients: LRUCache[str, Any] = LRUCache(CONNECTORS_KEPT)
 
@@ -93,7 +95,7 @@ class _Strict(BotFrameworkAuthentication):  # type: ignore[misc]
         return result
 
     def _reused(self, factory: Any, claims_identity: Any) -> ReusedConnectors:
-        return ReusedConnectors(factory, app_id_of_claims(claims_identity), self._connectors)
+        return ReusedConnectors(factory, app_id_of_claims(claims_identity), self._connectors, self._transport)
 
     async def authenticate_streaming_request(self, auth_header: str, channel_id_header: str) -> Any:
         raise PermissionError("streaming connections are not supported")

@@ -4,7 +4,8 @@ CloudAdapter builds a new ConnectorClient for every turn: a new msrest pipeline 
 compared about 500,000 status codes), a new HTTP session and a new TCP connection to the Bot Connector for
 every reply. `ReusedConnectors` keeps one client per (app id, service URL, audience), as botbuilder's older
 BotFrameworkAdapter did; msrest gives each worker thread its own requests session, so sharing a client
-across turns is safe, and its credentials refresh their own tokens.
+across turns is safe, and its credentials refresh their own tokens. Each client sends through the server's
+one `ConnectorTransport` (aiohttp) rather than msrest's requests thread pool.
 
 Each reply's body is then built by msrest's `Serializer.body`, which first deserializes the Activity it is
 given (a model already) and then serializes it, walking the card's whole content key by key in both
@@ -23,6 +24,8 @@ from cachetools import LRUCache
 from msrest import Serializer
 from msrest.serialization import Model
 
+from adapters.teams.transport import ConnectorTransport
+
 CONNECTORS_KEPT = 64  # service URLs are a handful per cloud region; the bound only guards against abuse
 
 
@@ -37,10 +40,17 @@ def app_id_of_claims(claims_identity: Any) -> str:
 class ReusedConnectors(ConnectorFactory):  # type: ignore[misc]
     """A ConnectorFactory that hands out the same ConnectorClient for the same target."""
 
-    def __init__(self, inner: Any, app_id: str, kept: LRUCache[tuple[str, str, str], Any]) -> None:
+    def __init__(
+        self,
+        inner: Any,
+        app_id: str,
+        kept: LRUCache[tuple[str, str, str], Any],
+        transport: ConnectorTransport,
+    ) -> None:
         self._inner = inner
         self._app_id = app_id
         self._kept = kept
+        self._transport = transport
 
     async def create(self, service_url: str, audience: str | None = None) -> Any:
         key = (self._app_id, service_url, audience or "")
@@ -48,6 +58,7 @@ class ReusedConnectors(ConnectorFactory):  # type: ignore[misc]
         if client is None:
             client = self._kept[key] = await self._inner.create(service_url, audience)
             plain_bodies(client)
+            self._transport.install(client)
         return client
 
 

@@ -10,7 +10,7 @@ import pytest
 from adapters.server import OUTBOXES, build_app, platform_mounts
 from adapters.teams.outbox import Pacer, TeamsOutbox
 from bot.core import Bot
-from bot.errors import PermanentDeliveryError
+from bot.errors import DeliveryError, PermanentDeliveryError
 from bot.model import Heading, Paragraph, Reply, UserRef
 from bot.settings import Config
 from bot.store import SqlStore
@@ -80,6 +80,16 @@ async def test_retry_after_is_honoured(teams: TeamsClient, connector: FakeConnec
     await teams.teams.outbox.send(who, LESSON)
     assert time.monotonic() - started >= 0.04
     assert len(connector.sent("POST")) == 1
+
+
+async def test_an_unreachable_connector_is_a_retryable_delivery_error(
+    teams: TeamsClient, connector: FakeConnector
+) -> None:
+    who = await _person(teams)
+    await connector.close()
+    with pytest.raises(DeliveryError) as caught:
+        await teams.teams.outbox.send(who, LESSON)
+    assert not isinstance(caught.value, PermanentDeliveryError), "the scheduler tries again later"
 
 
 async def test_the_outbox_is_registered_for_the_scheduler(config: Config, bot: Bot, store: SqlStore) -> None:
