@@ -80,12 +80,13 @@ class Bot:
         An inbound with a `replay_key` has not been claimed by its adapter: unless it is read-only, it is
         claimed here first, and a replay of it gets no answer and has no effect.
         """
+        command = _command_of(inbound)
         try:
-            if inbound.replay_key is not None and not self.read_only(inbound):
+            if inbound.replay_key is not None and not _read_only(command):
                 if not await self._claim(inbound.replay_key):
                     return []
                 inbound = replace(inbound, replay_key=None)  # claimed: nothing left to deduplicate
-            return await self._route(inbound)
+            return await self._route(inbound, command)
         except (StoreError, SQLAlchemyError, OSError) as exc:
             log.warning(
                 "store unavailable (%s) while handling a %s on %s",
@@ -101,9 +102,7 @@ class Bot:
 
     def read_only(self, inbound: Inbound) -> bool:
         """Whether answering changes nothing (no store write, no message sent) but a usage count."""
-        if inbound.kind is not Kind.COMMAND:
-            return False
-        return parse(strip_command(inbound.text)[1]).name in READ_ONLY_COMMANDS
+        return _read_only(_command_of(inbound))
 
     async def _claim(self, key: str) -> bool:
         try:
@@ -112,15 +111,16 @@ class Bot:
             log.warning("could not record a request id; handling it anyway")
             return True
 
-    async def _route(self, inbound: Inbound) -> list[Reply]:
+    async def _route(self, inbound: Inbound, command: Intent | None) -> list[Reply]:
+        """`command`: the parsed slash command, for a COMMAND."""
         if inbound.kind is Kind.ACTION:
             handler = self._actions.get(inbound.action.name if inbound.action else "")
             if handler is None:
                 return [Reply("That button has expired. Type /deescalate to start again.")]
             self._count(inbound, ACTION_FEATURES.get(inbound.action.name if inbound.action else ""))
             return await handler(self.services, inbound)
-        if inbound.kind is Kind.COMMAND:
-            return await self._dispatch(inbound, parse(strip_command(inbound.text)[1]))
+        if command is not None:
+            return await self._dispatch(inbound, command)
         if not inbound.is_dm:
             return []  # the bot only speaks in channels when asked with the command
         started, rest = strip_command(inbound.text)
@@ -151,3 +151,12 @@ class Bot:
 
     async def _on_command_button(self, services: Services, inbound: Inbound) -> list[Reply]:
         return await self._dispatch(inbound, parse(inbound.action.value if inbound.action else ""))
+
+
+def _command_of(inbound: Inbound) -> Intent | None:
+    """What a slash command asks for; None for anything else."""
+    return parse(strip_command(inbound.text)[1]) if inbound.kind is Kind.COMMAND else None
+
+
+def _read_only(command: Intent | None) -> bool:
+    return command is not None and command.name in READ_ONLY_COMMANDS

@@ -63,10 +63,10 @@ class Inbound:
     # adapter that has not claimed the request on receipt: the core claims it before anything but a
     # read-only answer (`Bot.read_only`), and counts a read-only answer's use once per key.
     replay_key: str | None = None
+    who: UserRef = field(init=False, repr=False, compare=False)  # the person, made once: flows ask often
 
-    @property
-    def who(self) -> UserRef:
-        return UserRef(self.platform, self.workspace, self.user)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "who", UserRef(self.platform, self.workspace, self.user))
 
 
 # ---- blocks -------------------------------------------------------------------------------------------

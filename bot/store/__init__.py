@@ -184,7 +184,7 @@ class SqlStore:
 
     async def forget(self, who: UserRef) -> int:
         """Delete every row about this person; return how many went."""
-        self.usage.drop(who.platform, who.workspace, usage_rows.person_key(who))
+        self.usage.drop(who.platform, who.workspace, who.user)
         self._preferences.pop(who, None)
         return await self._purge(who.platform, who.workspace, who.user)
 

@@ -46,14 +46,16 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-Key = tuple[date, str, str, str, str]  # week, platform, workspace, feature, person
+Key = tuple[date, str, str, str, str]  # week, platform, workspace, feature, person (as stored)
+Use = tuple[date, UserRef, str]  # day, person, feature: the buffer's key, hashed into a Key at flush
 
 
 class UsageBuffer:
     """Uses counted in memory and written in one batch, so counting costs a request no database write.
 
     The store flushes it every minute, before figures are read, and when it closes; a crash loses at
-    most that minute's counts. `forget me` and uninstalls drop buffered entries as well as rows.
+    most that minute's counts. `forget me` and uninstalls drop buffered entries as well as rows. The
+    person's one-way key and the week are worked out at flush, once per distinct use, not per request.
 
     A use given with a `once` key (a read-only request that nobody claimed on receipt, see
     `Inbound.replay_key`) counts only if that key is new: the keys are claimed together when the buffer
@@ -61,31 +63,35 @@ class UsageBuffer:
     """
 
     def __init__(self) -> None:
-        self._counts: Counter[Key] = Counter()
-        self._once: dict[str, Key] = {}  # once key -> the use it stands for
+        self._counts: Counter[Use] = Counter()
+        self._once: dict[str, Use] = {}  # once key -> the use it stands for
 
     def add(self, who: UserRef, feature: str, now: datetime, *, once: str | None = None) -> None:
-        key = (week_of(now.date()), who.platform, who.workspace, feature, person_key(who))
+        use = (now.date(), who, feature)
         if once is None:
-            self._counts[key] += 1
+            self._counts[use] += 1
         else:
-            self._once.setdefault(once[:KEY_LENGTH], key)
+            self._once.setdefault(once[:KEY_LENGTH], use)
 
-    def drop(self, platform: str, workspace: str, person: str | None = None) -> None:
-        def gone(key: Key) -> bool:
-            return key[1:3] == (platform, workspace) and person in (None, key[4])
+    def drop(self, platform: str, workspace: str, user: str | None = None) -> None:
+        def gone(use: Use) -> bool:
+            who = use[1]
+            return (who.platform, who.workspace) == (platform, workspace) and user in (None, who.user)
 
-        for key in [k for k in self._counts if gone(k)]:
-            del self._counts[key]
-        self._once = {once: key for once, key in self._once.items() if not gone(key)}
+        for use in [u for u in self._counts if gone(u)]:
+            del self._counts[use]
+        self._once = {once: use for once, use in self._once.items() if not gone(use)}
 
     async def flush(self, session: AsyncSession, now: datetime) -> int:
         """Add the buffered uses to the table (in the caller's transaction); return how many rows."""
-        batch, self._counts = self._counts, Counter()
+        counts, self._counts = self._counts, Counter()
         once, self._once = self._once, {}
         if once:
             for won in await claim_keys(await session.connection(), once, now):
-                batch[once[won]] += 1
+                counts[once[won]] += 1
+        batch: Counter[Key] = Counter()
+        for (day, who, feature), count in counts.items():
+            batch[(week_of(day), who.platform, who.workspace, feature, person_key(who))] += count
         for (week, platform, workspace, feature, person), uses in sorted(batch.items()):
             values = {
                 "week": week,
