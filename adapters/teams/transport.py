@@ -34,7 +34,8 @@ class ConnectorTransport:
     def session(self) -> aiohttp.ClientSession:
         """The shared session, opened on first use (it must be made inside the running loop)."""
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
+            # trust_env: HTTP(S)_PROXY and NO_PROXY apply, as they did to requests (egress proxies)
+            self._session = aiohttp.ClientSession(timeout=self._timeout, trust_env=True)
         return self._session
 
     def install(self, client: Any) -> None:

@@ -8,8 +8,11 @@ from collections.abc import AsyncIterator
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.app import http_session
+from adapters.slack.deliver import respond
 from adapters.slack.outbox import ChannelPacer, SlackOutbox
 from bot.model import Reply, UserRef
+from tests.fakes.proxy import FakeProxy
 from tests.fakes.slack_api import FakeSlackApi
 
 
@@ -57,3 +60,17 @@ async def test_a_workspace_refusing_a_user_id_as_channel_gets_the_dm_opened(fake
     await SlackOutbox(client_for, ChannelPacer(0.0)).send(UserRef("slack", "T1", "U1"), Reply("lesson"))
     assert [p["users"] for p in fake.called("conversations.open")] == ["U1"]
     assert [p["channel"] for p in fake.called("chat.postMessage")] == ["U1", "DU1"]
+
+
+async def test_response_url_posts_go_through_an_egress_proxy_from_the_environment(  # slack_sdk reads it
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    proxy = await FakeProxy({"ok": True}).start()
+    session = http_session()
+    try:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        await respond("http://hooks.slack.invalid/commands/T1/1/x", {"text": "hi"}, session)
+    finally:
+        await session.close()
+        await proxy.close()
+    assert proxy.seen == ["http://hooks.slack.invalid/commands/T1/1/x"]

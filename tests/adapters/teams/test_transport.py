@@ -15,6 +15,7 @@ from botframework.connector.auth import AppCredentials, MicrosoftAppCredentials
 from adapters.teams.outbox import status_of
 from adapters.teams.transport import ConnectorTransport
 from tests.fakes.connector import FakeConnector
+from tests.fakes.proxy import FakeProxy
 
 
 class IssuedToken(AppCredentials):  # type: ignore[misc]
@@ -94,3 +95,17 @@ async def test_one_session_serves_every_client_and_closes_once(
     session = transport.session()
     await transport.close()
     assert session.closed
+
+
+async def test_an_egress_proxy_from_the_environment_is_used(
+    transport: ConnectorTransport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """requests honoured HTTP(S)_PROXY for msrest; the aiohttp session must too (corporate egress)."""
+    proxy = await FakeProxy({"id": "via-proxy"}, status=201).start()
+    try:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        sent = await send(transport, "http://connector.invalid/")
+    finally:
+        await proxy.close()
+    assert sent.id == "via-proxy"
+    assert proxy.seen == ["http://connector.invalid/v3/conversations/a:1conv/activities"]
