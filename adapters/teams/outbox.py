@@ -1,9 +1,11 @@
 """Sending to Teams: retries with backoff and jitter, a per-conversation pace, and proactive delivery.
 
 `Delivery` wraps every call to the Bot Connector (replies in a turn and proactive messages alike):
-429, 412, 502 and 504 are retried through tenacity; sends to one conversation are spaced to stay under
-Teams' limit of 7 per second. `TeamsOutbox` implements the core's Outbox port with stored conversation
-references and `continue_conversation`; a 403 (bot blocked, app removed) pauses that person's deliveries.
+throttling (429, 412), timeouts and server errors (408, 5xx but 501 and 505) and connections that failed
+or were dropped are retried through tenacity, as msrest's own retry policy did when it sent with requests;
+sends to one conversation are spaced to stay under Teams' limit of 7 per second. `TeamsOutbox` implements
+the core's Outbox port with stored conversation references and `continue_conversation`; a 403 (bot
+blocked, app removed) pauses that person's deliveries.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from aiohttp import ClientConnectorError, ServerDisconnectedError
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, Attachment, ChannelAccount, ConversationAccount, ConversationReference
 from tenacity import (
@@ -31,8 +34,14 @@ from bot.model import Reply, UserRef
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-TRANSIENT = frozenset({412, 429, 502, 504})
+TRANSIENT = frozenset({408, 412, 429, *range(500, 600)}) - {501, 505}
 GONE = frozenset({403, 404})
+
+
+def transient(exc: BaseException) -> bool:
+    """Worth another try: a status in TRANSIENT, or no answer because the connection failed (the request
+    was not sent) or a pooled connection was dropped (the connector closed an idle keep-alive)."""
+    return status_of(exc) in TRANSIENT or isinstance(exc, (ClientConnectorError, ServerDisconnectedError))
 
 
 def status_of(exc: BaseException) -> int | None:
@@ -85,7 +94,7 @@ class Delivery:
         """Run `call`, paced for `conversation`, retrying transient refusals."""
         backoff = wait_random_exponential(multiplier=self.backoff, max=self.max_wait)
         retrying = AsyncRetrying(
-            retry=retry_if_exception(lambda exc: status_of(exc) in TRANSIENT),
+            retry=retry_if_exception(transient),
             wait=lambda state: retry_after(state, self.max_wait) or backoff(state),
             stop=stop_after_attempt(self.attempts),
             reraise=True,

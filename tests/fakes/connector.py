@@ -74,6 +74,10 @@ class FakeConnector:
         self._fail.extend(statuses)
         self.retry_after = retry_after
 
+    def pending_failures(self) -> int:
+        """Injected failures not answered yet."""
+        return len(self._fail)
+
     def sent(self, method: str | None = None) -> list[Call]:
         """The calls that went through (not the injected failures), optionally by method."""
         return [c for c in self.calls if method is None or c.method == method]

@@ -43,6 +43,23 @@ async def test_429_is_retried_until_it_goes_through(teams: TeamsClient, connecto
     assert len(connector.sent("POST")) == 1
 
 
+async def test_server_errors_are_retried_as_msrest_retried_them(
+    teams: TeamsClient, connector: FakeConnector
+) -> None:
+    who = await _person(teams)
+    connector.fail_next(503, 500, 408)
+    await teams.teams.outbox.send(who, LESSON)
+    assert len(connector.sent("POST")) == 1
+
+
+async def test_a_501_is_not_retried(teams: TeamsClient, connector: FakeConnector) -> None:
+    who = await _person(teams)
+    connector.fail_next(501)
+    with pytest.raises(DeliveryError):
+        await teams.teams.outbox.send(who, LESSON)
+    assert connector.sent() == [] and connector.pending_failures() == 0
+
+
 async def test_403_pauses_the_person_until_they_write_again(
     teams: TeamsClient, connector: FakeConnector
 ) -> None:
