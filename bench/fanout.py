@@ -90,6 +90,7 @@ class Plan:
     pace: float | None
     every_s: float
     inject_429: int = 0  # extra 429s (Retry-After 1 s) spread over the run, beyond the rate limit's
+    timeline: bool = False  # print accepted posts and 429s per second and workspace
 
     @property
     def floor_s(self) -> float:
@@ -217,7 +218,8 @@ async def run_instance(name: str, plan: Plan, epoch: float) -> None:
     config = load_config()
     bot, store = await runtime.start(config, clock)
     session = http_session()  # as slack_mount does: one connection pool for every send
-    outbox = SlackOutbox(clients_for(config, SqlInstallationStore(store.engine), session))
+    clients = clients_for(config, SqlInstallationStore(store.engine), session)
+    outbox = SlackOutbox(clients, learn=plan.pace is None)  # as slack_mount: learn unless a pace is set
     scheduler = Scheduler(
         bot.services,
         {"slack": outbox}.get,
@@ -436,7 +438,28 @@ async def main(plan: Plan) -> None:
         await fake.close()
         await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     report(result, plan)
+    if plan.timeline:
+        print(timeline(fake))
     print(json.dumps(result))
+
+
+def timeline(fake: FakeSlackApi) -> str:
+    """Accepted posts and 429s in each second of the run, per workspace (bot token): where time went."""
+    calls = [c for c in fake.calls if c.method in (POST, f"429:{POST}")]
+    if not calls:
+        return "timeline: no posts"
+    start = min(c.at for c in calls)
+    tokens = sorted({c.headers.get("Authorization", "") for c in calls})
+    rows: dict[int, Counter[str]] = {}
+    for c in calls:
+        column = str(tokens.index(c.headers.get("Authorization", "")))
+        rows.setdefault(int(c.at - start), Counter())[column + ("!" if c.method != POST else "")] += 1
+    lines = ["second  " + "  ".join(f"ws{w}:posts/429s" for w in range(len(tokens)))]
+    for second in range(max(rows) + 1):
+        row = rows.get(second, Counter())
+        cells = (f"{row[str(w)]:8}/{row[f'{w}!']:<4}" for w in range(len(tokens)))
+        lines.append(f"{second:6}  " + "  ".join(cells))
+    return "\n".join(lines)
 
 
 def parse() -> tuple[argparse.Namespace, Plan]:
@@ -451,6 +474,7 @@ def parse() -> tuple[argparse.Namespace, Plan]:
     parser.add_argument("--pace", type=float, default=None, help="scheduler start rate per workspace (/s)")
     parser.add_argument("--every", type=float, default=0.2, help="seconds between ticks")
     parser.add_argument("--inject-429", type=int, default=0, help="extra 429s spread over the run")
+    parser.add_argument("--timeline", action="store_true", help="posts and 429s per second and workspace")
     parser.add_argument("--instance", help=argparse.SUPPRESS)
     parser.add_argument("--epoch", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -459,6 +483,7 @@ def parse() -> tuple[argparse.Namespace, Plan]:
         **{"lease_s": args.lease, "kill_at": args.kill_at, "concurrency": args.concurrency},
         **{"max_in_flight": args.max_in_flight, "pace": args.pace, "every_s": args.every},
         inject_429=args.inject_429,
+        timeline=args.timeline,
     )
     return args, plan
 

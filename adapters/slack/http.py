@@ -145,7 +145,10 @@ def slack_mount(config: Config, bot: Bot, store: SqlStore) -> Any:
     http = SlackHttp(bolt, store, secret.get_secret_value())
 
     installations = SqlInstallationStore(store.engine) if bolt.oauth_flow else None
-    outbox = SlackOutbox(clients_for(config, installations, session))
+    # unpaced by configuration: learn each workspace's rate from its 429s (adapters/rate_limits.py)
+    outbox = SlackOutbox(
+        clients_for(config, installations, session), learn=config.settings.lessons.sends_per_s is None
+    )
 
     def mount(app: web.Application) -> None:
         app[OUTBOXES]["slack"] = outbox

@@ -6,7 +6,8 @@ a minute per workspace: a fresh process would otherwise open DMs far slower than
 workspace answer channel_not_found to that, the DM is opened and the message posted there instead. A
 rendered card is reused while the same Reply is sent to many people, and clients share their owner's HTTP
 session. A 429 holds every send to that workspace from this process for its Retry-After, then the message
-is tried again (so the clients here do not retry 429s themselves).
+is tried again (so the clients here do not retry 429s themselves); with `learn` (no `lessons.sends_per_s`
+configured) the workspace is paced from then on at a rate learned from its 429s (adapters/rate_limits.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.rate_limits import RateLimits
 from adapters.slack import render
 from adapters.slack.app import web_client
 from adapters.slack.installations import SqlInstallationStore
@@ -27,7 +29,6 @@ from bot.model import Reply, UserRef
 from bot.settings import Config
 
 RATE_LIMIT_ATTEMPTS = 3  # tries of one message through 429s
-MAX_RETRY_AFTER_S = 60.0
 RENDERED_KEPT = 32  # lessons x (review or not) in flight at once is far fewer
 TOKEN_TTL_S = 30.0  # how long a looked-up bot token is reused (a rotated token stays valid for hours)
 
@@ -54,31 +55,15 @@ class ChannelPacer:
             await asyncio.sleep(due - now)
 
 
-class WorkspaceHold:
-    """Honours Retry-After: after a 429, sends to that workspace from this process wait it out."""
-
-    def __init__(self) -> None:
-        self._until: dict[str, float] = {}
-
-    async def wait(self, workspace: str) -> None:
-        """Sleep while the workspace is held."""
-        left = self._until.get(workspace, 0.0) - time.monotonic()
-        if left > 0:
-            await asyncio.sleep(left)
-            await self.wait(workspace)  # another 429 may have extended the hold meanwhile
-
-    def hold(self, workspace: str, seconds: float) -> None:
-        until = time.monotonic() + min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
-        self._until[workspace] = max(until, self._until.get(workspace, 0.0))
-
-
 class SlackOutbox:
     """bot.ports.Outbox for Slack: a paced chat.postMessage to the person's DM with the bot."""
 
-    def __init__(self, client_for: ClientFor, pacer: ChannelPacer | None = None) -> None:
+    def __init__(
+        self, client_for: ClientFor, pacer: ChannelPacer | None = None, *, learn: bool = True
+    ) -> None:
         self._client_for = client_for
         self._pacer = pacer or ChannelPacer()
-        self._hold = WorkspaceHold()
+        self._limits = RateLimits(learn=learn)
         # a lesson fan-out sends the same few Replies to everyone, the workspaces' batches interleaved
         self._render = render.KeptRenders(render.message, RENDERED_KEPT)
 
@@ -87,13 +72,18 @@ class SlackOutbox:
         try:
             client = await self._client_for(who.workspace)
             for attempt in range(RATE_LIMIT_ATTEMPTS):
-                await self._hold.wait(who.workspace)
+                await self._limits.wait(who.workspace)
                 try:
-                    return await self._post(client, who, reply)
+                    await self._post(client, who, reply)
                 except SlackApiError as exc:
-                    if exc.response.status_code != 429 or attempt == RATE_LIMIT_ATTEMPTS - 1:
+                    if exc.response.status_code != 429:
                         raise
-                    self._hold.hold(who.workspace, _retry_after(exc))
+                    self._limits.refused(who.workspace, _retry_after(exc))
+                    if attempt == RATE_LIMIT_ATTEMPTS - 1:
+                        raise
+                else:
+                    self._limits.accepted(who.workspace)
+                    return
         except SlackApiError as exc:
             raise _delivery_error(exc) from None
         except (aiohttp.ClientError, TimeoutError) as exc:

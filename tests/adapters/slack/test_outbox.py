@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator
 
@@ -50,6 +51,26 @@ async def test_no_dm_is_opened_and_a_429_holds_the_workspace_then_sends(fake: Fa
     [limited] = [c for c in fake.calls if c.method == "429:chat.postMessage"]
     first = next(c for c in fake.calls if c.method == "chat.postMessage")
     assert first.at - limited.at >= 0.95  # the Retry-After was waited out before trying again
+
+
+async def test_after_a_429_the_workspace_is_paced_at_what_it_accepted(fake: FakeSlackApi) -> None:
+    """No rate configured: the outbox learns one from the 429s instead of meeting one after every hold."""
+
+    async def client_for(_workspace: str) -> AsyncWebClient:
+        return AsyncWebClient(token="xoxb-t", base_url=fake.base_url)
+
+    fake.limit_rate("chat.postMessage", per_s=40, burst=4)
+    outbox = SlackOutbox(client_for, ChannelPacer(0.0), learn=True)
+    people = iter(range(60))
+
+    async def worker() -> None:
+        for n in people:
+            await outbox.send(UserRef("slack", "T1", f"U{n}"), Reply("lesson"))
+
+    await asyncio.gather(*(worker() for _ in range(4)))
+    assert len(fake.called("chat.postMessage")) == 60
+    refused = [c for c in fake.calls if c.method == "429:chat.postMessage"]
+    assert 1 <= len(refused) <= 4  # unpaced, each hold's refilled burst would meet another 429 at once
 
 
 async def test_a_workspace_refusing_a_user_id_as_channel_gets_the_dm_opened(fake: FakeSlackApi) -> None:

@@ -1,0 +1,120 @@
+"""Honouring a platform's 429s, and learning its send rate from them when none is configured.
+
+Slack and Teams limit proactive sends per workspace (tenant) without publishing one exact figure. With
+`lessons.sends_per_s` set, the scheduler paces at that rate and a 429 only holds the workspace for its
+Retry-After. Without it, sending unpaced meets 429 after 429: each one stops the workspace for a second,
+the refilled burst is spent at once, and the next 429 follows (a fan-out ran at a tenth of the limit).
+So, unconfigured, a workspace is paced from its first 429 on, the way TCP finds a link's capacity:
+
+- the rate starts at what the platform accepted in the second before that 429, and doubles every second
+  (slow start) until the next 429;
+- that 429 sets a ceiling: CUT times what was accepted in the second before it (or half the pace, if more:
+  after a lull little was sent), and the pace climbs slowly from there (CLIMB of the ceiling per second),
+  so a 429 costs one hold every several seconds at most;
+- after FORGET_S without a 429 the ceiling is dropped and slow start resumes, which finds the room another
+  instance left (it stopped, or its share of the lessons is done).
+
+All state is per process and per workspace, in memory: a restart learns again within a few seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+MAX_RETRY_AFTER_S = 60.0
+WINDOW_S = 1.0  # accepted sends are counted over the last second before a 429
+CUT = 0.9  # the ceiling: this share of what the platform accepted just before refusing
+CLIMB = 0.01  # from a ceiling, the pace grows by this share of it per second
+DOUBLING_S = 1.0  # slow start doubles the pace this often
+FORGET_S = 10.0  # a ceiling is dropped after this long without a 429
+MIN_RATE = 1.0  # sends per second: never slower than this
+MAX_RATE = 10_000.0  # beyond this the pace is no pace at all
+
+
+@dataclass
+class _Workspace:
+    held_until: float = 0.0
+    next_start: float = 0.0
+    rate: float | None = None  # sends/s when `since` was set; None: unpaced (no 429 yet)
+    ceiling: float | None = None  # set by a 429 during the climb; None: slow start
+    since: float = 0.0  # when `rate` was set (the end of the hold that set it)
+    accepted: deque[float] = field(default_factory=deque)  # send times within the last WINDOW_S
+
+
+class RateLimits:
+    """Per workspace: the Retry-After hold, and (with `learn`) the pace learned from 429s."""
+
+    def __init__(self, *, learn: bool, clock: Callable[[], float] = time.monotonic) -> None:
+        self.learn = learn
+        self._clock = clock
+        self._workspaces: dict[str, _Workspace] = {}
+
+    async def wait(self, workspace: str) -> None:
+        """Sleep until `workspace` may take another send (held, or paced), and take the slot."""
+        delay = self.delay(workspace)
+        if delay > 0:
+            await asyncio.sleep(delay)
+            await self.wait(workspace)  # held again meanwhile, or the slot went to another send
+
+    def delay(self, workspace: str) -> float:
+        """Seconds to wait before the next send; 0 means go now (the slot is then taken)."""
+        now, state = self._clock(), self._state(workspace)
+        if state.held_until > now:
+            return state.held_until - now
+        rate = self.rate(workspace)
+        if rate is None:
+            return 0.0
+        if state.next_start > now:
+            return state.next_start - now
+        state.next_start = now + 1.0 / rate  # from now: no burst of saved-up slots after a lull
+        return 0.0
+
+    def rate(self, workspace: str) -> float | None:
+        """The current pace in sends per second, or None when unpaced."""
+        state = self._state(workspace)
+        if state.rate is None:
+            return None
+        elapsed = max(0.0, self._clock() - state.since)
+        if state.ceiling is None:
+            rate = state.rate * 2.0 ** (elapsed / DOUBLING_S)
+        elif elapsed <= FORGET_S:
+            rate = state.rate + CLIMB * state.ceiling * elapsed
+        else:  # no 429 for a while: look for more room, from where the climb got to
+            climbed = state.rate + CLIMB * state.ceiling * FORGET_S
+            rate = climbed * 2.0 ** ((elapsed - FORGET_S) / DOUBLING_S)
+        return None if rate >= MAX_RATE else rate
+
+    def accepted(self, workspace: str) -> None:
+        """A send went through."""
+        if self.learn:
+            now, sent = self._clock(), self._state(workspace).accepted
+            sent.append(now)
+            while sent and sent[0] <= now - WINDOW_S:
+                sent.popleft()
+
+    def refused(self, workspace: str, retry_after: float) -> None:
+        """A 429: hold the workspace for `retry_after` seconds and (learning) slow down."""
+        now, state = self._clock(), self._state(workspace)
+        already_held = state.held_until > now
+        state.held_until = max(state.held_until, now + min(max(retry_after, 0.0), MAX_RETRY_AFTER_S))
+        if not self.learn or already_held:  # the other sends in flight meet the same 429: cut once
+            return
+        while state.accepted and state.accepted[0] <= now - WINDOW_S:
+            state.accepted.popleft()
+        measured = len(state.accepted) / WINDOW_S
+        pace = self.rate(workspace)
+        if pace is None:  # the first 429, or the pace had grown past any limit: start over from what went
+            state.rate, state.ceiling = max(MIN_RATE, measured), None
+        else:  # what went is a fair measure when sends kept up with the pace; after a lull, half the pace is
+            state.ceiling = state.rate = max(MIN_RATE, CUT * measured, pace / 2)
+        state.since = state.held_until
+
+    def _state(self, workspace: str) -> _Workspace:
+        state = self._workspaces.get(workspace)
+        if state is None:
+            state = self._workspaces[workspace] = _Workspace()
+        return state

@@ -1,0 +1,93 @@
+"""Holding for Retry-After, and learning a workspace's rate from its 429s, against a simulated platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from adapters.rate_limits import RateLimits
+
+
+@dataclass
+class Clock:
+    now: float = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class TokenBucket:
+    """A platform limit as Slack applies it: `per_s` calls a second, a burst of `burst`, then 429."""
+
+    per_s: float
+    burst: float
+    tokens: float = 0.0
+    at: float = 0.0
+
+    def allows(self, now: float) -> bool:
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.per_s)
+        self.at = now
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
+
+
+def fan_out(limits: RateLimits, clock: Clock, bucket: TokenBucket, seconds: float) -> tuple[int, int]:
+    """Send as fast as `limits` lets one workspace (1 ms a send); return (accepted, refused)."""
+    bucket.tokens, bucket.at = bucket.burst, clock.now
+    end, accepted, refused = clock.now + seconds, 0, 0
+    while clock.now < end:
+        delay = limits.delay("T1")
+        if delay > 0:
+            clock.now += delay
+            continue
+        if bucket.allows(clock.now):
+            limits.accepted("T1")
+            accepted += 1
+        else:
+            limits.refused("T1", retry_after=1.0)
+            refused += 1
+        clock.now += 0.001
+    return accepted, refused
+
+
+@pytest.mark.parametrize(("per_s", "share"), [(5.0, 0.6), (50.0, 0.8), (400.0, 0.8)])
+def test_a_learned_pace_sends_close_to_the_limit_with_few_429s(per_s: float, share: float) -> None:
+    """Each 429 stops the workspace for its Retry-After, so some loss is the price of probing for room."""
+    clock = Clock()
+    limits, bucket = RateLimits(learn=True, clock=clock), TokenBucket(per_s, max(1.0, per_s / 10))
+    accepted, refused = fan_out(limits, clock, bucket, 120)
+    assert accepted >= share * per_s * 120
+    assert refused <= 20  # a few while slow start finds the limit, then one per probe (every ~11 s)
+
+
+def test_without_learning_each_429_only_holds_and_the_burst_goes_at_once() -> None:
+    clock = Clock()
+    accepted, refused = fan_out(RateLimits(learn=False, clock=clock), clock, TokenBucket(50.0, 5.0), 120)
+    assert accepted < 0.3 * 50 * 120 and refused >= 100  # why learning is on when no rate is configured
+
+
+def test_a_429_holds_the_workspace_for_its_retry_after_and_cuts_the_pace_once() -> None:
+    clock = Clock()
+    limits = RateLimits(learn=True, clock=clock)
+    for _ in range(40):
+        limits.accepted("T1")
+        clock.now += 0.02
+    limits.refused("T1", retry_after=2.0)
+    limits.refused("T1", retry_after=2.0)  # the other sends in flight met the same 429
+    assert limits.delay("T1") == pytest.approx(2.0)
+    assert limits.delay("T2") == 0.0  # other workspaces go on
+    clock.now += 2.0
+    assert limits.rate("T1") == pytest.approx(40.0)  # what went through in the second before the 429
+    assert limits.delay("T1") == 0.0 and limits.delay("T1") == pytest.approx(1 / 40)
+
+
+def test_a_retry_after_is_capped() -> None:
+    clock = Clock()
+    limits = RateLimits(learn=False, clock=clock)
+    limits.refused("T1", retry_after=3600)
+    assert limits.delay("T1") == pytest.approx(60.0)
+    assert limits.rate("T1") is None
