@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate, compress, count, islice, repeat
 from operator import add, contains
 from typing import Generic, NamedTuple, TypeVar
 
@@ -35,6 +35,11 @@ class Tokens:
     def __len__(self) -> int:
         return len(self.starts)
 
+    @property
+    def padded(self) -> str:
+        """The words, each after a space (as in SpacedWords.padded)."""
+        return " " + " ".join(self.words) + " "
+
     def start(self, i: int) -> int:
         return self.starts[i]
 
@@ -59,14 +64,14 @@ class SpacedWords:
     word starts is found only for the words asked about: a short message has a few, and a list of every
     start cost more than all the pattern matching."""
 
-    __slots__ = ("_last", "_padded", "_pos", "_spaced", "lowered", "words")
+    __slots__ = ("_last", "_pos", "_spaced", "lowered", "padded", "words")
 
     def __init__(self, lowered: str) -> None:
         self.lowered = lowered
         self._spaced = spaced_words(lowered)
         self.words = self._spaced.split()
-        self._padded = f" {self._spaced} "  # a whole word is " word " here
-        self._last = -1  # the last word located, and where it ends in `_padded`
+        self.padded = f" {self._spaced} "  # a whole word is " word " here
+        self._last = -1  # the last word located, and where it ends in `padded`
         self._pos = 0
 
     def __len__(self) -> int:
@@ -80,11 +85,11 @@ class SpacedWords:
         pos = self._pos
         if i != self._last:
             key = f" {word} "
-            pos = self._padded.find(key, pos) + len(word) + 1
+            pos = self.padded.find(key, pos) + len(word) + 1
             # the same word between the last one located and this one comes first (rarely)
             if self.words.index(word, self._last + 1) != i:
                 for _ in range(self.words[self._last + 1 : i].count(word)):
-                    pos = self._padded.find(key, pos) + len(word) + 1
+                    pos = self.padded.find(key, pos) + len(word) + 1
             self._last, self._pos = i, pos
         return pos - len(word) - 1
 
@@ -118,8 +123,15 @@ class Found(NamedTuple, Generic[T]):
     payload: T
     start: int
     end: int
-    groups: tuple[tuple[int, int], ...]
+    match: re.Match[str]
+    own: slice  # where the pattern's own groups are among the match's
     token: int  # the word the match starts at
+
+    @property
+    def groups(self) -> tuple[tuple[int, int], ...]:
+        """The spans of the pattern's own groups: only an accepted rule needs them, so they are read from
+        the match on demand."""
+        return self.match.regs[self.own]
 
 
 class _AnyWord:
@@ -184,7 +196,7 @@ class _Bucket(Generic[T]):
         if m is None or m.lastindex is None:
             return None
         payload, own = self.by_group[m.lastindex]
-        return Found(self.category, payload, pos, m.end(), m.regs[own], token)
+        return Found(self.category, payload, pos, m.end(), m, own, token)
 
 
 # The buckets for a first word: those to try whatever follows, and by the next word, those to try then.
@@ -263,9 +275,13 @@ class PatternIndex(Generic[T]):
             bucket = self._bucket(category, sorted(group, key=_specific_first))
             self._by_stem.setdefault(stem, []).append(bucket)
         self._stems = tuple(self._by_stem)
-        # One search over the words, joined after a \x01 each, tells whether any starts with a stem.
+        # One search over the padded words tells whether any starts with a stem: one that follows a space.
+        # (The lookahead lets the regex engine pass over most words on their first letter.)
+        firsts = "".join(sorted({stem[0] for stem in self._stems}))
         self._stem_start = (
-            re.compile("\x01(?:" + "|".join(map(re.escape, self._stems)) + ")") if self._stems else None
+            re.compile(f" (?=[{re.escape(firsts)}])(?:" + "|".join(map(re.escape, self._stems)) + ")")
+            if self._stems
+            else None
         )
 
     def _bucket(self, category: str, group: list[_Item[T]], lowered: bool = False) -> _Bucket[T]:
@@ -324,7 +340,7 @@ class PatternIndex(Generic[T]):
         else:
             out = self._find_any(text, words)
         # Stems try only words they start (most messages: none).
-        if self._stem_start is not None and self._stem_start.search("\x01" + "\x01".join(words.words)):
+        if self._stem_start is not None and self._stem_start.search(words.padded):
             out += self._find_stems(text, words)
             out.sort(key=_token)
         return out
@@ -345,26 +361,27 @@ class PatternIndex(Generic[T]):
         """`find` for ASCII text: matched lower-cased, with buckets narrowed by the next two words."""
         by_word = self._by_word_ascii
         words = spaced.words
-        n = len(words)
+        # two spaces after the words stand for "no next word" (no word is a space), so no bounds checks
+        padded = [*words, " ", " "]
         out: list[Found[T]] = []
-        nexts = words[1:]
-        nexts.append(" ")  # no word is a space: the last word has no next one
         # For each word, the next words that make it worth trying (none for most), and whether its next is
         # one of them: all in C. Only the words that pass get any Python-level work.
         seconds = map(self._worth_trying.get, words, repeat(_NO_WORD))
-        for i in compress(range(n), map(contains, seconds, nexts)):
-            buckets, by_second = by_word[words[i]]
-            if by_second and i + 1 < n and (after := by_second.get(words[i + 1])) is not None:
+        for i in compress(range(len(words)), map(contains, seconds, islice(padded, 1, None))):
+            buckets, by_second = by_word[padded[i]]
+            if by_second and (after := by_second.get(padded[i + 1])) is not None:
                 buckets, by_third = after
-                if by_third and i + 2 < n:
-                    buckets = by_third.get(words[i + 2], buckets)
+                if by_third:
+                    buckets = by_third.get(padded[i + 2], buckets)
+            if not buckets:  # the next words ruled every pattern out: no need to locate the word
+                continue
             pos = spaced.start(i)
             for bucket in buckets:
                 m = bucket.regex.match(lowered, pos)
                 if m is not None and m.lastindex is not None:
                     payload, own = bucket.by_group[m.lastindex]
                     # tuple.__new__ builds the Found without NamedTuple's Python-level constructor
-                    out.append(_new_tuple(Found, (bucket.category, payload, pos, m.end(), m.regs[own], i)))
+                    out.append(_new_tuple(Found, (bucket.category, payload, pos, m.end(), m, own, i)))
         return out
 
     def _find_stems(self, text: str, words: Words) -> list[Found[T]]:
