@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate, compress, count, islice, repeat
@@ -163,7 +163,9 @@ class _Bucket(Generic[T]):
     here each alternative ends with an empty marker group instead of being wrapped in one.
     """
 
-    def __init__(self, category: str, items: list[_Item[T]], *, lowered: bool = False) -> None:
+    def __init__(
+        self, category: str, items: list[_Item[T]], *, lowered: bool = False, opens: bool = False
+    ) -> None:
         bodies: list[str] = []
         # by the number of the group that closes last in a pattern's alternative (the match's `lastindex`):
         # its payload and the slice of `regs` that holds its own groups
@@ -180,6 +182,7 @@ class _Bucket(Generic[T]):
                 self.by_group[group] = (payload, slice(group + 1, group + 1 + own))
             group += 1 + own
         self.category = category
+        self.opens = opens  # every pattern here counts only at the start of a sentence
         self._source = LOOKBEHIND + "(?:" + "|".join(bodies) + ")"
         # A letter beyond ASCII might match an ASCII one when case is ignored (as "ſ" matches "s"): any
         # such alternation keeps IGNORECASE, which gives the same matches on lower-cased text.
@@ -245,7 +248,11 @@ class PatternIndex(Generic[T]):
     """Patterns indexed by their first word (and, when known, the words after it), so each word of a text
     tries at most one short alternation per category."""
 
-    def __init__(self, items: list[tuple[CompiledPattern, str, T]]) -> None:
+    def __init__(
+        self, items: list[tuple[CompiledPattern, str, T]], opener: Callable[[T], bool] | None = None
+    ) -> None:
+        """`opener` tells which payloads count only at the start of a sentence (see `find`)."""
+        self._opener = opener
         by_key: dict[tuple[str, str], list[_Item[T]]] = {}
         by_stem: dict[tuple[str, str], list[_Item[T]]] = {}
         for pattern, category, payload in items:
@@ -288,7 +295,9 @@ class PatternIndex(Generic[T]):
         """The bucket for these patterns, compiled once however many words share it."""
         key = (category, lowered, tuple(id(p) for p, _ in group))
         if key not in self._compiled:
-            self._compiled[key] = _Bucket(category, group, lowered=lowered)
+            opener = self._opener
+            opens = opener is not None and all(opener(payload) for _, payload in group)
+            self._compiled[key] = _Bucket(category, group, lowered=lowered, opens=opens)
         return self._compiled[key]
 
     def _plain(self, word: str, cats: list[tuple[str, list[_Item[T]]]]) -> _Plain[T]:
@@ -332,20 +341,24 @@ class PatternIndex(Generic[T]):
             )
         return buckets((cat, group, anywhere) for cat, group, (anywhere, _) in narrowed), by_second
 
-    def find(self, text: str, words: Words) -> list[Found[T]]:
+    def find(self, text: str, words: Words, *, openers_anywhere: bool = True) -> list[Found[T]]:
         """Every match (one per category and word) of the indexed patterns in `text` (masked), in word
-        order. `words` are its words."""
+        order. `words` are its words.
+
+        `openers_anywhere=False` lets the index skip what the caller drops anyway: a bucket whose payloads
+        all count only at the start of a sentence (the `opener`s) is not tried away from one.
+        """
         if isinstance(words, SpacedWords):
-            out = self._find_ascii(words.lowered, words)
+            out = self._find_ascii(words.lowered, words, openers_anywhere)
         else:
-            out = self._find_any(text, words)
+            out = self._find_any(text, words, openers_anywhere)
         # Stems try only words they start (most messages: none).
         if self._stem_start is not None and self._stem_start.search(words.padded):
             out += self._find_stems(text, words)
             out.sort(key=_token)
         return out
 
-    def _find_any(self, text: str, tokens: Tokens) -> list[Found[T]]:
+    def _find_any(self, text: str, tokens: Tokens, openers_anywhere: bool) -> list[Found[T]]:
         words, starts = tokens.words, tokens.starts
         out: list[Found[T]] = []
         # Only words that start some pattern get any Python-level work (the filter runs in C).
@@ -353,11 +366,13 @@ class PatternIndex(Generic[T]):
             anything, by_next = self._by_word[words[i]]
             buckets = by_next.get(words[i + 1], anything) if by_next and i + 1 < len(words) else anything
             for bucket in buckets:
+                if bucket.opens and not openers_anywhere and not at_sentence_start(text, starts[i]):
+                    continue
                 if (found := bucket.match(text, starts[i], i)) is not None:
                     out.append(found)
         return out
 
-    def _find_ascii(self, lowered: str, spaced: SpacedWords) -> list[Found[T]]:
+    def _find_ascii(self, lowered: str, spaced: SpacedWords, openers_anywhere: bool) -> list[Found[T]]:
         """`find` for ASCII text: matched lower-cased, with buckets narrowed by the next two words."""
         by_word = self._by_word_ascii
         words = spaced.words
@@ -377,6 +392,9 @@ class PatternIndex(Generic[T]):
                 continue
             pos = spaced.start(i)
             for bucket in buckets:
+                # (lower-casing changes none of the characters that tell a sentence's start)
+                if bucket.opens and not openers_anywhere and not at_sentence_start(lowered, pos):
+                    continue
                 m = bucket.regex.match(lowered, pos)
                 if m is not None and m.lastindex is not None:
                     payload, own = bucket.by_group[m.lastindex]
@@ -395,6 +413,13 @@ class PatternIndex(Generic[T]):
                             if (found := bucket.match(text, words.start(i), i)) is not None:
                                 out.append(found)
         return out
+
+
+def at_sentence_start(text: str, start: int) -> bool:
+    """Whether `start` begins a sentence: only spaces, quote marks and bullets stand between it and the end
+    of the sentence before (or the start of the text)."""
+    before = text[max(0, start - 40) : start].rstrip(" \t\"'*_>-•")
+    return not before or before[-1] in ".!?\n:;"
 
 
 def _token(found: Found[T]) -> int:
