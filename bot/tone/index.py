@@ -379,6 +379,7 @@ class PatternIndex(Generic[T]):
         # two spaces after the words stand for "no next word" (no word is a space), so no bounds checks
         padded = [*words, " ", " "]
         out: list[Found[T]] = []
+        located, located_end = -1, 0  # the last word located, and where it ends in `spaced.padded`
         # For each word, the next words that make it worth trying (none for most), and whether its next is
         # one of them: all in C. Only the words that pass get any Python-level work.
         seconds = map(self._worth_trying.get, words, repeat(_NO_WORD))
@@ -390,7 +391,13 @@ class PatternIndex(Generic[T]):
                     buckets = by_third.get(padded[i + 2], buckets)
             if not buckets:  # the next words ruled every pattern out: no need to locate the word
                 continue
-            pos = spaced.start(i)
+            # where the word starts: the next " word " from the last one located on (as SpacedWords.start
+            # does, here without a call for each word)
+            word = padded[i]
+            pos = spaced.padded.find(f" {word} ", located_end)
+            if words.index(word, located + 1) != i:  # the same word came first in between (seldom)
+                pos = spaced.start(i)
+            located, located_end = i, pos + len(word) + 1
             for bucket in buckets:
                 # (lower-casing changes none of the characters that tell a sentence's start)
                 if bucket.opens and not openers_anywhere and not at_sentence_start(lowered, pos):
