@@ -6,7 +6,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, repeat
 from operator import attrgetter
 
 from bot.errors import InputError
@@ -95,6 +95,7 @@ def _is_whole(masked: str, start: int, end: int) -> bool:
 
 
 _start = attrgetter("start")  # a hit's start, as a sort key in C
+_rule_at_start = attrgetter("rule.at_start")  # for a hit from a rule: whether it counts only there (in C)
 
 
 def resolve(hits: list[Hit]) -> list[Hit]:
@@ -227,8 +228,8 @@ class Analyzer:
                 if hit is not None:
                     hits.append(hit)
             # a rule that counts only at a sentence's start does not count in a courteous message
-            if any(_opens_sentence(hit.rule) for hit in hits) and self._courtesy.find(masked, words):
-                hits = [hit for hit in hits if not _opens_sentence(hit.rule)]
+            if any(map(_rule_at_start, hits)) and self._courtesy.find(masked, words):
+                hits = [hit for hit in hits if not _rule_at_start(hit)]
         if not text.isascii():
             hits += self._emoji(text)
         if "*" in masked or "#" in masked:
@@ -351,7 +352,7 @@ class Analyzer:
         """Turn accepted hits into the public report."""
         if not hits and safety is None:
             return _CALM  # the report is immutable, so one instance serves every calm message
-        signals = tuple([self.signal(text, h) for h in hits])
+        signals = tuple(map(self.signal, repeat(text), hits))
         tension = score(hits)
         if safety is not None:
             tension = max(tension, SAFETY_FLOOR)
