@@ -6,11 +6,11 @@ import bisect
 import math
 import re
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, repeat
 from operator import attrgetter
 
 from bot.errors import InputError
-from bot.tone.index import Found, PatternIndex, Spans, Words, words_of
+from bot.tone.index import Found, PatternIndex, Spans, Words, at_sentence_start, words_of
 from bot.tone.lexicon import Lexicon, Rule, SafetyRule
 from bot.tone.patterns import CompiledPattern
 from bot.tone.protect import mask, protected_spans
@@ -95,6 +95,7 @@ def _is_whole(masked: str, start: int, end: int) -> bool:
 
 
 _start = attrgetter("start")  # a hit's start, as a sort key in C
+_rule_at_start = attrgetter("rule.at_start")  # for a hit from a rule: whether it counts only there (in C)
 
 
 def resolve(hits: list[Hit]) -> list[Hit]:
@@ -136,6 +137,11 @@ def _disjoint(ordered: list[Hit]) -> bool:
 Payload = Rule | SafetyRule | None
 
 
+def _opens_sentence(payload: Payload) -> bool:
+    """A rule that counts only at the start of a sentence (see `Analyzer._accept`)."""
+    return isinstance(payload, Rule) and payload.at_start
+
+
 class Analyzer:
     """Finds signals and safety hits; built once from a lexicon, then pure."""
 
@@ -146,8 +152,9 @@ class Analyzer:
         items += [(s.pattern, "safety", s) for s in lexicon.safety]
         items += [(p, "exempt", None) for p in lexicon.exemptions]
         items += [(p, "hedge", None) for p in lexicon.hedges]
-        items += [(p, "courtesy", None) for p in lexicon.courtesy]
-        self._index: PatternIndex[Payload] = PatternIndex(items)
+        self._index: PatternIndex[Payload] = PatternIndex(items, opener=_opens_sentence)
+        # Courtesy matters only to a rule hit at a sentence's start (seldom), so it is looked for apart.
+        self._courtesy: PatternIndex[None] = PatternIndex([(p, "courtesy", None) for p in lexicon.courtesy])
         phrases: list[tuple[CompiledPattern, str, None]] = []
         for category in ("ask", "apology", "promise"):
             phrases += [(p, category, None) for p in getattr(lexicon, category)]
@@ -188,11 +195,6 @@ class Analyzer:
         return any(word in you for word in words.words[max(0, first - _YOU_WINDOW) : last + _YOU_WINDOW + 1])
 
     @staticmethod
-    def _at_sentence_start(masked: str, start: int) -> bool:
-        before = masked[max(0, start - 40) : start].rstrip(" \t\"'*_>-•")
-        return not before or before[-1] in ".!?\n:;"
-
-    @staticmethod
     def _ends_as_question(masked: str, end: int) -> bool:
         m = _SENTENCE_END.search(masked, end)
         return m is not None and m.group() == "?"
@@ -207,8 +209,7 @@ class Analyzer:
         safety: list[Found[Payload]] = []
         exempt: list[tuple[int, int]] = []
         hedges: list[int] = []
-        courtesy = False
-        for found in self._index.find(masked, words):
+        for found in self._index.find(masked, words, openers_anywhere=False):
             category = found.category
             if category == "rule":
                 raw.append(found)
@@ -216,18 +217,19 @@ class Analyzer:
                 safety.append(found)
             elif category == "exempt":
                 exempt.append((found.start, found.end))
-            elif category == "hedge":
-                hedges.append(found.end)
             else:
-                courtesy = True
+                hedges.append(found.end)
         exempt_spans = Spans(exempt) if exempt else None
         hits: list[Hit] = []
         if raw:
             hedges.sort()
             for found in raw:
-                hit = self._accept(masked, words, found, exempt_spans, hedges, courtesy)
+                hit = self._accept(masked, words, found, exempt_spans, hedges)
                 if hit is not None:
                     hits.append(hit)
+            # a rule that counts only at a sentence's start does not count in a courteous message
+            if any(map(_rule_at_start, hits)) and self._courtesy.find(masked, words):
+                hits = [hit for hit in hits if not _rule_at_start(hit)]
         if not text.isascii():
             hits += self._emoji(text)
         if "*" in masked or "#" in masked:
@@ -250,7 +252,6 @@ class Analyzer:
         found: Found[Payload],
         exempt: Spans | None,
         hedges: list[int],
-        courtesy: bool,
     ) -> Hit | None:
         rule = found.payload
         start, end = found.start, found.end
@@ -263,9 +264,7 @@ class Analyzer:
             return None
         if rule.needs_you and not self._near_you(words, first, words.last_word(first, start, end)):
             return None
-        if rule.at_start and (
-            courtesy or not self._at_sentence_start(masked, start) or self._ends_as_question(masked, end)
-        ):
+        if rule.at_start and (not at_sentence_start(masked, start) or self._ends_as_question(masked, end)):
             return None
         if rule.whole_message and not _is_whole(masked, start, end):
             return None
@@ -353,7 +352,7 @@ class Analyzer:
         """Turn accepted hits into the public report."""
         if not hits and safety is None:
             return _CALM  # the report is immutable, so one instance serves every calm message
-        signals = tuple([self.signal(text, h) for h in hits])
+        signals = tuple(map(self.signal, repeat(text), hits))
         tension = score(hits)
         if safety is not None:
             tension = max(tension, SAFETY_FLOOR)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate, compress, count, islice, repeat
 from operator import add, contains
 from typing import Generic, NamedTuple, TypeVar
 
@@ -35,6 +35,11 @@ class Tokens:
     def __len__(self) -> int:
         return len(self.starts)
 
+    @property
+    def padded(self) -> str:
+        """The words, each after a space (as in SpacedWords.padded)."""
+        return " " + " ".join(self.words) + " "
+
     def start(self, i: int) -> int:
         return self.starts[i]
 
@@ -59,14 +64,14 @@ class SpacedWords:
     word starts is found only for the words asked about: a short message has a few, and a list of every
     start cost more than all the pattern matching."""
 
-    __slots__ = ("_last", "_padded", "_pos", "_spaced", "lowered", "words")
+    __slots__ = ("_last", "_pos", "_spaced", "lowered", "padded", "words")
 
     def __init__(self, lowered: str) -> None:
         self.lowered = lowered
         self._spaced = spaced_words(lowered)
         self.words = self._spaced.split()
-        self._padded = f" {self._spaced} "  # a whole word is " word " here
-        self._last = -1  # the last word located, and where it ends in `_padded`
+        self.padded = f" {self._spaced} "  # a whole word is " word " here
+        self._last = -1  # the last word located, and where it ends in `padded`
         self._pos = 0
 
     def __len__(self) -> int:
@@ -80,11 +85,11 @@ class SpacedWords:
         pos = self._pos
         if i != self._last:
             key = f" {word} "
-            pos = self._padded.find(key, pos) + len(word) + 1
+            pos = self.padded.find(key, pos) + len(word) + 1
             # the same word between the last one located and this one comes first (rarely)
             if self.words.index(word, self._last + 1) != i:
                 for _ in range(self.words[self._last + 1 : i].count(word)):
-                    pos = self._padded.find(key, pos) + len(word) + 1
+                    pos = self.padded.find(key, pos) + len(word) + 1
             self._last, self._pos = i, pos
         return pos - len(word) - 1
 
@@ -118,8 +123,15 @@ class Found(NamedTuple, Generic[T]):
     payload: T
     start: int
     end: int
-    groups: tuple[tuple[int, int], ...]
+    match: re.Match[str]
+    own: slice  # where the pattern's own groups are among the match's
     token: int  # the word the match starts at
+
+    @property
+    def groups(self) -> tuple[tuple[int, int], ...]:
+        """The spans of the pattern's own groups: only an accepted rule needs them, so they are read from
+        the match on demand."""
+        return self.match.regs[self.own]
 
 
 class _AnyWord:
@@ -151,7 +163,9 @@ class _Bucket(Generic[T]):
     here each alternative ends with an empty marker group instead of being wrapped in one.
     """
 
-    def __init__(self, category: str, items: list[_Item[T]], *, lowered: bool = False) -> None:
+    def __init__(
+        self, category: str, items: list[_Item[T]], *, lowered: bool = False, opens: bool = False
+    ) -> None:
         bodies: list[str] = []
         # by the number of the group that closes last in a pattern's alternative (the match's `lastindex`):
         # its payload and the slice of `regs` that holds its own groups
@@ -168,6 +182,7 @@ class _Bucket(Generic[T]):
                 self.by_group[group] = (payload, slice(group + 1, group + 1 + own))
             group += 1 + own
         self.category = category
+        self.opens = opens  # every pattern here counts only at the start of a sentence
         self._source = LOOKBEHIND + "(?:" + "|".join(bodies) + ")"
         # A letter beyond ASCII might match an ASCII one when case is ignored (as "ſ" matches "s"): any
         # such alternation keeps IGNORECASE, which gives the same matches on lower-cased text.
@@ -184,7 +199,7 @@ class _Bucket(Generic[T]):
         if m is None or m.lastindex is None:
             return None
         payload, own = self.by_group[m.lastindex]
-        return Found(self.category, payload, pos, m.end(), m.regs[own], token)
+        return Found(self.category, payload, pos, m.end(), m, own, token)
 
 
 # The buckets for a first word: those to try whatever follows, and by the next word, those to try then.
@@ -233,7 +248,11 @@ class PatternIndex(Generic[T]):
     """Patterns indexed by their first word (and, when known, the words after it), so each word of a text
     tries at most one short alternation per category."""
 
-    def __init__(self, items: list[tuple[CompiledPattern, str, T]]) -> None:
+    def __init__(
+        self, items: list[tuple[CompiledPattern, str, T]], opener: Callable[[T], bool] | None = None
+    ) -> None:
+        """`opener` tells which payloads count only at the start of a sentence (see `find`)."""
+        self._opener = opener
         by_key: dict[tuple[str, str], list[_Item[T]]] = {}
         by_stem: dict[tuple[str, str], list[_Item[T]]] = {}
         for pattern, category, payload in items:
@@ -263,16 +282,22 @@ class PatternIndex(Generic[T]):
             bucket = self._bucket(category, sorted(group, key=_specific_first))
             self._by_stem.setdefault(stem, []).append(bucket)
         self._stems = tuple(self._by_stem)
-        # One search over the words, joined after a \x01 each, tells whether any starts with a stem.
+        # One search over the padded words tells whether any starts with a stem: one that follows a space.
+        # (The lookahead lets the regex engine pass over most words on their first letter.)
+        firsts = "".join(sorted({stem[0] for stem in self._stems}))
         self._stem_start = (
-            re.compile("\x01(?:" + "|".join(map(re.escape, self._stems)) + ")") if self._stems else None
+            re.compile(f" (?=[{re.escape(firsts)}])(?:" + "|".join(map(re.escape, self._stems)) + ")")
+            if self._stems
+            else None
         )
 
     def _bucket(self, category: str, group: list[_Item[T]], lowered: bool = False) -> _Bucket[T]:
         """The bucket for these patterns, compiled once however many words share it."""
         key = (category, lowered, tuple(id(p) for p, _ in group))
         if key not in self._compiled:
-            self._compiled[key] = _Bucket(category, group, lowered=lowered)
+            opener = self._opener
+            opens = opener is not None and all(opener(payload) for _, payload in group)
+            self._compiled[key] = _Bucket(category, group, lowered=lowered, opens=opens)
         return self._compiled[key]
 
     def _plain(self, word: str, cats: list[tuple[str, list[_Item[T]]]]) -> _Plain[T]:
@@ -316,20 +341,24 @@ class PatternIndex(Generic[T]):
             )
         return buckets((cat, group, anywhere) for cat, group, (anywhere, _) in narrowed), by_second
 
-    def find(self, text: str, words: Words) -> list[Found[T]]:
+    def find(self, text: str, words: Words, *, openers_anywhere: bool = True) -> list[Found[T]]:
         """Every match (one per category and word) of the indexed patterns in `text` (masked), in word
-        order. `words` are its words."""
+        order. `words` are its words.
+
+        `openers_anywhere=False` lets the index skip what the caller drops anyway: a bucket whose payloads
+        all count only at the start of a sentence (the `opener`s) is not tried away from one.
+        """
         if isinstance(words, SpacedWords):
-            out = self._find_ascii(words.lowered, words)
+            out = self._find_ascii(words.lowered, words, openers_anywhere)
         else:
-            out = self._find_any(text, words)
+            out = self._find_any(text, words, openers_anywhere)
         # Stems try only words they start (most messages: none).
-        if self._stem_start is not None and self._stem_start.search("\x01" + "\x01".join(words.words)):
+        if self._stem_start is not None and self._stem_start.search(words.padded):
             out += self._find_stems(text, words)
             out.sort(key=_token)
         return out
 
-    def _find_any(self, text: str, tokens: Tokens) -> list[Found[T]]:
+    def _find_any(self, text: str, tokens: Tokens, openers_anywhere: bool) -> list[Found[T]]:
         words, starts = tokens.words, tokens.starts
         out: list[Found[T]] = []
         # Only words that start some pattern get any Python-level work (the filter runs in C).
@@ -337,34 +366,47 @@ class PatternIndex(Generic[T]):
             anything, by_next = self._by_word[words[i]]
             buckets = by_next.get(words[i + 1], anything) if by_next and i + 1 < len(words) else anything
             for bucket in buckets:
+                if bucket.opens and not openers_anywhere and not at_sentence_start(text, starts[i]):
+                    continue
                 if (found := bucket.match(text, starts[i], i)) is not None:
                     out.append(found)
         return out
 
-    def _find_ascii(self, lowered: str, spaced: SpacedWords) -> list[Found[T]]:
+    def _find_ascii(self, lowered: str, spaced: SpacedWords, openers_anywhere: bool) -> list[Found[T]]:
         """`find` for ASCII text: matched lower-cased, with buckets narrowed by the next two words."""
         by_word = self._by_word_ascii
         words = spaced.words
-        n = len(words)
+        # two spaces after the words stand for "no next word" (no word is a space), so no bounds checks
+        padded = [*words, " ", " "]
         out: list[Found[T]] = []
-        nexts = words[1:]
-        nexts.append(" ")  # no word is a space: the last word has no next one
+        located, located_end = -1, 0  # the last word located, and where it ends in `spaced.padded`
         # For each word, the next words that make it worth trying (none for most), and whether its next is
         # one of them: all in C. Only the words that pass get any Python-level work.
         seconds = map(self._worth_trying.get, words, repeat(_NO_WORD))
-        for i in compress(range(n), map(contains, seconds, nexts)):
-            buckets, by_second = by_word[words[i]]
-            if by_second and i + 1 < n and (after := by_second.get(words[i + 1])) is not None:
+        for i in compress(range(len(words)), map(contains, seconds, islice(padded, 1, None))):
+            buckets, by_second = by_word[padded[i]]
+            if by_second and (after := by_second.get(padded[i + 1])) is not None:
                 buckets, by_third = after
-                if by_third and i + 2 < n:
-                    buckets = by_third.get(words[i + 2], buckets)
-            pos = spaced.start(i)
+                if by_third:
+                    buckets = by_third.get(padded[i + 2], buckets)
+            if not buckets:  # the next words ruled every pattern out: no need to locate the word
+                continue
+            # where the word starts: the next " word " from the last one located on (as SpacedWords.start
+            # does, here without a call for each word)
+            word = padded[i]
+            pos = spaced.padded.find(f" {word} ", located_end)
+            if words.index(word, located + 1) != i:  # the same word came first in between (seldom)
+                pos = spaced.start(i)
+            located, located_end = i, pos + len(word) + 1
             for bucket in buckets:
+                # (lower-casing changes none of the characters that tell a sentence's start)
+                if bucket.opens and not openers_anywhere and not at_sentence_start(lowered, pos):
+                    continue
                 m = bucket.regex.match(lowered, pos)
                 if m is not None and m.lastindex is not None:
                     payload, own = bucket.by_group[m.lastindex]
                     # tuple.__new__ builds the Found without NamedTuple's Python-level constructor
-                    out.append(_new_tuple(Found, (bucket.category, payload, pos, m.end(), m.regs[own], i)))
+                    out.append(_new_tuple(Found, (bucket.category, payload, pos, m.end(), m, own, i)))
         return out
 
     def _find_stems(self, text: str, words: Words) -> list[Found[T]]:
@@ -378,6 +420,13 @@ class PatternIndex(Generic[T]):
                             if (found := bucket.match(text, words.start(i), i)) is not None:
                                 out.append(found)
         return out
+
+
+def at_sentence_start(text: str, start: int) -> bool:
+    """Whether `start` begins a sentence: only spaces, quote marks and bullets stand between it and the end
+    of the sentence before (or the start of the text)."""
+    before = text[max(0, start - 40) : start].rstrip(" \t\"'*_>-•")
+    return not before or before[-1] in ".!?\n:;"
 
 
 def _token(found: Found[T]) -> int:

@@ -125,7 +125,7 @@ def _pattern_texts(engine: ToneEngine, n: int, seed: int) -> list[str]:
 def test_ascii_find_gives_what_the_general_find_gives(engine: ToneEngine) -> None:
     # The ASCII path matches lower-cased text without IGNORECASE, in buckets narrowed by the next two words;
     # the general path (used for any other text) tries the plain buckets on the text as it is.
-    for index in (engine.analyzer._index, engine.analyzer._phrases):
+    for index in (engine.analyzer._index, engine.analyzer._phrases, engine.analyzer._courtesy):
         for text in _pattern_texts(engine, 3000, 7):
             fast = index.find(text, SpacedWords(text.lower()))
             plain = index.find(text, tokenize(text))
