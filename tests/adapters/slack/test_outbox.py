@@ -59,18 +59,18 @@ async def test_after_a_429_the_workspace_is_paced_at_what_it_accepted(fake: Fake
     async def client_for(_workspace: str) -> AsyncWebClient:
         return AsyncWebClient(token="xoxb-t", base_url=fake.base_url)
 
-    fake.limit_rate("chat.postMessage", per_s=40, burst=4)
+    fake.limit_rate("chat.postMessage", per_s=20, burst=2)  # low enough that even a slow machine meets it
     outbox = SlackOutbox(client_for, ChannelPacer(0.0), learn=True)
-    people = iter(range(60))
+    people = iter(range(30))
 
     async def worker() -> None:
         for n in people:
             await outbox.send(UserRef("slack", "T1", f"U{n}"), Reply("lesson"))
 
     await asyncio.gather(*(worker() for _ in range(4)))
-    assert len(fake.called("chat.postMessage")) == 60
+    assert len(fake.called("chat.postMessage")) == 30
     refused = [c for c in fake.calls if c.method == "429:chat.postMessage"]
-    assert 1 <= len(refused) <= 4  # unpaced, each hold's refilled burst would meet another 429 at once
+    assert 1 <= len(refused) <= 8  # unpaced: dozens, as each hold's refilled burst meets another 429
 
 
 async def test_a_workspace_refusing_a_user_id_as_channel_gets_the_dm_opened(fake: FakeSlackApi) -> None:
