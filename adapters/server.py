@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from aiohttp import web
 
-from adapters.metrics import PrometheusMetrics, metrics_handler, metrics_middleware
+from adapters.metrics import PrometheusMetrics, metrics_handler, request_counter
 from bot import runtime
 from bot.core import Bot
 from bot.errors import StoreError
@@ -41,7 +41,9 @@ def build_app(
     # The core counts through its neutral Metrics port; the app decides where counts go. Everything that
     # reads bot.services does so per request or is built after this (the scheduler), so all of it sees this.
     bot.services = replace(bot.services, metrics=metrics)
-    app = web.Application(client_max_size=1024 * 1024, middlewares=[metrics_middleware(metrics)])
+    app = web.Application(
+        client_max_size=1024 * 1024, handler_args={"access_log_class": request_counter(metrics)}
+    )
     app[BOT], app[STORE], app[METRICS] = bot, store, metrics
     app[OUTBOXES] = {}
     app.router.add_get("/healthz", healthz)
