@@ -14,7 +14,9 @@ So, unconfigured, a workspace is paced from its first 429 on, the way TCP finds 
 - after FORGET_S without a 429 the ceiling is dropped and slow start resumes, which finds the room another
   instance left (it stopped, or its share of the lessons is done).
 
-All state is per process and per workspace, in memory: a restart learns again within a few seconds.
+All state is per process and per workspace, in memory: a restart learns again within a few seconds. The
+Slack outbox uses it; Teams sends go through `Delivery` (adapters/teams/outbox.py), which paces each
+conversation and retries 429s itself.
 """
 
 from __future__ import annotations
