@@ -1,7 +1,4 @@
-"""Slack payloads -> Inbound, as pure functions. Nothing here does I/O or keeps message text.
-
-Every Inbound from Slack has `can_schedule`: Slack holds a message for later (chat.scheduleMessage).
-"""
+"""Slack payloads -> Inbound, as pure functions. Nothing here does I/O or keeps message text."""
 
 from __future__ import annotations
 
@@ -38,6 +35,12 @@ def _channel_of(body: JsonDict) -> str:
     return str(channel.get("id", "")) if isinstance(channel, dict) else str(body.get("channel_id") or "")
 
 
+def _inbound(body: JsonDict, user: str, conversation: str, is_dm: bool, kind: Kind, **fields: Any) -> Inbound:
+    """An Inbound from Slack: the payload's workspace, and `can_schedule`, since Slack holds a message for
+    later (chat.scheduleMessage)."""
+    return Inbound(PLATFORM, workspace_of(body), user, conversation, is_dm, kind, can_schedule=True, **fields)
+
+
 def is_dm_channel(channel: str) -> bool:
     return channel.startswith("D")
 
@@ -45,16 +48,14 @@ def is_dm_channel(channel: str) -> bool:
 def command(body: JsonDict, replay_key: str | None = None) -> Inbound:
     """A slash command's form body; `replay_key` when the adapter left the claim to the core."""
     channel = str(body.get("channel_id") or "")
-    return Inbound(
-        PLATFORM,
-        workspace_of(body),
+    return _inbound(
+        body,
         str(body.get("user_id") or ""),
         channel,
         is_dm_channel(channel) or body.get("channel_name") == "directmessage",
         Kind.COMMAND,
         text=f"/deescalate {body.get('text') or ''}".strip(),
         replay_key=replay_key,
-        can_schedule=True,
     )
 
 
@@ -89,9 +90,8 @@ def block_action(body: JsonDict) -> Inbound | None:
     channel = _channel_of(body) or str(container.get("channel_id") or "")
     source = container.get("message_ts") or container.get("view_id") or (body.get("view") or {}).get("id")
     form = {"checked": checked_ids(body, action)} if action.get("type") == "checkboxes" else {}
-    return Inbound(
-        PLATFORM,
-        workspace_of(body),
+    return _inbound(
+        body,
         _user_of(body),
         channel,
         is_dm_channel(channel) or container.get("type") == "view",
@@ -99,7 +99,6 @@ def block_action(body: JsonDict) -> Inbound | None:
         action=action_ref(action),
         form=form,
         source_message=str(source) if source else None,
-        can_schedule=True,
     )
 
 
@@ -117,9 +116,8 @@ def view_submission(body: JsonDict) -> Inbound:
             picked = state.get("value") or selected.get("value") or state.get("selected_user") or ""
             form[block_id] = str(picked)
     value = str(meta.get("v", "")) if isinstance(meta, dict) else ""
-    return Inbound(
-        PLATFORM,
-        workspace_of(body),
+    return _inbound(
+        body,
         _user_of(body),
         "",
         True,
@@ -127,38 +125,26 @@ def view_submission(body: JsonDict) -> Inbound:
         action=ActionRef(str(view.get("callback_id") or ""), value),
         form=form,
         source_message=str(view.get("id") or "") or None,
-        can_schedule=True,
     )
 
 
 def global_shortcut(body: JsonDict) -> Inbound:
     """The "Calm a draft" shortcut: asks the core for the draft form."""
-    return Inbound(
-        PLATFORM,
-        workspace_of(body),
-        _user_of(body),
-        "",
-        True,
-        Kind.ACTION,
-        action=ActionRef(CALM_OPEN),
-        can_schedule=True,
-    )
+    return _inbound(body, _user_of(body), "", True, Kind.ACTION, action=ActionRef(CALM_OPEN))
 
 
 def message_shortcut(body: JsonDict) -> Inbound:
     """The "Help me reply calmly" shortcut: the received text goes to the core in memory only."""
     channel = _channel_of(body)
     text = str((body.get("message") or {}).get("text") or "")
-    return Inbound(
-        PLATFORM,
-        workspace_of(body),
+    return _inbound(
+        body,
         _user_of(body),
         channel,
         is_dm_channel(channel),
         Kind.ACTION,
         text=text,
         action=ActionRef(REPLY_HELP),
-        can_schedule=True,
     )
 
 
@@ -178,29 +164,17 @@ def is_person_message(event: JsonDict, bot_user_id: str | None) -> bool:
 def dm_message(body: JsonDict) -> Inbound:
     """A message.im event."""
     event = body.get("event") or {}
-    return Inbound(
-        PLATFORM,
-        workspace_of(body),
+    return _inbound(
+        body,
         str(event.get("user") or ""),
         str(event.get("channel") or ""),
         True,
         Kind.MESSAGE,
         text=str(event.get("text") or ""),
-        can_schedule=True,
     )
 
 
 def home_opened(body: JsonDict) -> Inbound:
     """app_home_opened: asks the core for the home screen."""
     event = body.get("event") or {}
-    user = str(event.get("user") or "")
-    return Inbound(
-        PLATFORM,
-        workspace_of(body),
-        user,
-        "",
-        True,
-        Kind.ACTION,
-        action=ActionRef(HOME_OPEN),
-        can_schedule=True,
-    )
+    return _inbound(body, str(event.get("user") or ""), "", True, Kind.ACTION, action=ActionRef(HOME_OPEN))
