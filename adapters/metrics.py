@@ -11,6 +11,7 @@ import bisect
 import itertools
 import logging
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
@@ -90,6 +91,14 @@ class PrometheusMetrics:
         return generate_latest(self.registry)
 
 
+@dataclass
+class _Latency:
+    """One route's requests per latency bucket (the last one: +Inf) and their seconds in all."""
+
+    buckets: list[int] = field(default_factory=lambda: [0] * (len(LATENCY_BUCKETS) + 1))
+    total: float = 0.0
+
+
 class RequestStats(Collector):
     """Request counts and latencies by route, kept in plain ints and floats and handed to Prometheus when
     /metrics is read. Recording runs on the event loop for every request; prometheus-client's Counter and
@@ -97,18 +106,16 @@ class RequestStats(Collector):
 
     def __init__(self) -> None:
         self._counts: dict[tuple[str, int], int] = {}  # (route, status // 100) -> requests
-        self._buckets: dict[str, list[int]] = {}  # route -> requests per latency bucket (the last: +Inf)
-        self._sums: dict[str, float] = {}  # route -> seconds in all
+        self._latency: dict[str, _Latency] = {}
 
     def observe(self, route: str, status: int, seconds: float) -> None:
         key = (route, status // 100)
         self._counts[key] = self._counts.get(key, 0) + 1
-        buckets = self._buckets.get(route)
-        if buckets is None:
-            buckets = self._buckets[route] = [0] * (len(LATENCY_BUCKETS) + 1)
-            self._sums[route] = 0.0
-        buckets[bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1  # le: a value on a bound counts there
-        self._sums[route] += seconds
+        latency = self._latency.get(route)
+        if latency is None:
+            latency = self._latency[route] = _Latency()
+        latency.buckets[bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1  # le: a value on a bound counts
+        latency.total += seconds
 
     def collect(self) -> Iterator[Metric]:
         requests = CounterMetricFamily(
@@ -122,9 +129,9 @@ class RequestStats(Collector):
             labels=("route",),
         )
         bounds = [*map(floatToGoString, LATENCY_BUCKETS), "+Inf"]
-        for route, buckets in sorted(self._buckets.items()):
-            cumulative = list(zip(bounds, itertools.accumulate(buckets), strict=True))
-            latency.add_metric((route,), cumulative, self._sums[route])
+        for route, seen in sorted(self._latency.items()):
+            cumulative = list(zip(bounds, itertools.accumulate(seen.buckets), strict=True))
+            latency.add_metric((route,), cumulative, seen.total)
         yield requests
         yield latency
 

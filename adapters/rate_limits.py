@@ -93,10 +93,9 @@ class RateLimits:
     def accepted(self, workspace: str) -> None:
         """A send went through."""
         if self.learn:
-            now, sent = self._clock(), self._state(workspace).accepted
-            sent.append(now)
-            while sent and sent[0] <= now - WINDOW_S:
-                sent.popleft()
+            now, state = self._clock(), self._state(workspace)
+            state.accepted.append(now)
+            _forget_before(state.accepted, now - WINDOW_S)
 
     def refused(self, workspace: str, retry_after: float) -> None:
         """A 429: hold the workspace for `retry_after` seconds and (learning) slow down."""
@@ -105,8 +104,7 @@ class RateLimits:
         state.held_until = max(state.held_until, now + min(max(retry_after, 0.0), MAX_RETRY_AFTER_S))
         if not self.learn or already_held:  # the other sends in flight meet the same 429: cut once
             return
-        while state.accepted and state.accepted[0] <= now - WINDOW_S:
-            state.accepted.popleft()
+        _forget_before(state.accepted, now - WINDOW_S)
         measured = len(state.accepted) / WINDOW_S
         pace = self.rate(workspace)
         if pace is None:  # the first 429, or the pace had grown past any limit: start over from what went
@@ -120,3 +118,9 @@ class RateLimits:
         if state is None:
             state = self._workspaces[workspace] = _Workspace()
         return state
+
+
+def _forget_before(times: deque[float], cutoff: float) -> None:
+    """Drop the times at or before `cutoff` (they are in order)."""
+    while times and times[0] <= cutoff:
+        times.popleft()
