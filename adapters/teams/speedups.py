@@ -3,9 +3,9 @@
 CloudAdapter builds a new ConnectorClient for every turn: a new msrest pipeline (its retry policy alone
 compared about 500,000 status codes), a new HTTP session and a new TCP connection to the Bot Connector for
 every reply. `ReusedConnectors` keeps one client per (app id, service URL, audience), as botbuilder's older
-BotFrameworkAdapter did; msrest gives each worker thread its own requests session, so sharing a client
-across turns is safe, and its credentials refresh their own tokens. Each client sends through the server's
-one `ConnectorTransport` (aiohttp) rather than msrest's requests thread pool.
+BotFrameworkAdapter did. Each client sends through the server's one `ConnectorTransport` (an aiohttp
+session on the event loop, adapters/teams/transport.py), so sharing a client across turns is safe, and its
+credentials refresh their own tokens.
 
 Each reply's body is then built by msrest's `Serializer.body`, which first deserializes the Activity it is
 given (a model already) and then serializes it, walking the card's whole content key by key in both
