@@ -122,8 +122,6 @@ def _may_shout(masked: str) -> tuple[bool, bool]:
     return "AA" in shape, "!!" in shape or "!1" in shape or "! !" in shape or "! 1" in shape
 
 
-
-
 def _disjoint(ordered: list[Hit]) -> bool:
     """Whether hits sorted by start are all non-empty and none overlaps the next (so none overlaps any)."""
     end = -1
