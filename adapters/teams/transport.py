@@ -12,6 +12,7 @@ blocking, cached by MSAL) moved to a thread. Retries stay where they were: `Deli
 from __future__ import annotations
 
 import asyncio
+import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -22,6 +23,7 @@ from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http.async_abc import AsyncClientResponse
 
 CONNECTOR_TIMEOUT_S = 30  # one Bot Connector call; Delivery retries what times out
+TOKEN_REUSE_S = 240.0  # how long a bearer header is reused (MSAL's cached tokens have over 5 min left)
 
 
 class ConnectorTransport:
@@ -55,23 +57,36 @@ class ConnectorTransport:
 
 
 class _BearerToken(AsyncHTTPPolicy[Any, Any]):
-    """Sets `Authorization` the way botframework's credentials sign a requests session."""
+    """Sets `Authorization` the way botframework's credentials sign a requests session.
+
+    The header is reused for TOKEN_REUSE_S: MSAL hands out a cached token only while it has at least five
+    minutes left, so a shorter reuse never sends an expired one, and most sends skip the thread hop.
+    """
 
     def __init__(self, credentials: Any) -> None:
         super().__init__()
         self._credentials = credentials
+        self._authorization: str | None = None
+        self._fetched_at = -TOKEN_REUSE_S
 
     async def send(self, request: Request[Any], **kwargs: Any) -> Response[Any, Any]:
-        credentials = self._credentials
-        # Without an app id (Emulator, dev) botframework signs nothing: skip the thread hop.
-        if credentials is not None and getattr(credentials, "microsoft_app_id", True):
-            signed = SimpleNamespace(headers={})  # all that `signed_session` touches of a requests session
-            await asyncio.to_thread(credentials.signed_session, signed)
-            authorization = signed.headers.get("Authorization")
-            if authorization:
-                request.http_request.headers["Authorization"] = authorization
+        authorization = await self._header()
+        if authorization:
+            request.http_request.headers["Authorization"] = authorization
         assert self.next is not None  # set by AsyncPipeline
         return await self.next.send(request, **kwargs)
+
+    async def _header(self) -> str | None:
+        credentials = self._credentials
+        # Without an app id (Emulator, dev) botframework signs nothing.
+        if credentials is None or not getattr(credentials, "microsoft_app_id", True):
+            return None
+        now = time.monotonic()
+        if now - self._fetched_at >= TOKEN_REUSE_S:
+            signed = SimpleNamespace(headers={})  # all that `signed_session` touches of a requests session
+            await asyncio.to_thread(credentials.signed_session, signed)  # MSAL may go to the network
+            self._authorization, self._fetched_at = signed.headers.get("Authorization"), now
+        return self._authorization
 
 
 class _AiohttpSender(AsyncHTTPSender[Any, Any]):

@@ -60,6 +60,18 @@ async def test_a_reply_goes_out_with_the_token_fetched_off_the_event_loop(
     assert credentials.fetched_on and threading.main_thread().name not in credentials.fetched_on
 
 
+async def test_one_client_reuses_its_bearer_header_for_a_while(
+    transport: ConnectorTransport, connector: FakeConnector
+) -> None:
+    credentials = IssuedToken()
+    client = ConnectorClient(credentials, base_url=connector.url)
+    transport.install(client)
+    for _ in range(3):
+        await client.conversations.send_to_conversation("a:1conv", Activity(type="message", text="hi"))
+    assert [c.authorization for c in connector.sent("POST")] == ["Bearer issued-token"] * 3
+    assert len(credentials.fetched_on) == 1  # one thread hop, not one per send
+
+
 async def test_without_an_app_id_nothing_is_signed(
     transport: ConnectorTransport, connector: FakeConnector
 ) -> None:
