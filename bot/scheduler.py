@@ -7,10 +7,12 @@ Rules (docs/lessons.md has the full picture):
 - Exactly once: the (person, local date) row is claimed in the database before sending and marked sent
   after; a claim older than the lease is a crashed instance's and is taken over.
 - Failures: PermanentDeliveryError pauses the subscription; DeliveryError (and anything unexpected)
-  releases the claim so a later tick retries the same day.
+  releases the claim. The tick walks that workspace again after a short pause (twice at most, also for
+  a crashed instance's claim that ran out its lease meanwhile); later ticks retry the same day.
 - Pacing: at most `per_workspace` sends in flight per workspace or tenant, optionally `rate_per_s` starts
   per second per workspace shared by the instances sending at the time (each counts the others through
-  the database), and `max_in_flight` overall; the Outbox handles 429 / Retry-After itself.
+  the database; one that starts sending waits until the others can have counted it), and `max_in_flight`
+  overall; the Outbox handles 429 / Retry-After itself.
 - Batches: each workspace is walked in user order, `batch_size` at a time (fewer when a paced rate could
   not send them in a quarter of the lease): one transaction claims a batch (the next one is claimed
   while this one is sent); results are written in small group commits. A claim
@@ -44,6 +46,8 @@ LEASE = timedelta(minutes=5)
 # An instance that has not claimed lessons for this long (or half its lease, if shorter) no longer counts
 # as sending, so the others take over its share of a paced rate.
 SENDER_WINDOW = timedelta(seconds=10)
+REWALKS = 2  # extra walks of a workspace in one tick, for what the walk before left (see _lane)
+REWALK_PAUSE_S = 1.0  # before each (at most an eighth of the lease)
 
 
 class Outcome(StrEnum):
@@ -57,6 +61,9 @@ class Outcome(StrEnum):
     PAUSED = "paused"  # permanent failure: subscription paused
     NO_OUTBOX = "no_outbox"  # no adapter for this platform in this process
     NOT_DUE = "not_due"
+
+
+LEFT = (Outcome.RETRY, Outcome.BUSY)  # what a walk leaves for a later one
 
 
 class WorkspacePacer:
@@ -164,11 +171,36 @@ class Scheduler:
     async def _lane(
         self, where: tuple[str, str], outbox: Outbox, now: datetime, recorder: _Recorder
     ) -> Counter[Outcome]:
-        """One workspace, batch by batch; the next batch is claimed once half of this one got its turn."""
+        """One workspace: walk it, then again while the walk left something this instance can take now.
+
+        That is a claim it gave back (a send that failed, or waited behind a Retry-After) or one a crashed
+        instance left. Taking them after a short pause, rather than at the next tick, keeps this
+        workspace's share of the rate from going unused while the other workspaces' walks finish.
+        """
+        outcomes, stale_at = await self._walk(where, outbox, now, recorder)
+        pause = timedelta(seconds=min(REWALK_PAUSE_S, self.lease.total_seconds() / 8))
+        for _ in range(REWALKS):
+            crashed = stale_at is not None and stale_at <= self.clock.now() + pause
+            if not outcomes[Outcome.RETRY] and not crashed:
+                break
+            await asyncio.sleep(pause.total_seconds())
+            again, stale_at = await self._walk(where, outbox, self.clock.now(), recorder)
+            outcomes = again + Counter({o: n for o, n in outcomes.items() if o not in LEFT})
+        return outcomes
+
+    async def _walk(
+        self, where: tuple[str, str], outbox: Outbox, now: datetime, recorder: _Recorder
+    ) -> tuple[Counter[Outcome], datetime | None]:
+        """One workspace, batch by batch; the next batch is claimed once half of this one got its turn.
+
+        Returns the outcomes, and when the oldest claim another instance held will have run out its lease.
+        """
         outcomes, running = Counter[Outcome](), list[asyncio.Future[list[Outcome]]]()
+        held = list[datetime]()
         try:
             batch = await self._claim(where, now, "")
             while batch:
+                held += [i.claimed_at for i in batch if i.result is ClaimResult.BUSY and i.claimed_at]
                 halfway = _Countdown((len(batch) + 1) // 2)
                 running.append(asyncio.ensure_future(self._deliver_batch(batch, outbox, recorder, halfway)))
                 await halfway.wait_or(running[-1])  # claim late enough to stay fresh, early enough to flow
@@ -182,7 +214,7 @@ class Scheduler:
                 task.cancel()
         for outcome, n in outcomes.items():
             self._count(where[0], outcome, n)
-        return outcomes
+        return outcomes, min(held) + self.lease if held else None
 
     async def _claim(self, where: tuple[str, str], now: datetime, after: str) -> list[DueItem]:
         await self._keep_share()
@@ -192,11 +224,20 @@ class Scheduler:
         return await self._repo.claim_batch(where, now, after, size, self.instance_id, self.lease)
 
     async def _keep_share(self) -> None:
-        """With a paced rate, say we are sending and take our share, a few times per sender window."""
-        now = self.clock.now()
+        """With a paced rate, say we are sending and take our share, a few times per sender window.
+
+        An instance that starts sending says so, then waits a quarter window before counting: the others
+        count every quarter window, and until they have counted it they send at their old, larger share
+        (and two that start together would each count only itself). Sending its share on top would
+        overrun the limit and bring a Retry-After hold on every instance.
+        """
+        now, every = self.clock.now(), self._sender_window / 4
         if not self.pacer.rate_per_s or now < self._share_due:
             return
-        self._share_due = now + self._sender_window / 4
+        if now >= self._share_due + self._sender_window:  # joining: the others do not count us yet
+            await self._repo.senders(self.instance_id, self._sender_window)
+            await asyncio.sleep(every.total_seconds())
+        self._share_due = self.clock.now() + every
         self.pacer.share_among(await self._repo.senders(self.instance_id, self._sender_window))
 
     async def _deliver_batch(

@@ -85,7 +85,7 @@ class DueItem:
 
     sub: Subscription
     result: ClaimResult
-    claimed_at: datetime | None  # when this instance claimed it (CLAIMED only)
+    claimed_at: datetime | None  # when its claim was made: by this instance (CLAIMED) or another (BUSY)
     setting: str | None  # the person's chosen setting, if any
     progress: Mapping[str, Progress]  # lessons seen (CLAIMED only)
 
@@ -177,11 +177,9 @@ class LessonRepo:
                 if r.user_id in won
                 else ClaimResult.BUSY
             )
-            mine = result is ClaimResult.CLAIMED
+            held_since = claimed_at if result is ClaimResult.CLAIMED else _held_since(r, claimed_at)
             sub = _subscription_of(platform, workspace, r)
-            items.append(
-                DueItem(sub, result, claimed_at if mine else None, r.setting, progress.get(r.user_id, {}))
-            )
+            items.append(DueItem(sub, result, held_since, r.setting, progress.get(r.user_id, {})))
         return items
 
     async def finish_batches(self, instance: str, results: Mapping[tuple[str, str], BatchResult]) -> int:
@@ -518,3 +516,10 @@ _PROGRESS_OF = select(LessonProgress.__table__).where(
     LessonProgress.workspace == bindparam("b_workspace"),
     LessonProgress.user_id.in_(bindparam("b_users", expanding=True)),
 )
+
+
+def _held_since(row: Any, now: datetime) -> datetime | None:
+    """When another instance's claim on a due row was made (None for a row already sent)."""
+    if row.status == "sent":
+        return None
+    return as_utc(row.claimed_at) if row.status == "claimed" else now  # unclaimed when read: won just now

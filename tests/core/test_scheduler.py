@@ -162,7 +162,7 @@ async def test_a_permanent_failure_pauses_and_lessons_on_resumes(bot: Bot, clock
     assert (await sched.tick())[Outcome.SENT] == 1
 
 
-async def test_a_transient_failure_releases_the_claim_and_retries_the_same_day(
+async def test_a_transient_failure_releases_the_claim_and_is_retried_within_the_tick(
     bot: Bot, clock: FakeClock
 ) -> None:
     clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -170,10 +170,23 @@ async def test_a_transient_failure_releases_the_claim_and_retries_the_same_day(
     outbox = RecordingOutbox(clock, failures={"U1": DeliveryError("timeout")}, fail_once={"U1"})
     sched = scheduler(bot, outbox, clock)
     clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    assert (await sched.tick())[Outcome.RETRY] == 1
-    clock.advance(minutes=1)
-    assert (await sched.tick())[Outcome.SENT] == 1
+    assert await sched.tick() == {Outcome.SENT: 1}  # failed, given back, and taken again after a pause
     assert await sched.tick() == {}
+    assert len(outbox.sent) == 1
+
+
+async def test_a_failure_that_persists_is_retried_at_a_later_tick_the_same_day(
+    bot: Bot, clock: FakeClock
+) -> None:
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    await bot.handle(command("lessons on 09:00", tz="UTC"))
+    outbox = RecordingOutbox(clock, failures={"U1": DeliveryError("timeout")})
+    sched = scheduler(bot, outbox, clock)
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert await sched.tick() == {Outcome.RETRY: 1}  # after 1 + REWALKS tries, each releasing the claim
+    del outbox.failures["U1"]
+    clock.advance(minutes=1)
+    assert await sched.tick() == {Outcome.SENT: 1}
     assert len(outbox.sent) == 1
 
 
@@ -195,6 +208,23 @@ async def test_a_crashed_claim_is_recovered_after_the_lease_and_sent_once(bot: B
     assert await sched.tick() == {}
     assert len(outbox.sent) == 1
     assert await repo(bot).delivery_status(who, date(2026, 3, 2)) == "sent"
+
+
+async def test_a_crashed_claim_that_runs_out_its_lease_during_a_tick_is_sent_in_that_tick(
+    bot: Bot, clock: FakeClock
+) -> None:
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    for user in ("U1", "U2"):
+        await bot.handle(command("lessons on 09:00", user=user, tz="UTC"))
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    await repo(bot).claim_batch(("test", "W1"), clock.now(), "U1", 1, "dead", timedelta(minutes=5))  # U2
+    clock.advance(minutes=5, seconds=-0.5)  # the dead claim runs out in half a second
+    outbox = RecordingOutbox(clock)
+    tick = asyncio.create_task(scheduler(bot, outbox, clock, instance="alive").tick())
+    await asyncio.sleep(0.5)  # the first walk sent U1, met U2's claim, and pauses (1 s) before another
+    clock.advance(seconds=1)
+    assert await tick == {Outcome.SENT: 2}
+    assert sorted(s.who.user for s in outbox.sent) == ["U1", "U2"]
 
 
 async def test_a_platform_without_an_outbox_is_left_due(bot: Bot, clock: FakeClock) -> None:
