@@ -12,7 +12,9 @@ So, unconfigured, a workspace is paced from its first 429 on, the way TCP finds 
   after a lull little was sent), and the pace climbs slowly from there (CLIMB of the ceiling per second),
   so a 429 costs one hold every several seconds at most;
 - after FORGET_S without a 429 the ceiling is dropped and slow start resumes, which finds the room another
-  instance left (it stopped, or its share of the lessons is done).
+  instance left (it stopped, or its share of the lessons is done);
+- when the lesson scheduler says how many instances are sending (`share_among`), what was learned is scaled
+  at once: an instance that learned half the limit beside another takes all of it when the other stops.
 
 All state is per process and per workspace, in memory: a restart learns again within a few seconds. The
 Slack outbox uses it; Teams sends go through `Delivery` (adapters/teams/outbox.py), which paces each
@@ -54,6 +56,26 @@ class RateLimits:
         self.learn = learn
         self._clock = clock
         self._workspaces: dict[str, _Workspace] = {}
+        self._senders = 1
+
+    def share_among(self, senders: int) -> None:
+        """`senders` instances send to these workspaces now (this one included): rescale the learned paces.
+
+        Each instance learned its share of a workspace's limit; when another starts or stops, the shares
+        change at once rather than through 429s (too fast) or a probe FORGET_S later (too slow).
+        """
+        senders, before = max(1, senders), self._senders
+        self._senders = senders
+        if senders == before or not self.learn:
+            return
+        now = self._clock()
+        for state in self._workspaces.values():
+            pace = self._rate(state, now)
+            if pace is None:
+                continue
+            state.rate, state.since = pace * before / senders, max(now, state.held_until)
+            if state.ceiling is not None:
+                state.ceiling = state.rate
 
     async def wait(self, workspace: str) -> None:
         """Sleep until `workspace` may take another send (held, or paced), and take the slot."""
@@ -77,10 +99,13 @@ class RateLimits:
 
     def rate(self, workspace: str) -> float | None:
         """The current pace in sends per second, or None when unpaced."""
-        state = self._state(workspace)
+        return self._rate(self._state(workspace), self._clock())
+
+    @staticmethod
+    def _rate(state: _Workspace, now: float) -> float | None:
         if state.rate is None:
             return None
-        elapsed = max(0.0, self._clock() - state.since)
+        elapsed = max(0.0, now - state.since)
         if state.ceiling is None:
             rate = state.rate * 2.0 ** (elapsed / DOUBLING_S)
         elif elapsed <= FORGET_S:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.model import Reply, UserRef
 from bot.tone import RewriteResult, Style
@@ -57,6 +57,14 @@ class Outbox(Protocol):
     """Proactive delivery to a person's DM, implemented by each platform adapter."""
 
     async def send(self, who: UserRef, reply: Reply) -> None: ...
+
+
+@runtime_checkable
+class LearnsLimits(Protocol):
+    """An Outbox that learns each workspace's send rate from the platform's 429s: the scheduler tells it
+    how many instances are sending, since each learned only its share."""
+
+    def share_among(self, senders: int) -> None: ...
 
 
 class Metrics(Protocol):

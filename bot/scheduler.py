@@ -34,7 +34,7 @@ from typing import Any
 from bot.errors import DeliveryError, PermanentDeliveryError
 from bot.flows import Services
 from bot.model import Reply
-from bot.ports import Clock, Outbox
+from bot.ports import Clock, LearnsLimits, Outbox
 from bot.scheduling.cards import lesson_reply
 from bot.scheduling.curriculum import Pick, next_lesson
 from bot.scheduling.status import repo_of
@@ -140,6 +140,7 @@ class Scheduler:
         self._repo: LessonRepo = repo_of(services)
         self._sender_window = min(SENDER_WINDOW, lease / 2)
         self._share_due = datetime.min.replace(tzinfo=UTC)  # when to count the instances sending again
+        self._senders = 1  # instances sending lessons now, this one included (counted to pace or learn)
 
     async def tick(self) -> Counter[Outcome]:
         """Deliver everything due now; return how many subscriptions ended in each outcome."""
@@ -198,13 +199,13 @@ class Scheduler:
         outcomes, running = Counter[Outcome](), list[asyncio.Future[list[Outcome]]]()
         held = list[datetime]()
         try:
-            batch = await self._claim(where, now, "")
+            batch = await self._claim(where, outbox, now, "")
             while batch:
                 held += [i.claimed_at for i in batch if i.result is ClaimResult.BUSY and i.claimed_at]
                 halfway = _Countdown((len(batch) + 1) // 2)
                 running.append(asyncio.ensure_future(self._deliver_batch(batch, outbox, recorder, halfway)))
                 await halfway.wait_or(running[-1])  # claim late enough to stay fresh, early enough to flow
-                batch = await self._claim(where, now, batch[-1].sub.who.user)
+                batch = await self._claim(where, outbox, now, batch[-1].sub.who.user)
                 while running and running[0].done():
                     outcomes.update(running.pop(0).result())
             for task in running:
@@ -216,15 +217,20 @@ class Scheduler:
             self._count(where[0], outcome, n)
         return outcomes, min(held) + self.lease if held else None
 
-    async def _claim(self, where: tuple[str, str], now: datetime, after: str) -> list[DueItem]:
-        await self._keep_share()
+    async def _claim(
+        self, where: tuple[str, str], outbox: Outbox, now: datetime, after: str
+    ) -> list[DueItem]:
+        if self.pacer.rate_per_s or isinstance(outbox, LearnsLimits):
+            await self._keep_share()
+        if isinstance(outbox, LearnsLimits):
+            outbox.share_among(self._senders)
         size = self.batch_size
         if self.pacer.interval:  # no more than our share of the rate sends in a quarter of the lease
             size = max(1, min(size, int(self.lease.total_seconds() / 4 / self.pacer.interval)))
         return await self._repo.claim_batch(where, now, after, size, self.instance_id, self.lease)
 
     async def _keep_share(self) -> None:
-        """With a paced rate, say we are sending and take our share, a few times per sender window.
+        """With a paced or learned rate, say we are sending and count the senders, a few times per window.
 
         An instance that starts sending says so, then waits a quarter window before counting: the others
         count every quarter window, and until they have counted it they send at their old, larger share
@@ -232,13 +238,14 @@ class Scheduler:
         overrun the limit and bring a Retry-After hold on every instance.
         """
         now, every = self.clock.now(), self._sender_window / 4
-        if not self.pacer.rate_per_s or now < self._share_due:
+        if now < self._share_due:
             return
         if now >= self._share_due + self._sender_window:  # joining: the others do not count us yet
             await self._repo.senders(self.instance_id, self._sender_window)
             await asyncio.sleep(every.total_seconds())
         self._share_due = self.clock.now() + every
-        self.pacer.share_among(await self._repo.senders(self.instance_id, self._sender_window))
+        self._senders = await self._repo.senders(self.instance_id, self._sender_window)
+        self.pacer.share_among(self._senders)
 
     async def _deliver_batch(
         self, batch: list[DueItem], outbox: Outbox, recorder: _Recorder, halfway: _Countdown

@@ -67,6 +67,10 @@ class SlackOutbox:
         # a lesson fan-out sends the same few Replies to everyone, the workspaces' batches interleaved
         self._render = render.KeptRenders(render.message, RENDERED_KEPT)
 
+    def share_among(self, senders: int) -> None:
+        """bot.ports.LearnsLimits: `senders` instances send lessons now; rescale the learned paces."""
+        self._limits.share_among(senders)
+
     async def send(self, who: UserRef, reply: Reply) -> None:
         """Deliver one reply to the person's DM with the bot; failures become Delivery errors."""
         try:

@@ -91,3 +91,28 @@ def test_a_retry_after_is_capped() -> None:
     limits.refused("T1", retry_after=3600)
     assert limits.delay("T1") == pytest.approx(60.0)
     assert limits.rate("T1") is None
+
+
+def test_when_the_other_sender_stops_the_survivor_takes_the_whole_limit_at_once() -> None:
+    """Two instances each learned half of a 100/s limit; one stops. Told so, the other doubles its pace
+    at once; left to find out, it climbs 1% a second until its next probe, FORGET_S later."""
+    accepted = {}
+    for told in (False, True):
+        clock = Clock()
+        limits = RateLimits(learn=True, clock=clock)
+        limits.share_among(2)
+        fan_out(limits, clock, TokenBucket(50.0, 5.0), 30)  # its half of the limit, learned from 429s
+        if told:
+            limits.share_among(1)
+        accepted[told], _refused = fan_out(limits, clock, TokenBucket(100.0, 10.0), 5)
+    assert accepted[True] >= 0.8 * 100 * 5 > 0.6 * 100 * 5 >= accepted[False]
+
+
+def test_a_sender_that_joins_halves_the_learned_pace() -> None:
+    clock = Clock()
+    limits = RateLimits(learn=True, clock=clock)
+    fan_out(limits, clock, TokenBucket(100.0, 10.0), 30)
+    alone = limits.rate("T1")
+    assert alone is not None
+    limits.share_among(2)
+    assert limits.rate("T1") == pytest.approx(alone / 2)

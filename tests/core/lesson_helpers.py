@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core import Bot
 from bot.model import Inbound, Kind, Reply, UserRef
-from bot.scheduler import Scheduler
+from bot.scheduler import LEASE, Scheduler
 from bot.scheduling.status import repo_of
 from bot.store.lessons import LessonRepo
 from tests.conftest import FakeClock
@@ -51,12 +51,17 @@ def command(text: str, user: str = "U1", workspace: str = "W1", tz: str | None =
 
 
 def scheduler(
-    bot: Bot, outbox: RecordingOutbox, clock: FakeClock, instance: str = "i1", batch_size: int = 32
+    bot: Bot,
+    outbox: RecordingOutbox,
+    clock: FakeClock,
+    instance: str = "i1",
+    batch_size: int = 32,
+    lease: timedelta = LEASE,
 ) -> Scheduler:
     def outbox_for(platform: str) -> RecordingOutbox | None:
         return outbox if platform == "test" else None
 
-    return Scheduler(bot.services, outbox_for, clock, instance, batch_size=batch_size)
+    return Scheduler(bot.services, outbox_for, clock, instance, batch_size=batch_size, lease=lease)
 
 
 def repo(bot: Bot) -> LessonRepo:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -225,6 +226,34 @@ async def test_a_crashed_claim_that_runs_out_its_lease_during_a_tick_is_sent_in_
     clock.advance(seconds=1)
     assert await tick == {Outcome.SENT: 2}
     assert sorted(s.who.user for s in outbox.sent) == ["U1", "U2"]
+
+
+@dataclass
+class LearningOutbox(RecordingOutbox):
+    """An Outbox that learns its rate from 429s (bot.ports.LearnsLimits): records what it is told."""
+
+    shares: list[int] = field(default_factory=list)
+
+    def share_among(self, senders: int) -> None:
+        self.shares.append(senders)
+
+
+async def test_an_outbox_that_learns_its_rate_is_told_how_many_instances_send(
+    bot: Bot, clock: FakeClock
+) -> None:
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    for user in ("U1", "U2"):
+        await bot.handle(command("lessons on 09:00", user=user, tz="UTC"))
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    await repo(bot).senders("other", timedelta(seconds=1))  # another instance is sending now
+    outbox, lease = LearningOutbox(clock), timedelta(seconds=2)  # a sender window of 1 s: a short test
+    assert await scheduler(bot, outbox, clock, batch_size=1, lease=lease).tick() == {Outcome.SENT: 2}
+    assert outbox.shares and set(outbox.shares) == {2}
+    await bot.handle(command("lessons on 09:00", user="U3", tz="UTC"))
+    clock.advance(minutes=1)  # the other has not been seen for longer than the sender window
+    outbox.shares.clear()
+    assert await scheduler(bot, outbox, clock, instance="i2", lease=lease).tick() == {Outcome.SENT: 1}
+    assert set(outbox.shares) == {1}
 
 
 async def test_a_platform_without_an_outbox_is_left_due(bot: Bot, clock: FakeClock) -> None:
