@@ -8,6 +8,7 @@ from bot.tone.analyse import Analyzer, Hit
 from bot.tone.compose import Edit, apply_edits, fix_article, keep_case
 from bot.tone.index import tokenize
 from bot.tone.patterns import norm_word
+from bot.tone.predicate import joins_previous, plain_word, predicate_start
 from bot.tone.protect import mask, protected_spans
 from bot.tone.types import Style
 
@@ -114,6 +115,13 @@ def _expand(template: str, hit: Hit, text: str) -> str:
 def _at_sentence_start(text: str, start: int) -> bool:
     before = text[max(0, start - 40) : start].rstrip(" \t\"'*_>-•")
     return not before or before[-1] in ".!?\n:;"
+
+
+def _clear_from(out: list[Edit], start: int) -> bool:
+    """Drop the edits made from `start` on (a wider edit replaces them); False if one reaches past it."""
+    while out and out[-1].start >= start:
+        out.pop()
+    return not out or out[-1].end <= start
 
 
 class Rewriter:
@@ -298,6 +306,32 @@ class Rewriter:
             return before.start(1) if self._address_you(text, before.start(1)) else left
         return left if opener else None
 
+    def _name_span(
+        self, text: str, hit: Hit, hits: list[Hit], plural: bool, previous: tuple[int, str]
+    ) -> tuple[int, int, str] | None:
+        """A better edit than "person" for a name: (start, end, replacement), or None to keep the swap.
+
+        A name used to address someone goes whole, with its "you" and adjectives: the sentence reads the same
+        without it, and "..., person." reads oddly. A name that is the predicate becomes the plain word for
+        what it says ("he's a complete idiot" -> "he's mistaken"); `previous` is the end and the word of the
+        last such predicate, so that "are racists and bigots" says "biased" once."""
+        address = self._address_start(text, hit, hits)
+        if address is not None:
+            whole = _WHOLE_SENTENCE.match(text, hit.end)
+            if whole is not None and _SENTENCE_EDGE.search(text, max(0, address - 40), address):
+                return address, whole.end(), ""  # "Moron. Read the spec." -> "Read the spec."
+            return address, hit.end, ""
+        word = plain_word(text[hit.start : hit.end], self.lexicon.name_predicates)
+        if word is None:
+            return None
+        going = [(h.start, h.end) for h in hits if h.kind != "shouting" and h is not hit]
+        start = predicate_start(text, (hit.start, hit.end), going, plural, previous[0])
+        if start is None:
+            return None
+        if word == previous[1] and joins_previous(text, previous[0], start):
+            return previous[0], hit.end, ""
+        return start, hit.end, word
+
     @staticmethod
     def _replacement_is(hit: Hit, word: str) -> bool:
         return hit.rule is not None and hit.rule.replace is not None and hit.rule.replace.get("calm") == word
@@ -328,6 +362,7 @@ class Rewriter:
     def edits(self, text: str, hits: list[Hit], style: Style) -> list[Edit]:
         """Edits for the word-level hits (the text has already been re-cased)."""
         out: list[Edit] = []
+        previous = (-1, "")  # the last predicate rewritten: its end and its word
         for h in hits:
             if h.kind == "shouting":
                 continue
@@ -339,16 +374,12 @@ class Rewriter:
                 you = text[h.start : h.end].split(None, 1)[0]
                 if norm_word(you) in _YOU:
                     after = you  # "I told you idiot" -> "I told you": "you" is the object there
-            if after.lower() in _NAME_SWAPS and (address := self._address_start(text, h, hits)) is not None:
-                # a name used to address someone goes whole, with its "you" and adjectives: the sentence
-                # reads the same without it, and "..., person." reads oddly
-                while out and out[-1].start >= address:
-                    out.pop()
-                if not out or out[-1].end <= address:
-                    start, after = address, ""
-                    whole = _WHOLE_SENTENCE.match(text, h.end)
-                    if whole is not None and _SENTENCE_EDGE.search(text, max(0, start - 40), start):
-                        end = whole.end()  # "Moron. Read the spec." -> "Read the spec."
+            if after.lower() in _NAME_SWAPS:
+                span = self._name_span(text, h, hits, after.lower() == "people", previous)
+                if span is not None and _clear_from(out, span[0]):
+                    start, end, after = span
+                    if after or start == previous[0]:
+                        previous = (end, after or previous[1])
             if h.rule is None and h.kind == "contempt" and (rest := _EMOJI_REST.match(text, h.end)):
                 end = rest.end()  # the whole emoji: "🤦" with its joiner and gender sign
             if h.rule is not None:
