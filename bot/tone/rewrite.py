@@ -163,8 +163,10 @@ class Rewriter:
             return ""
         key = "calm" if style == "coach" else style
         template = rule.replace.get(key, rule.replace.get("calm", next(iter(rule.replace.values()))))
+        if self._drops_a_graded_adjective(text, hit, template):
+            return self._word_by_word(text, hit)  # "the most ignorant comment" -> "the most mistaken comment"
         after = _expand(template, hit, text)
-        if _CLAUSE_SWAP.match(after) and not self._stands_alone(text, hit.start, hit.end, hits):
+        if _CLAUSE_SWAP.match(template) and not self._stands_alone(text, hit.start, hit.end, hits):
             # "who cares" can become "I see it differently", but not inside "who cares loser lib ...":
             # there only the swear words (if any) go.
             if hit.kind != "profanity":
@@ -250,6 +252,15 @@ class Rewriter:
                 words.append(keep_case(word, swap, False))
         return " ".join(words) if changed else None
 
+    def _drops_a_graded_adjective(self, text: str, hit: Hit, template: str) -> bool:
+        """Whether the replacement keeps only the noun after an adjective ("$2" for "ignorant comment") where
+        a word before grades that adjective ("the most", "so"), which would be left with nothing to grade."""
+        kept = _GROUP_REF.fullmatch(template.strip())
+        if kept is None or kept.group(1) == "1":
+            return False
+        before = self._word_before(text, hit.start)
+        return before is not None and norm_word(before.group(1)) in self.lexicon.intensifiers
+
     def _after_demonstrative(self, text: str, hit: Hit) -> bool:
         """A scornful noun right after "this"/"that" at the end of a clause: the demonstrative can stand
         for it alone."""
@@ -275,7 +286,7 @@ class Rewriter:
             # after a comma: "well, retard, ..." is an address; "a dirty, corrupt hypocrite" is a list
             listed = _PREV_WORD_PUNCT.search(text, max(0, left - 40), left)
             if listed is not None and (
-                norm_word(listed.group(1)) in _DETERMINERS
+                norm_word(listed.group(1)) in _DETERMINERS - _DEMONSTRATIVES  # "congrats on that, loser"
                 or any(s <= listed.start(1) and listed.end(1) <= e for s, e in covered)
             ):
                 return None

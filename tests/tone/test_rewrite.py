@@ -161,6 +161,12 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         ("The report is garbage", "The report is poor"),
         ("This meeting was a complete waste of time.", "This meeting was not a good use of time."),
         ("They bitch about everything.", "They complain about everything."),
+        ("I bitch at work too.", "I complain at work too."),  # a verb after its subject, not a name
+        ("They are scum.", "They are unkind."),  # a mass noun takes no article
+        ("We are better off without filth like that.", "We are better off without people like that."),
+        ("That is the most ignorant comment I have read.", "That is the most mistaken comment I have read."),
+        ("You ignored the review, congrats on that, loser.", "You ignored the review, congrats on that."),
+        ("I voted for this scum.", "I voted for this person."),
         ("She is always on my ass about reports.", "She is always on my case about reports."),
         ("Get your head out of your ass and read the spec.", "Get your head in the game and read the spec."),
         ("That check saved my ass twice.", "That check saved me twice."),
