@@ -39,6 +39,15 @@ _FOLLOWERS = frozenset(
 )
 # Adverbs that may stand between the verb and the article ("you are clearly a ..."); they stay.
 _ADVERBS = frozenset({"just", "also", "still", "always", "really", "not", "never", "so", "even", "truly"})
+# Words that grade an adjective and never stand before a noun.
+_GRADING = frozenset(
+    {
+        "very", "so", "too", "quite", "pretty", "really", "rather", "most", "more", "less", "super",
+        "extremely", "incredibly", "totally", "utterly", "completely", "absolutely", "truly", "deeply",
+        "openly", "blatantly", "clearly", "obviously", "downright", "overtly", "genuinely", "seriously",
+        "increasingly", "fairly",
+    }
+)
 _PREV = re.compile(r"([\w'’]+)(?:[ \t]*,)?[ \t]+$")
 _NEXT = re.compile(r"[ \t]+([\w'’]+)")
 _END = re.compile(r"[ \t\"'*_]*(?:$|[.!?,;:()\n])")
@@ -93,7 +102,8 @@ def _noun_phrase_start(text: str, start: int, going: list[Span], plural: bool) -
         return start
     article = _joined_word_before(text, start)
     if article is None or norm_word(article.group(1)) not in _ARTICLES:
-        return None
+        # "he is racist": no article, so the name is used as an adjective (unless it is someone's name)
+        return None if text[start : start + 1].isupper() else start
     start = article.start(1)
     such = _joined_word_before(text, start)
     return such.start(1) if such is not None and norm_word(such.group(1)) in _BEFORE_ARTICLE else start
@@ -118,6 +128,13 @@ def predicate_start(text: str, name: Span, going: list[Span], plural: bool, prev
     if _is_copula(before.group(1)) or joins_previous(text, previous_end, start):
         return start
     return None
+
+
+def graded(text: str, name_start: int) -> bool:
+    """Whether a word that grades adjectives stands right before the name ("incredibly sexist", "so racist"),
+    which makes the name an adjective there."""
+    before = _joined_word_before(text, name_start)
+    return before is not None and norm_word(before.group(1)) in _GRADING
 
 
 def joins_previous(text: str, previous_end: int, start: int) -> bool:

@@ -8,7 +8,7 @@ from bot.tone.analyse import Analyzer, Hit
 from bot.tone.compose import Edit, apply_edits, fix_article, keep_case
 from bot.tone.index import tokenize
 from bot.tone.patterns import norm_word
-from bot.tone.predicate import joins_previous, plain_word, predicate_start
+from bot.tone.predicate import graded, joins_previous, plain_word, predicate_start
 from bot.tone.protect import mask, protected_spans
 from bot.tone.types import Style
 
@@ -335,6 +335,8 @@ class Rewriter:
         word = plain_word(text[hit.start : hit.end], self.lexicon.name_predicates)
         if word is None:
             return None
+        if graded(text, hit.start):
+            return hit.start, hit.end, word  # "an incredibly sexist remark" -> "an incredibly biased remark"
         going = [(h.start, h.end) for h in hits if h.kind != "shouting" and h is not hit]
         start = predicate_start(text, (hit.start, hit.end), going, plural, previous[0])
         if start is None:

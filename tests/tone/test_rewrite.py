@@ -143,6 +143,9 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         ("You are clearly an immature jerk.", "You are clearly unkind."),  # the adverb stays
         ("She was a fool, or a liar.", "She was mistaken, or untruthful."),  # one predicate, two names
         ("Some of them are racists and bigots.", "Some of them are biased."),  # one word says it once
+        ("That hiring rule is racist.", "That hiring rule is biased."),  # no article: used as an adjective
+        ("What an incredibly sexist remark.", "What an incredibly biased remark."),  # graded: an adjective
+        ("Not exactly experts, more like braindead.", "Not exactly experts, more like unwise."),
         ("They have been total jerks for years.", "They have been unkind for years."),
         ("Thanks for being a complete idiot.", "Thanks for being mistaken."),
         ("Don't be a dick about it.", "Don't be unkind about it."),
