@@ -20,7 +20,8 @@ _COPULAS = frozenset(
 )
 _CONTRACTED = ("'s", "'re", "'m")
 _ARTICLES = frozenset({"a", "an"})
-_BEFORE_ARTICLE = frozenset({"such", "quite"})
+# "such a jerk" -> "so unkind": the degree before the article stays, as the word an adjective takes
+_BEFORE_ARTICLE = {"such": "so", "quite": "quite"}
 # Words between the article and the name that only size up the insult; they go with it.
 _DEGREE = frozenset(
     {
@@ -128,6 +129,13 @@ def predicate_start(text: str, name: Span, going: list[Span], plural: bool, prev
     if _is_copula(before.group(1)) or joins_previous(text, previous_end, start):
         return start
     return None
+
+
+def with_degree(text: str, start: int, word: str) -> str:
+    """The plain word with the degree the predicate at `start` opened with ("such a jerk" -> "so unkind")."""
+    first = _NEXT.match(" " + text[start : start + 12])
+    degree = _BEFORE_ARTICLE.get(norm_word(first.group(1))) if first is not None else None
+    return f"{degree} {word}" if degree else word
 
 
 def graded(text: str, name_start: int) -> bool:

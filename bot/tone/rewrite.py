@@ -8,7 +8,7 @@ from bot.tone.analyse import Analyzer, Hit
 from bot.tone.compose import Edit, apply_edits, fix_article, keep_case
 from bot.tone.index import tokenize
 from bot.tone.patterns import norm_word
-from bot.tone.predicate import graded, joins_previous, plain_word, predicate_start
+from bot.tone.predicate import graded, joins_previous, plain_word, predicate_start, with_degree
 from bot.tone.protect import mask, protected_spans
 from bot.tone.types import Style
 
@@ -343,7 +343,7 @@ class Rewriter:
             return None
         if word == previous[1] and joins_previous(text, previous[0], start):
             return previous[0], hit.end, ""
-        return start, hit.end, word
+        return start, hit.end, with_degree(text, start, word)
 
     @staticmethod
     def _replacement_is(hit: Hit, word: str) -> bool:

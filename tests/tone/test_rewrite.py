@@ -139,7 +139,8 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         # a name that is the predicate becomes the plain word for what it says, with its article and
         # adjectives
         ("He is an idiot.", "He is mistaken."),
-        ("The new lead is such a jerk in meetings.", "The new lead is unkind in meetings."),
+        ("The new lead is such a jerk in meetings.", "The new lead is so unkind in meetings."),  # degree kept
+        ("He can be quite a jerk.", "He can be quite unkind."),
         ("You are clearly an immature jerk.", "You are clearly unkind."),  # the adverb stays
         ("She was a fool, or a liar.", "She was mistaken, or untruthful."),  # one predicate, two names
         ("Some of them are racists and bigots.", "Some of them are biased."),  # one word says it once
