@@ -95,6 +95,8 @@ class VocabularyFile(BaseModel):
     function_words: list[Text] = []
     intensifiers: list[Text] = []
     scorn_emoji: list[Text] = []
+    # what a name says about someone, as a plain word, keyed by that word ("mistaken": [idiot, fool, ...])
+    name_predicates: dict[Text, list[Text]] = {}
 
     @field_validator("negators", "second_person", "acronyms", "fillers", "function_words", "intensifiers")
     @classmethod
@@ -155,6 +157,8 @@ class Lexicon:
     promise: tuple[CompiledPattern, ...]
     ask: tuple[CompiledPattern, ...]
     scorn_emoji: tuple[str, ...]
+    # name -> plain word for where the name is the predicate ("he's an idiot" -> "he's mistaken")
+    name_predicates: dict[str, str]
 
 
 _TAGS = ("rules", "safety", "exemptions", "vocabulary")
@@ -177,6 +181,7 @@ class _Collector:
         self.words: dict[str, set[str]] = {}
         self.phrases: dict[str, list[CompiledPattern]] = {}
         self.emoji: list[str] = []
+        self.name_predicates: dict[str, str] = {}
 
     def compile(self, name: str, where: str, source: str) -> CompiledPattern | None:
         try:
@@ -240,12 +245,23 @@ class _Collector:
 
     def add_vocabulary(self, name: str, doc: VocabularyFile) -> None:
         self.emoji.extend(doc.scorn_emoji)
+        self.add_name_predicates(name, doc.name_predicates)
         for key in ("negators", "second_person", "acronyms", "fillers", "function_words", "intensifiers"):
             self.words.setdefault(key, set()).update(w.lower().replace("’", "'") for w in getattr(doc, key))
         for key in ("hedges", "courtesy", "apology", "promise", "ask"):
             for i, src in enumerate(getattr(doc, key)):
                 if (p := self.compile(name, f"{key}.{i}", src)) is not None:
                     self.phrases.setdefault(key, []).append(p)
+
+    def add_name_predicates(self, name: str, table: dict[str, list[str]]) -> None:
+        for word, names in table.items():
+            for listed in names:
+                key = " ".join(listed.lower().replace("’", "'").split())
+                if self.name_predicates.setdefault(key, word) != word:
+                    self.problems.append(
+                        f"{name}: name_predicates.{word}: {listed!r} is already listed under "
+                        f"{self.name_predicates[key]!r}; keep one plain word per name"
+                    )
 
     def lexicon(self) -> Lexicon:
         def words(key: str) -> frozenset[str]:
@@ -270,6 +286,7 @@ class _Collector:
             promise=phrases("promise"),
             ask=phrases("ask"),
             scorn_emoji=tuple(dict.fromkeys(self.emoji)),
+            name_predicates=dict(self.name_predicates),
         )
 
 

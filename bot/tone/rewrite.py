@@ -8,6 +8,7 @@ from bot.tone.analyse import Analyzer, Hit
 from bot.tone.compose import Edit, apply_edits, fix_article, keep_case
 from bot.tone.index import tokenize
 from bot.tone.patterns import norm_word
+from bot.tone.predicate import graded, joins_previous, plain_word, predicate_start, with_degree
 from bot.tone.protect import mask, protected_spans
 from bot.tone.types import Style
 
@@ -116,6 +117,13 @@ def _at_sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n:;"
 
 
+def _clear_from(out: list[Edit], start: int) -> bool:
+    """Drop the edits made from `start` on (a wider edit replaces them); False if one reaches past it."""
+    while out and out[-1].start >= start:
+        out.pop()
+    return not out or out[-1].end <= start
+
+
 class Rewriter:
     """Builds calmer candidates from analyser hits; pure and deterministic."""
 
@@ -155,8 +163,10 @@ class Rewriter:
             return ""
         key = "calm" if style == "coach" else style
         template = rule.replace.get(key, rule.replace.get("calm", next(iter(rule.replace.values()))))
+        if self._drops_a_graded_adjective(text, hit, template):
+            return self._word_by_word(text, hit)  # "the most ignorant comment" -> "the most mistaken comment"
         after = _expand(template, hit, text)
-        if _CLAUSE_SWAP.match(after) and not self._stands_alone(text, hit.start, hit.end, hits):
+        if _CLAUSE_SWAP.match(template) and not self._stands_alone(text, hit.start, hit.end, hits):
             # "who cares" can become "I see it differently", but not inside "who cares loser lib ...":
             # there only the swear words (if any) go.
             if hit.kind != "profanity":
@@ -242,6 +252,15 @@ class Rewriter:
                 words.append(keep_case(word, swap, False))
         return " ".join(words) if changed else None
 
+    def _drops_a_graded_adjective(self, text: str, hit: Hit, template: str) -> bool:
+        """Whether the replacement keeps only the noun after an adjective ("$2" for "ignorant comment") where
+        a word before grades that adjective ("the most", "so"), which would be left with nothing to grade."""
+        kept = _GROUP_REF.fullmatch(template.strip())
+        if kept is None or kept.group(1) == "1":
+            return False
+        before = self._word_before(text, hit.start)
+        return before is not None and norm_word(before.group(1)) in self.lexicon.intensifiers
+
     def _after_demonstrative(self, text: str, hit: Hit) -> bool:
         """A scornful noun right after "this"/"that" at the end of a clause: the demonstrative can stand
         for it alone."""
@@ -267,7 +286,7 @@ class Rewriter:
             # after a comma: "well, retard, ..." is an address; "a dirty, corrupt hypocrite" is a list
             listed = _PREV_WORD_PUNCT.search(text, max(0, left - 40), left)
             if listed is not None and (
-                norm_word(listed.group(1)) in _DETERMINERS
+                norm_word(listed.group(1)) in _DETERMINERS - _DEMONSTRATIVES  # "congrats on that, loser"
                 or any(s <= listed.start(1) and listed.end(1) <= e for s, e in covered)
             ):
                 return None
@@ -297,6 +316,34 @@ class Rewriter:
             # "... yesterday you pussy" goes whole; "I told you idiot" keeps "you"
             return before.start(1) if self._address_you(text, before.start(1)) else left
         return left if opener else None
+
+    def _name_span(
+        self, text: str, hit: Hit, hits: list[Hit], plural: bool, previous: tuple[int, str]
+    ) -> tuple[int, int, str] | None:
+        """A better edit than "person" for a name: (start, end, replacement), or None to keep the swap.
+
+        A name used to address someone goes whole, with its "you" and adjectives: the sentence reads the same
+        without it, and "..., person." reads oddly. A name that is the predicate becomes the plain word for
+        what it says ("he's a complete idiot" -> "he's mistaken"); `previous` is the end and the word of the
+        last such predicate, so that "are racists and bigots" says "biased" once."""
+        address = self._address_start(text, hit, hits)
+        if address is not None:
+            whole = _WHOLE_SENTENCE.match(text, hit.end)
+            if whole is not None and _SENTENCE_EDGE.search(text, max(0, address - 40), address):
+                return address, whole.end(), ""  # "Moron. Read the spec." -> "Read the spec."
+            return address, hit.end, ""
+        word = plain_word(text[hit.start : hit.end], self.lexicon.name_predicates)
+        if word is None:
+            return None
+        if graded(text, hit.start):
+            return hit.start, hit.end, word  # "an incredibly sexist remark" -> "an incredibly biased remark"
+        going = [(h.start, h.end) for h in hits if h.kind != "shouting" and h is not hit]
+        start = predicate_start(text, (hit.start, hit.end), going, plural, previous[0])
+        if start is None:
+            return None
+        if word == previous[1] and joins_previous(text, previous[0], start):
+            return previous[0], hit.end, ""
+        return start, hit.end, with_degree(text, start, word)
 
     @staticmethod
     def _replacement_is(hit: Hit, word: str) -> bool:
@@ -328,6 +375,7 @@ class Rewriter:
     def edits(self, text: str, hits: list[Hit], style: Style) -> list[Edit]:
         """Edits for the word-level hits (the text has already been re-cased)."""
         out: list[Edit] = []
+        previous = (-1, "")  # the last predicate rewritten: its end and its word
         for h in hits:
             if h.kind == "shouting":
                 continue
@@ -339,16 +387,12 @@ class Rewriter:
                 you = text[h.start : h.end].split(None, 1)[0]
                 if norm_word(you) in _YOU:
                     after = you  # "I told you idiot" -> "I told you": "you" is the object there
-            if after.lower() in _NAME_SWAPS and (address := self._address_start(text, h, hits)) is not None:
-                # a name used to address someone goes whole, with its "you" and adjectives: the sentence
-                # reads the same without it, and "..., person." reads oddly
-                while out and out[-1].start >= address:
-                    out.pop()
-                if not out or out[-1].end <= address:
-                    start, after = address, ""
-                    whole = _WHOLE_SENTENCE.match(text, h.end)
-                    if whole is not None and _SENTENCE_EDGE.search(text, max(0, start - 40), start):
-                        end = whole.end()  # "Moron. Read the spec." -> "Read the spec."
+            if after.lower() in _NAME_SWAPS:
+                span = self._name_span(text, h, hits, after.lower() == "people", previous)
+                if span is not None and _clear_from(out, span[0]):
+                    start, end, after = span
+                    if after or start == previous[0]:
+                        previous = (end, after or previous[1])
             if h.rule is None and h.kind == "contempt" and (rest := _EMOJI_REST.match(text, h.end)):
                 end = rest.end()  # the whole emoji: "🤦" with its joiner and gender sign
             if h.rule is not None:

@@ -83,6 +83,24 @@ def test_new_rules_file_extends_without_code(tmp_path: pathlib.Path) -> None:
     assert engine.rewrite("We must synergize.").text == "We must work together."
 
 
+def test_a_name_listed_under_two_plain_words_is_refused(tmp_path: pathlib.Path) -> None:
+    d = _copy(tmp_path)
+    (d / "names_extra.yaml").write_text("type: vocabulary\nname_predicates:\n  wrong: [Idiot]\n",
+                                        encoding="utf-8")
+    with pytest.raises(PlaybookError) as err:
+        load_lexicon(d)
+    problem = "names_extra.yaml: name_predicates.wrong: 'Idiot' is already listed under 'mistaken'"
+    assert problem in str(err.value)
+
+
+def test_plain_words_for_names_read_calm(lexicon) -> None:
+    from bot.tone import ToneEngine
+
+    engine = ToneEngine(lexicon)
+    for word in set(lexicon.name_predicates.values()):
+        assert engine.analyse(f"He is {word}.").signals == (), word
+
+
 @pytest.mark.parametrize("bad", ["", "~ word", ".. word", "[a] [b]", "wo{rd", "what?", "*"])
 def test_pattern_syntax_errors(bad: str) -> None:
     with pytest.raises(PatternSyntaxError):

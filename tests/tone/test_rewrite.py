@@ -136,6 +136,24 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         ("Idiots broke the build.", "People broke the build."),  # ...a plural one is its subject
         # ...but a name that is part of the sentence is swapped, and a list of insults is not an address
         ("These clowns broke the build.", "These people broke the build."),
+        # a name that is the predicate becomes the plain word for what it says, with its article and
+        # adjectives
+        ("He is an idiot.", "He is mistaken."),
+        ("The new lead is such a jerk in meetings.", "The new lead is so unkind in meetings."),  # degree kept
+        ("He can be quite a jerk.", "He can be quite unkind."),
+        ("You are clearly an immature jerk.", "You are clearly unkind."),  # the adverb stays
+        ("She was a fool, or a liar.", "She was mistaken, or untruthful."),  # one predicate, two names
+        ("Some of them are racists and bigots.", "Some of them are biased."),  # one word says it once
+        ("That hiring rule is racist.", "That hiring rule is biased."),  # no article: used as an adjective
+        ("What an incredibly sexist remark.", "What an incredibly biased remark."),  # graded: an adjective
+        ("Not exactly experts, more like braindead.", "Not exactly experts, more like unwise."),
+        ("They have been total jerks for years.", "They have been unkind for years."),
+        ("Thanks for being a complete idiot.", "Thanks for being mistaken."),
+        ("Don't be a dick about it.", "Don't be unkind about it."),
+        # ...but not where the sentence goes on about the name, or an adjective would be lost
+        ("He is an idiot who never reads the spec.", "He is a person who never reads the spec."),
+        ("You're not a tough bitch.", "You're not a tough person."),
+        ("Either they are idiots or the spec is wrong.", "Either they are mistaken or the spec is wrong."),
         # a swap that is a clause of its own only where a clause stood
         ("Fuck that guy and his plan.", "That guy and his plan."),
         ("Who cares, ship it.", "I see it differently, ship it."),
@@ -147,6 +165,12 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         ("The report is garbage", "The report is poor"),
         ("This meeting was a complete waste of time.", "This meeting was not a good use of time."),
         ("They bitch about everything.", "They complain about everything."),
+        ("I bitch at work too.", "I complain at work too."),  # a verb after its subject, not a name
+        ("They are scum.", "They are unkind."),  # a mass noun takes no article
+        ("We are better off without filth like that.", "We are better off without people like that."),
+        ("That is the most ignorant comment I have read.", "That is the most mistaken comment I have read."),
+        ("You ignored the review, congrats on that, loser.", "You ignored the review, congrats on that."),
+        ("I voted for this scum.", "I voted for this person."),
         ("She is always on my ass about reports.", "She is always on my case about reports."),
         ("Get your head out of your ass and read the spec.", "Get your head in the game and read the spec."),
         ("That check saved my ass twice.", "That check saved me twice."),
@@ -172,7 +196,8 @@ def test_a_clause_swap_never_lands_inside_a_clause(engine: ToneEngine, draft: st
 
 def test_a_list_of_insults_is_not_an_address(engine: ToneEngine) -> None:
     text = engine.rewrite("Either that, or he's a dirty, corrupt liar.").text
-    assert text.startswith("Either that, or he's a") and "liar" not in text and not text.endswith("a.")
+    assert text.startswith("Either that, or he's") and "liar" not in text and not text.endswith("a.")
+    assert text == "Either that, or he's untruthful."  # the predicate keeps its sense
 
 
 @pytest.mark.parametrize("draft", ["We should talk about racism in hiring.", "It would freak her out."])
