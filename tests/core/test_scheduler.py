@@ -211,13 +211,18 @@ async def test_a_crashed_claim_is_recovered_after_the_lease_and_sent_once(bot: B
     assert await repo(bot).delivery_status(who, date(2026, 3, 2)) == "sent"
 
 
+async def due_at_nine(bot: Bot, clock: FakeClock, *users: str) -> None:
+    """Subscribe `users` (in UTC) to lessons at 09:00 on Monday 2 March 2026, and make it 09:00."""
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    for user in users:
+        await bot.handle(command("lessons on 09:00", user=user, tz="UTC"))
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
 async def test_a_crashed_claim_that_runs_out_its_lease_during_a_tick_is_sent_in_that_tick(
     bot: Bot, clock: FakeClock
 ) -> None:
-    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    for user in ("U1", "U2"):
-        await bot.handle(command("lessons on 09:00", user=user, tz="UTC"))
-    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    await due_at_nine(bot, clock, "U1", "U2")
     await repo(bot).claim_batch(("test", "W1"), clock.now(), "U1", 1, "dead", timedelta(minutes=5))  # U2
     clock.advance(minutes=5, seconds=-0.5)  # the dead claim runs out in half a second
     outbox = RecordingOutbox(clock)
@@ -241,10 +246,7 @@ class LearningOutbox(RecordingOutbox):
 async def test_an_outbox_that_learns_its_rate_is_told_how_many_instances_send(
     bot: Bot, clock: FakeClock
 ) -> None:
-    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    for user in ("U1", "U2"):
-        await bot.handle(command("lessons on 09:00", user=user, tz="UTC"))
-    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    await due_at_nine(bot, clock, "U1", "U2")
     await repo(bot).senders("other", timedelta(seconds=1))  # another instance is sending now
     outbox, lease = LearningOutbox(clock), timedelta(seconds=2)  # a sender window of 1 s: a short test
     assert await scheduler(bot, outbox, clock, batch_size=1, lease=lease).tick() == {Outcome.SENT: 2}
