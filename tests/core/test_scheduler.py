@@ -300,7 +300,8 @@ async def test_instances_count_each_other_while_sending_and_take_over_a_silent_o
         await bot.handle(command("lessons on 09:00", user=f"U{i}", tz="UTC"))
 
     def paced(instance: str, outbox: RecordingOutbox) -> Scheduler:
-        sched = scheduler(bot, outbox, clock, instance, batch_size=1)
+        # a 2 s lease: a sender window of 1 s, so joining waits a quarter second, not 2.5 s
+        sched = scheduler(bot, outbox, clock, instance, batch_size=1, lease=timedelta(seconds=2))
         sched.pacer = WorkspacePacer(rate_per_s=1000)  # lessons.sends_per_s
         return sched
 
