@@ -331,11 +331,12 @@ class Scheduler:
         key = (who.platform, who.workspace)
         try:
             async with self.pacer.slot(key), self._in_flight:
-                await self.pacer.wait_turn(key)
-                halfway.done()
-                # held too long (e.g. behind a Retry-After): let it be claimed afresh rather than sent late
+                # held too long (e.g. behind a Retry-After): let it be claimed afresh rather than sent late.
+                # Checked before taking a turn, so that a claim given back spends none of the paced rate.
                 if item.claimed_at and self.clock.now() - item.claimed_at > self.lease / 2:
                     return Outcome.RETRY
+                await self.pacer.wait_turn(key)
+                halfway.done()
                 await outbox.send(who, reply)
         except PermanentDeliveryError as exc:
             log.warning("pausing lessons for a %s user: %s", who.platform, type(exc).__name__)
