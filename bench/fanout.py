@@ -209,6 +209,7 @@ async def run_instance(name: str, plan: Plan, epoch: float) -> None:
     """Tick until nothing is due, delivering through the real Slack Outbox; print the outcome counts."""
     from adapters.slack.app import http_session
     from adapters.slack.installations import SqlInstallationStore
+    from adapters.server import settle_heap
     from adapters.slack.outbox import SlackOutbox, clients_for
     from bot import runtime
     from bot.scheduler import Scheduler, WorkspacePacer
@@ -217,6 +218,7 @@ async def run_instance(name: str, plan: Plan, epoch: float) -> None:
     clock = OffsetClock(epoch)
     config = load_config()
     bot, store = await runtime.start(config, clock)
+    settle_heap()  # as `deescalate serve` does before it starts the scheduler
     session = http_session()  # as slack_mount does: one connection pool for every send
     clients = clients_for(config, SqlInstallationStore(store.engine), session)
     outbox = SlackOutbox(clients, learn=plan.pace is None)  # as slack_mount: learn unless a pace is set
