@@ -183,10 +183,24 @@ class Analyzer:
 
     def _negated(self, masked: str, words: Words, index: int, start: int) -> bool:
         negators = self.lexicon.negators
+        # Most matches have no negator among the words before them: then where the clause breaks does not
+        # matter. (A word that ends in "n't" leaves "n't" in the joined words; words never start with "'".)
+        before = words.words[max(0, index - _WINDOW) : index]
+        if negators.isdisjoint(before) and "n't" not in "".join(before):
+            return False
         for word in self._preceding(masked, words, index, start):
             if word in negators or word.endswith("n't"):
                 return True
         return False
+
+    def _you_around(self, words: Words, first: int, start: int, end: int) -> bool:
+        """`_near_you` for a match of word `first` from `start` to `end`. Its last word is found only when
+        no "you" lies within reach of the first word (most matches have one right next to them)."""
+        if not self.lexicon.second_person.isdisjoint(
+            words.words[max(0, first - _YOU_WINDOW) : first + _YOU_WINDOW + 1]
+        ):
+            return True
+        return self._near_you(words, first, words.last_word(first, start, end))
 
     def _near_you(self, words: Words, first: int, last: int) -> bool:
         you = self.lexicon.second_person
@@ -260,7 +274,7 @@ class Analyzer:
         first = found.token
         if rule.negatable and self._negated(masked, words, first, start):
             return None
-        if rule.needs_you and not self._near_you(words, first, words.last_word(first, start, end)):
+        if rule.needs_you and not self._you_around(words, first, start, end):
             return None
         if rule.at_start and (not at_sentence_start(masked, start) or self._ends_as_question(masked, end)):
             return None
@@ -369,14 +383,29 @@ class Analyzer:
 def score(hits: list[Hit]) -> float:
     """Tension 0..1: each kind counts fully once, then with halving weight for repeats."""
     if len(hits) < 2:  # the same figure as the sum below, with less work
-        return round(1.0 - math.exp(-hits[0].weight), 4) if hits else 0.0
+        return _tension(hits[0].weight) if hits else 0.0
     if len({h.kind for h in hits}) == len(hits):  # no repeats: the same sum, in the same order
-        return round(1.0 - math.exp(-sum([h.weight for h in hits])), 4)
+        return _tension(sum([h.weight for h in hits]))
     by_kind: dict[str, list[float]] = {}
     for h in hits:
         by_kind.setdefault(h.kind, []).append(h.weight)
     total = sum(w * 0.5**i for ws in by_kind.values() for i, w in enumerate(sorted(ws, reverse=True)))
-    return round(1.0 - math.exp(-total), 4)
+    return _tension(total)
+
+
+# Tension by total weight. Rounding a float to 4 places is slow (it goes through its decimal digits), and the
+# totals come from a few rule weights, so each is worked out once (the cap only guards against odd lexicons).
+_TENSIONS: dict[float, float] = {}
+_MAX_TENSIONS = 4096
+
+
+def _tension(total: float) -> float:
+    tension = _TENSIONS.get(total)
+    if tension is None:
+        if len(_TENSIONS) >= _MAX_TENSIONS:
+            _TENSIONS.clear()
+        tension = _TENSIONS[total] = round(1.0 - math.exp(-total), 4)
+    return tension
 
 
 _CALM = ToneReport(tension=0.0, level="calm", signals=(), safety=None)

@@ -294,6 +294,9 @@ def mask(text: str, spans: list[tuple[int, int]], fill: str = "\x00") -> str:
     """Replace each span by `fill` characters of the same length, so positions stay valid."""
     if not spans:
         return text
+    if len(spans) == 1:  # the usual case, without building a list
+        start, end = spans[0]
+        return text[:start] + fill * (end - start) + text[end:]
     parts: list[str] = []
     pos = 0
     for start, end in spans:
