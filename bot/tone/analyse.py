@@ -308,9 +308,11 @@ class Analyzer:
     def _shouting(self, masked: str, words: Words) -> list[Hit]:
         acronyms = self.lexicon.acronyms
         cased = words.cased(masked)
-        runs: list[list[tuple[int, int, int]]] = []  # (word, start, end) of each loud word, run by run
+        hits: list[Hit] = []
+        # The run of loud words being read: where it starts and ends, how many words and letters it has (kept
+        # as plain numbers, not a list of words, since only these make its hit).
+        run_start = run_end = run_words = letters = 0
         prev = -2  # the last loud word; a run continues only from the word just before
-        prev_end = 0
         # A loud word is upper case, so only those are looked at (the filter runs in C).
         for i in compress(range(len(cased)), map(str.isupper, cased)):
             word = cased[i]
@@ -325,18 +327,16 @@ class Analyzer:
             if not loud:
                 continue
             s = words.start(i)
-            if prev == i - 1 and not masked[prev_end:s].strip(" ,'\"-\x00"):
-                runs[-1].append((i, s, s + len(word)))
+            if prev == i - 1 and not masked[run_end:s].strip(" ,'\"-\x00"):
+                run_words += 1
+                letters += len(word)
             else:
-                runs.append([(i, s, s + len(word))])
-            prev, prev_end = i, s + len(word)
-        hits: list[Hit] = []
-        for run in runs:
-            start, end = run[0][1], run[-1][2]
-            letters = sum(e - s for _, s, e in run)
-            if len(run) >= 2 or letters >= 4:
-                weight = 0.3 if len(run) == 1 else 0.5 if len(run) < 4 else 0.7
-                hits.append(Hit("shouting", start, end, weight, None))
+                if run_words:
+                    _add_shouting(hits, run_start, run_end, run_words, letters)
+                run_start, run_words, letters = s, 1, len(word)
+            prev, run_end = i, s + len(word)
+        if run_words:
+            _add_shouting(hits, run_start, run_end, run_words, letters)
         return hits
 
     @staticmethod
@@ -378,6 +378,13 @@ class Analyzer:
         else:
             why, suggestion = STRUCTURAL[hit.kind]
         return new_signal(hit.kind, hit.start, hit.end, text[hit.start : hit.end], why, suggestion)
+
+
+def _add_shouting(hits: list[Hit], start: int, end: int, words: int, letters: int) -> None:
+    """A run of loud words from `start` to `end` is shouting when it has two words or four letters."""
+    if words >= 2 or letters >= 4:
+        weight = 0.3 if words == 1 else 0.5 if words < 4 else 0.7
+        hits.append(Hit("shouting", start, end, weight, None))
 
 
 def score(hits: list[Hit]) -> float:
