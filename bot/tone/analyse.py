@@ -364,7 +364,10 @@ class Analyzer:
         """Turn accepted hits into the public report."""
         if not hits and safety is None:
             return _CALM  # the report is immutable, so one instance serves every calm message
-        signals = tuple(map(self.signal, repeat(text), hits))
+        if len(hits) == 1:  # the usual case: a one-tuple costs far less than a tuple built from a map
+            signals: tuple[Signal, ...] = (self.signal(text, hits[0]),)
+        else:
+            signals = tuple(map(self.signal, repeat(text), hits))
         tension = score(hits)
         if safety is not None:
             tension = max(tension, SAFETY_FLOOR)
