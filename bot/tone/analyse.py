@@ -183,10 +183,24 @@ class Analyzer:
 
     def _negated(self, masked: str, words: Words, index: int, start: int) -> bool:
         negators = self.lexicon.negators
+        # Most matches have no negator among the words before them: then where the clause breaks does not
+        # matter. (A word that ends in "n't" leaves "n't" in the joined words; words never start with "'".)
+        before = words.words[max(0, index - _WINDOW) : index]
+        if negators.isdisjoint(before) and "n't" not in "".join(before):
+            return False
         for word in self._preceding(masked, words, index, start):
             if word in negators or word.endswith("n't"):
                 return True
         return False
+
+    def _you_around(self, words: Words, first: int, start: int, end: int) -> bool:
+        """`_near_you` for a match of word `first` from `start` to `end`. Its last word is found only when
+        no "you" lies within reach of the first word (most matches have one right next to them)."""
+        if not self.lexicon.second_person.isdisjoint(
+            words.words[max(0, first - _YOU_WINDOW) : first + _YOU_WINDOW + 1]
+        ):
+            return True
+        return self._near_you(words, first, words.last_word(first, start, end))
 
     def _near_you(self, words: Words, first: int, last: int) -> bool:
         you = self.lexicon.second_person
@@ -260,7 +274,7 @@ class Analyzer:
         first = found.token
         if rule.negatable and self._negated(masked, words, first, start):
             return None
-        if rule.needs_you and not self._near_you(words, first, words.last_word(first, start, end)):
+        if rule.needs_you and not self._you_around(words, first, start, end):
             return None
         if rule.at_start and (not at_sentence_start(masked, start) or self._ends_as_question(masked, end)):
             return None
@@ -294,9 +308,11 @@ class Analyzer:
     def _shouting(self, masked: str, words: Words) -> list[Hit]:
         acronyms = self.lexicon.acronyms
         cased = words.cased(masked)
-        runs: list[list[tuple[int, int, int]]] = []  # (word, start, end) of each loud word, run by run
+        hits: list[Hit] = []
+        # The run of loud words being read: where it starts and ends, how many words and letters it has (kept
+        # as plain numbers, not a list of words, since only these make its hit).
+        run_start = run_end = run_words = letters = 0
         prev = -2  # the last loud word; a run continues only from the word just before
-        prev_end = 0
         # A loud word is upper case, so only those are looked at (the filter runs in C).
         for i in compress(range(len(cased)), map(str.isupper, cased)):
             word = cased[i]
@@ -311,18 +327,16 @@ class Analyzer:
             if not loud:
                 continue
             s = words.start(i)
-            if prev == i - 1 and not masked[prev_end:s].strip(" ,'\"-\x00"):
-                runs[-1].append((i, s, s + len(word)))
+            if prev == i - 1 and not masked[run_end:s].strip(" ,'\"-\x00"):
+                run_words += 1
+                letters += len(word)
             else:
-                runs.append([(i, s, s + len(word))])
-            prev, prev_end = i, s + len(word)
-        hits: list[Hit] = []
-        for run in runs:
-            start, end = run[0][1], run[-1][2]
-            letters = sum(e - s for _, s, e in run)
-            if len(run) >= 2 or letters >= 4:
-                weight = 0.3 if len(run) == 1 else 0.5 if len(run) < 4 else 0.7
-                hits.append(Hit("shouting", start, end, weight, None))
+                if run_words:
+                    _add_shouting(hits, run_start, run_end, run_words, letters)
+                run_start, run_words, letters = s, 1, len(word)
+            prev, run_end = i, s + len(word)
+        if run_words:
+            _add_shouting(hits, run_start, run_end, run_words, letters)
         return hits
 
     @staticmethod
@@ -350,7 +364,10 @@ class Analyzer:
         """Turn accepted hits into the public report."""
         if not hits and safety is None:
             return _CALM  # the report is immutable, so one instance serves every calm message
-        signals = tuple(map(self.signal, repeat(text), hits))
+        if len(hits) == 1:  # the usual case: a one-tuple costs far less than a tuple built from a map
+            signals: tuple[Signal, ...] = (self.signal(text, hits[0]),)
+        else:
+            signals = tuple(map(self.signal, repeat(text), hits))
         tension = score(hits)
         if safety is not None:
             tension = max(tension, SAFETY_FLOOR)
@@ -366,17 +383,39 @@ class Analyzer:
         return new_signal(hit.kind, hit.start, hit.end, text[hit.start : hit.end], why, suggestion)
 
 
+def _add_shouting(hits: list[Hit], start: int, end: int, words: int, letters: int) -> None:
+    """A run of loud words from `start` to `end` is shouting when it has two words or four letters."""
+    if words >= 2 or letters >= 4:
+        weight = 0.3 if words == 1 else 0.5 if words < 4 else 0.7
+        hits.append(Hit("shouting", start, end, weight, None))
+
+
 def score(hits: list[Hit]) -> float:
     """Tension 0..1: each kind counts fully once, then with halving weight for repeats."""
     if len(hits) < 2:  # the same figure as the sum below, with less work
-        return round(1.0 - math.exp(-hits[0].weight), 4) if hits else 0.0
+        return _tension(hits[0].weight) if hits else 0.0
     if len({h.kind for h in hits}) == len(hits):  # no repeats: the same sum, in the same order
-        return round(1.0 - math.exp(-sum([h.weight for h in hits])), 4)
+        return _tension(sum([h.weight for h in hits]))
     by_kind: dict[str, list[float]] = {}
     for h in hits:
         by_kind.setdefault(h.kind, []).append(h.weight)
     total = sum(w * 0.5**i for ws in by_kind.values() for i, w in enumerate(sorted(ws, reverse=True)))
-    return round(1.0 - math.exp(-total), 4)
+    return _tension(total)
+
+
+# Tension by total weight. Rounding a float to 4 places is slow (it goes through its decimal digits), and the
+# totals come from a few rule weights, so each is worked out once (the cap only guards against odd lexicons).
+_TENSIONS: dict[float, float] = {}
+_MAX_TENSIONS = 4096
+
+
+def _tension(total: float) -> float:
+    tension = _TENSIONS.get(total)
+    if tension is None:
+        if len(_TENSIONS) >= _MAX_TENSIONS:
+            _TENSIONS.clear()
+        tension = _TENSIONS[total] = round(1.0 - math.exp(-total), 4)
+    return tension
 
 
 _CALM = ToneReport(tension=0.0, level="calm", signals=(), safety=None)

@@ -7,7 +7,7 @@ from bot.tone.compose import Edit
 from bot.tone.guard import guard_reasons
 from bot.tone.lexicon import Lexicon
 from bot.tone.rewrite import Rewriter
-from bot.tone.types import STYLES, Change, RewriteResult, Style, ToneReport
+from bot.tone.types import MAX_CHARS, STYLES, Change, RewriteResult, Style, ToneReport
 
 READS_FINE = "This reads fine: nothing in it is likely to raise tension."
 SAFETY_NOTE = "This message needs a person, not a rewrite: see the support resources."
@@ -30,7 +30,8 @@ class ToneEngine:
 
     def analyse(self, text: str) -> ToneReport:
         """How tense `text` reads, with explained signals and any safety hit."""
-        check_length(text)
+        if len(text) > MAX_CHARS:  # (the check is inline: this is the hot path)
+            check_length(text)
         hits, safety = self.analyzer.scan(text)
         return self.analyzer.report(text, hits, safety)
 

@@ -425,6 +425,8 @@ class PatternIndex(Generic[T]):
 def at_sentence_start(text: str, start: int) -> bool:
     """Whether `start` begins a sentence: only spaces, quote marks and bullets stand between it and the end
     of the sentence before (or the start of the text)."""
+    if start > 1 and text[start - 1] == " " and text[start - 2].isalnum():
+        return False  # the usual case, a word after another, settled without a slice
     before = text[max(0, start - 40) : start].rstrip(" \t\"'*_>-•")
     return not before or before[-1] in ".!?\n:;"
 

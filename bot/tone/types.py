@@ -78,7 +78,8 @@ def _builder(cls: type[_T]) -> Callable[..., _T]:
     """
 
     def become_frozen(self: object) -> None:
-        object.__setattr__(self, "__class__", cls)
+        # (a plain assignment, as the twin is not frozen: about a third cheaper than object.__setattr__)
+        self.__class__ = cls
 
     names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
     namespace = {"__post_init__": become_frozen}

@@ -15,7 +15,7 @@ from bot.tone import ToneEngine, protected_spans
 from bot.tone import protect as p
 from bot.tone.analyse import _CAPS, _PUNCT_RUN, Hit, _is_whole, _may_shout, score
 from bot.tone.compose import _with_placeholders
-from bot.tone.index import SpacedWords, tokenize, words_of
+from bot.tone.index import SpacedWords, at_sentence_start, tokenize, words_of
 from bot.tone.patterns import norm_word
 from bot.tone.types import Signal, ToneReport, new_report, new_signal
 
@@ -146,6 +146,37 @@ def test_context_checks_read_the_same_words_either_way(engine: ToneEngine) -> No
                 last = tokens.last_word(i, start, end)
                 assert words.last_word(i, start, end) == last
                 assert analyzer._near_you(words, i, last) == analyzer._near_you(tokens, i, last)
+
+
+def test_pre_checks_around_a_match_change_nothing(engine: ToneEngine) -> None:
+    # `_negated` and `_you_around` first look only at the words next to a match, and `at_sentence_start` at
+    # the two characters before it; each must say what the full reading says.
+    analyzer = engine.analyzer
+    negators = engine.lexicon.negators
+    for text in _pattern_texts(engine, 1500, 13) + _random_texts(500, 14):
+        tokens = tokenize(text)
+        words = SpacedWords(text.lower()) if text.isascii() else tokens
+        for i, start in enumerate(tokens.starts):
+            before = analyzer._preceding(text, words, i, start)
+            negated = any(word in negators or word.endswith("n't") for word in before)
+            assert analyzer._negated(text, words, i, start) == negated, text
+            for end in (tokens.ends[i], *tokens.ends[i + 1 : i + 4]):
+                last = tokens.last_word(i, start, end)
+                assert analyzer._you_around(words, i, start, end) == analyzer._near_you(tokens, i, last), text
+        for start in range(len(text) + 1):
+            rest = text[max(0, start - 40) : start].rstrip(" \t\"'*_>-•")
+            assert at_sentence_start(text, start) == (not rest or rest[-1] in ".!?\n:;"), (text, start)
+
+
+def test_trigger_count_and_one_span_mask_agree_with_the_plain_forms() -> None:
+    rng = random.Random(15)
+    for _ in range(3000):  # (a trigger shape holds spaces, hyphens, "0" and trigger characters only)
+        shape = "".join(rng.choice(" -0<#@`") for _ in range(rng.randint(0, 8)))
+        assert p._has_trigger(shape) == bool(shape.strip(" -")), repr(shape)
+    for text in _random_texts(300, 16):
+        for start in range(len(text) + 1):
+            end = rng.randint(start, len(text))
+            assert p.mask(text, [(start, end)]) == text[:start] + "\x00" * (end - start) + text[end:]
 
 
 def test_ascii_shape_check_agrees_with_the_regexes() -> None:
