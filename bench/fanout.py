@@ -207,9 +207,9 @@ async def delivery_states(url: str) -> Counter[str]:
 
 async def run_instance(name: str, plan: Plan, epoch: float) -> None:
     """Tick until nothing is due, delivering through the real Slack Outbox; print the outcome counts."""
+    from adapters.server import settle_heap
     from adapters.slack.app import http_session
     from adapters.slack.installations import SqlInstallationStore
-    from adapters.server import settle_heap
     from adapters.slack.outbox import SlackOutbox, clients_for
     from bot import runtime
     from bot.scheduler import Scheduler, WorkspacePacer
