@@ -8,7 +8,8 @@ Setup, on a fresh PostgreSQL database (created here, dropped at the end):
   HH:MM of the benchmark's start instant, so everyone falls due at once. The rows are the ones
   `lessons on HH:MM` writes (same columns, next slot from `next_slot`), inserted in bulk.
 - The fake Slack Web API (tests/fakes/slack_api.py) in this process, with a token bucket per bot token on
-  chat.postMessage: R calls/s (burst R/10); above that it answers 429 with Retry-After, like Slack.
+  chat.postMessage: R calls/s (burst R/10); above that it answers 429 with Retry-After, like Slack. This
+  process's garbage collector is off during the run, so the fake's pauses are not counted as the bot's.
 - Two scheduler instances, each its own OS process, each `Scheduler.tick()` in a loop until nothing is due,
   delivering through `SlackOutbox(clients_for(...))`: AsyncWebClient on the fake's base_url with the 429
   retry handler, tokens from the installation store. Claim lease 2 s (production: 5 min) so the survivor
