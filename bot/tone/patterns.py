@@ -22,6 +22,7 @@ LOOKBEHIND = r"(?<!\w)"
 _WORD_CHARS = re.compile(r"^[\w'’-]+\*?$")
 _TOKEN = re.compile(r"\{[^{}\[\]]*\}|\[[^{}\[\]]*\]|[^\s{}\[\]]+")
 _PLAIN_TOKEN = re.compile(r"[a-z0-9_]+(?:'[a-z0-9_]+)*")
+_DIGITS = re.compile(r"\d+")
 PREFIX_DEPTH = 3
 _MAX_PREFIXES = 4096
 
@@ -59,6 +60,8 @@ def _word_regex(word: str) -> str:
     if not _WORD_CHARS.match(word):
         raise PatternSyntaxError(f"word {word!r} may only hold letters, digits, ' and -, and a final *")
     core = re.escape(word.rstrip("*")).replace("'", "['’]")
+    # The analyser matches text whose numbers are masked (protect.py), so digits also match the mask.
+    core = _DIGITS.sub(lambda m: f"(?:{m.group()}|\x00+)", core)
     if word.endswith("*"):
         return core + r"\w*"
     return core + r"(?![\w'’])"
@@ -106,7 +109,7 @@ def _after(tokens: list[str]) -> frozenset[str] | None:
         if token in ("~", ".."):
             return None
         nexts = [a.split()[0] for a in _alternatives(token)] if token[0] in "{[" else [token]
-        if any(w.endswith("*") for w in nexts):
+        if any(w.endswith("*") or w.startswith("-") for w in nexts):  # "-9": no word of its own to index
             return None
         out.update(_index_key(w) for w in nexts)
         if token[0] != "[":
@@ -125,8 +128,10 @@ def _second_words(tokens: list[str]) -> dict[str, frozenset[str] | None]:
         key = _index_key(words[0].rstrip("*"))
         if words[0].endswith("*") or "-" in words[0]:
             follow: frozenset[str] | None = None
-        elif len(words) > 1:
+        elif len(words) > 1 and not words[1].startswith("-"):
             follow = frozenset({_index_key(words[1])})
+        elif len(words) > 1:
+            follow = None
         else:
             follow = _after(tokens[1:])
         current = table.get(key, set())

@@ -50,6 +50,8 @@ def test_each_signal_kind_fires(engine: ToneEngine, text: str, kind: str) -> Non
     "Let's shoot for Tuesday.",
     "I could kill for a coffee right now.",
     "This deadline is killing me.",
+    "If the worker hangs, kill -9 it and file a ticket.",
+    "If that fails, kill -15 the old pid.",
     "I'll shoot him an email about it.",
     "The garbage collector pauses are long.",
     "It's not a big deal, we can move it.",

@@ -126,3 +126,11 @@ def test_no_replacement_text_raises_tension(engine, lexicon) -> None:
             report = engine.analyse(text)
             hot = [s.kind for s in report.signals if s.kind != "bare_command"]
             assert not hot, (rule.pattern.source, text, hot)
+
+
+def test_digits_in_a_pattern_also_match_a_masked_number_and_a_flag_indexes_no_word() -> None:
+    """The analyser masks numbers before matching; "-9" is no word of the text's index ("kill -9")."""
+    pattern = compile_pattern("kill -9")
+    assert pattern.regex.match("kill -9") and pattern.regex.match("kill -\x00")
+    assert not pattern.regex.match("kill -90") and not pattern.regex.match("kill -8")
+    assert pattern.second_words == {"kill": None}
