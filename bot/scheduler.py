@@ -7,8 +7,10 @@ Rules (docs/lessons.md has the full picture):
 - Exactly once: the (person, local date) row is claimed in the database before sending and marked sent
   after; a claim older than the lease is a crashed instance's and is taken over.
 - Failures: PermanentDeliveryError pauses the subscription; DeliveryError (and anything unexpected)
-  releases the claim. The tick walks that workspace again after a short pause (twice at most, also for
-  a crashed instance's claim that ran out its lease meanwhile); later ticks retry the same day.
+  releases the claim so a later tick retries the same day.
+- Late claims: a claim that waited past half its lease for its turn (behind a Retry-After) is given back
+  unsent; the tick walks that workspace again after a short pause (twice at most), as it does when a
+  crashed instance's claim ran out its lease meanwhile.
 - Pacing: at most `per_workspace` sends in flight per workspace or tenant, optionally `rate_per_s` starts
   per second per workspace shared by the instances sending at the time (each counts the others through
   the database; one that starts sending waits until the others can have counted it), and `max_in_flight`
@@ -58,12 +60,13 @@ class Outcome(StrEnum):
     ALREADY = "already"  # another instance (or an earlier tick) sent it
     BUSY = "busy"  # another live instance holds the claim
     RETRY = "retry"  # transient failure: claim released, retried next tick
+    LATE = "late"  # waited past half its lease for a turn (behind a Retry-After): given back unsent
     PAUSED = "paused"  # permanent failure: subscription paused
     NO_OUTBOX = "no_outbox"  # no adapter for this platform in this process
     NOT_DUE = "not_due"
 
 
-LEFT = (Outcome.RETRY, Outcome.BUSY)  # what a walk leaves for a later one
+LEFT = (Outcome.RETRY, Outcome.LATE, Outcome.BUSY)  # what a walk leaves for a later one
 
 
 class WorkspacePacer:
@@ -174,15 +177,16 @@ class Scheduler:
     ) -> Counter[Outcome]:
         """One workspace: walk it, then again while the walk left something this instance can take now.
 
-        That is a claim it gave back (a send that failed, or waited behind a Retry-After) or one a crashed
-        instance left. Taking them after a short pause, rather than at the next tick, keeps this
-        workspace's share of the rate from going unused while the other workspaces' walks finish.
+        That is a claim it gave back unsent because it waited too long behind a Retry-After, or one a
+        crashed instance left. Taking them after a short pause, rather than at the next tick, keeps this
+        workspace's share of the rate from going unused while the other workspaces' walks finish. (A send
+        that failed waits for the next tick: that is its back-off.)
         """
         outcomes, stale_at = await self._walk(where, outbox, now, recorder)
         pause = timedelta(seconds=min(REWALK_PAUSE_S, self.lease.total_seconds() / 8))
         for _ in range(REWALKS):
             crashed = stale_at is not None and stale_at <= self.clock.now() + pause
-            if not outcomes[Outcome.RETRY] and not crashed:
+            if not outcomes[Outcome.LATE] and not crashed:
                 break
             await asyncio.sleep(pause.total_seconds())
             again, stale_at = await self._walk(where, outbox, self.clock.now(), recorder)
@@ -265,7 +269,7 @@ class Scheduler:
     def _count(self, platform: str, outcome: Outcome, n: int) -> None:
         metrics = self.services.metrics
         metrics.count("deliveries", n, platform=platform, outcome=outcome.value)
-        if outcome is Outcome.RETRY:
+        if outcome in (Outcome.RETRY, Outcome.LATE):
             metrics.count("delivery_retries", n, platform=platform)
 
     async def _deliver(
@@ -334,7 +338,7 @@ class Scheduler:
                 # held too long (e.g. behind a Retry-After): let it be claimed afresh rather than sent late.
                 # Checked before taking a turn, so that a claim given back spends none of the paced rate.
                 if item.claimed_at and self.clock.now() - item.claimed_at > self.lease / 2:
-                    return Outcome.RETRY
+                    return Outcome.LATE
                 await self.pacer.wait_turn(key)
                 halfway.done()
                 await outbox.send(who, reply)

@@ -163,7 +163,7 @@ async def test_a_permanent_failure_pauses_and_lessons_on_resumes(bot: Bot, clock
     assert (await sched.tick())[Outcome.SENT] == 1
 
 
-async def test_a_transient_failure_releases_the_claim_and_is_retried_within_the_tick(
+async def test_a_transient_failure_releases_the_claim_and_retries_the_same_day(
     bot: Bot, clock: FakeClock
 ) -> None:
     clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -171,24 +171,25 @@ async def test_a_transient_failure_releases_the_claim_and_is_retried_within_the_
     outbox = RecordingOutbox(clock, failures={"U1": DeliveryError("timeout")}, fail_once={"U1"})
     sched = scheduler(bot, outbox, clock)
     clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    assert await sched.tick() == {Outcome.SENT: 1}  # failed, given back, and taken again after a pause
+    assert await sched.tick() == {Outcome.RETRY: 1}  # no second try within the tick: the tick is its back-off
+    clock.advance(minutes=1)
+    assert (await sched.tick())[Outcome.SENT] == 1
     assert await sched.tick() == {}
     assert len(outbox.sent) == 1
 
 
-async def test_a_failure_that_persists_is_retried_at_a_later_tick_the_same_day(
+async def test_claims_that_waited_past_half_the_lease_are_given_back_and_sent_in_the_same_tick(
     bot: Bot, clock: FakeClock
 ) -> None:
-    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    await bot.handle(command("lessons on 09:00", tz="UTC"))
-    outbox = RecordingOutbox(clock, failures={"U1": DeliveryError("timeout")})
+    await due_at_nine(bot, clock, "U1", "U2", "U3")
+    outbox = RecordingOutbox(clock, delay_s=0.3)
     sched = scheduler(bot, outbox, clock)
-    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    assert await sched.tick() == {Outcome.RETRY: 1}  # after 1 + REWALKS tries, each releasing the claim
-    del outbox.failures["U1"]
-    clock.advance(minutes=1)
-    assert await sched.tick() == {Outcome.SENT: 1}
-    assert len(outbox.sent) == 1
+    sched.pacer = WorkspacePacer(concurrency=1)  # one send at a time: the others wait their turn
+    tick = asyncio.create_task(sched.tick())
+    await asyncio.sleep(0.15)  # U1 is being sent; U2 and U3 wait
+    clock.advance(minutes=3)  # past half the 5 min lease: their claims are too old to send now
+    assert await tick == {Outcome.SENT: 3}  # given back (late), claimed afresh by a second walk, sent
+    assert sorted(s.who.user for s in outbox.sent) == ["U1", "U2", "U3"]
 
 
 async def test_a_crashed_claim_is_recovered_after_the_lease_and_sent_once(bot: Bot, clock: FakeClock) -> None:
