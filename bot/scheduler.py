@@ -171,6 +171,15 @@ class Scheduler:
     async def run(self, stop: asyncio.Event, every_s: float = 30.0) -> None:
         """Tick every `every_s` seconds (at most 60) until `stop` is set; a failed tick is only logged."""
         await run_every(self.tick, stop, every_s)
+        await self.leave()
+
+    async def leave(self) -> None:
+        """Stop counting as a sender (at shutdown), so the other instances take this one's share of each
+        paced rate at their next count, not a whole sender window later."""
+        try:
+            await self._repo.leave_senders(self.instance_id)
+        except Exception as exc:  # the database may be gone at shutdown: the window then does it
+            log.warning("could not leave the lesson senders (%s)", type(exc).__name__)
 
     async def _lane(
         self, where: tuple[str, str], outbox: Outbox, now: datetime, recorder: _Recorder

@@ -208,6 +208,11 @@ class LessonRepo:
             live = await conn.scalar(select(func.count()).select_from(s).where(s.seen_at >= now - window))
         return max(1, int(live or 0))
 
+    async def leave_senders(self, instance: str) -> None:
+        """`instance` stops sending (it shuts down): the others take its share at their next count."""
+        async with self.engine.begin() as conn:
+            await conn.execute(delete(LessonSender).where(LessonSender.instance == instance[:64]))
+
     async def delivery_status(self, who: UserRef, day: date) -> str | None:
         """'claimed', 'sent' or None for the (person, day) delivery (for status pages and tests)."""
         async with self._session() as session:

@@ -259,6 +259,19 @@ async def test_an_outbox_that_learns_its_rate_is_told_how_many_instances_send(
     assert set(outbox.shares) == {1}
 
 
+async def test_an_instance_that_shuts_down_leaves_its_share_at_once(bot: Bot, clock: FakeClock) -> None:
+    await due_at_nine(bot, clock, "U1")
+    alpha = scheduler(bot, RecordingOutbox(clock), clock, "alpha", lease=timedelta(seconds=2))
+    alpha.pacer = WorkspacePacer(rate_per_s=100)
+    await alpha.tick()
+    window = timedelta(seconds=10)
+    assert await repo(bot).senders("beta", window) == 2  # alpha counts while it is seen
+    stopped = asyncio.Event()
+    stopped.set()  # the server is shutting down: run() ticks no more and leaves
+    await alpha.run(stopped)
+    assert await repo(bot).senders("beta", window) == 1
+
+
 async def test_a_platform_without_an_outbox_is_left_due(bot: Bot, clock: FakeClock) -> None:
     clock.current = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
     await bot.handle(command("lessons on 09:00", tz="UTC"))
