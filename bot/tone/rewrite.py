@@ -6,7 +6,7 @@ import re
 
 from bot.tone.analyse import Analyzer, Hit
 from bot.tone.compose import Edit, apply_edits, fix_article, keep_case
-from bot.tone.index import tokenize
+from bot.tone.index import at_sentence_start, tokenize
 from bot.tone.patterns import norm_word
 from bot.tone.predicate import graded, joins_previous, plain_word, predicate_start, with_degree
 from bot.tone.protect import mask, protected_spans
@@ -112,11 +112,6 @@ def _expand(template: str, hit: Hit, text: str) -> str:
     return re.sub(r"\s{2,}", " ", _GROUP_REF.sub(group, template)).strip()
 
 
-def _at_sentence_start(text: str, start: int) -> bool:
-    before = text[max(0, start - 40) : start].rstrip(" \t\"'*_>-•")
-    return not before or before[-1] in ".!?\n:;"
-
-
 def _clear_from(out: list[Edit], start: int) -> bool:
     """Drop the edits made from `start` on (a wider edit replaces them); False if one reaches past it."""
     while out and out[-1].start >= start:
@@ -143,7 +138,7 @@ class Rewriter:
             lowered = sentence_case(masked[h.start : h.end], self.lexicon.acronyms)
             source = text[h.start : h.end]
             chunk = "".join(o if m == "\x00" else m for o, m in zip(source, lowered, strict=True))
-            if _at_sentence_start(text, h.start):
+            if at_sentence_start(text, h.start):
                 chunk = chunk[:1].upper() + chunk[1:]
             parts += [text[pos : h.start], chunk]
             pos = h.end
@@ -176,7 +171,7 @@ class Rewriter:
         elif after in _DROPPABLE_NOUNS and self._after_demonstrative(text, hit):
             return ""  # "pulling us into this crap." -> "pulling us into this."
         # a sentence that starts in lower case stays so: the writer's own style
-        starts = _at_sentence_start(text, hit.start) and not text[hit.start].islower()
+        starts = at_sentence_start(text, hit.start) and not text[hit.start].islower()
         return keep_case(text[hit.start : hit.end], after, starts and bool(after))
 
     def _word_before(self, text: str, start: int) -> re.Match[str] | None:
