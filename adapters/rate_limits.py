@@ -89,7 +89,7 @@ class RateLimits:
         now, state = self._clock(), self._state(workspace)
         if state.held_until > now:
             return state.held_until - now
-        rate = self.rate(workspace)
+        rate = self._rate(state, now)
         if rate is None:
             return 0.0
         if state.next_start > now:
@@ -131,7 +131,7 @@ class RateLimits:
             return
         _forget_before(state.accepted, now - WINDOW_S)
         measured = len(state.accepted) / WINDOW_S
-        pace = self.rate(workspace)
+        pace = self._rate(state, now)
         if pace is None:  # the first 429, or the pace had grown past any limit: start over from what went
             state.rate, state.ceiling = max(MIN_RATE, measured), None
         else:  # what went is a fair measure when sends kept up with the pace; after a lull, half the pace is
