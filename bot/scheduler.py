@@ -76,18 +76,18 @@ class WorkspacePacer:
     def __init__(self, concurrency: int = 4, rate_per_s: float | None = None) -> None:
         self._concurrency = max(1, concurrency)
         self.rate_per_s = rate_per_s
-        self._senders = 1
+        self.senders = 1  # instances sending lessons now, this one included (see Scheduler._keep_share)
         self._slots: dict[tuple[str, str], asyncio.Semaphore] = {}
         self._next_start: dict[tuple[str, str], float] = {}
 
     @property
     def interval(self) -> float:
         """Seconds between two starts in one workspace: this instance's share of the rate (0: unpaced)."""
-        return self._senders / self.rate_per_s if self.rate_per_s else 0.0
+        return self.senders / self.rate_per_s if self.rate_per_s else 0.0
 
     def share_among(self, senders: int) -> None:
         """Take one equal share of the rate, `senders` instances sending now (this one included)."""
-        self._senders = max(1, senders)
+        self.senders = max(1, senders)
 
     def slot(self, key: tuple[str, str]) -> asyncio.Semaphore:
         """The semaphore bounding sends in flight for one workspace."""
@@ -143,7 +143,6 @@ class Scheduler:
         self._repo: LessonRepo = repo_of(services)
         self._sender_window = min(SENDER_WINDOW, lease / 2)
         self._share_due = datetime.min.replace(tzinfo=UTC)  # when to count the instances sending again
-        self._senders = 1  # instances sending lessons now, this one included (counted to pace or learn)
 
     async def tick(self) -> Counter[Outcome]:
         """Deliver everything due now; return how many subscriptions ended in each outcome."""
@@ -233,10 +232,11 @@ class Scheduler:
     async def _claim(
         self, where: tuple[str, str], outbox: Outbox, now: datetime, after: str
     ) -> list[DueItem]:
-        if self.pacer.rate_per_s or isinstance(outbox, LearnsLimits):
+        learns = outbox if isinstance(outbox, LearnsLimits) else None
+        if self.pacer.rate_per_s or learns is not None:
             await self._keep_share()
-        if isinstance(outbox, LearnsLimits):
-            outbox.share_among(self._senders)
+        if learns is not None:
+            learns.share_among(self.pacer.senders)
         size = self.batch_size
         if self.pacer.interval:  # no more than our share of the rate sends in a quarter of the lease
             size = max(1, min(size, int(self.lease.total_seconds() / 4 / self.pacer.interval)))
@@ -257,8 +257,7 @@ class Scheduler:
             await self._repo.senders(self.instance_id, self._sender_window)
             await asyncio.sleep(every.total_seconds())
         self._share_due = self.clock.now() + every
-        self._senders = await self._repo.senders(self.instance_id, self._sender_window)
-        self.pacer.share_among(self._senders)
+        self.pacer.share_among(await self._repo.senders(self.instance_id, self._sender_window))
 
     async def _deliver_batch(
         self, batch: list[DueItem], outbox: Outbox, recorder: _Recorder, halfway: _Countdown
