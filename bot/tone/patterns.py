@@ -102,6 +102,12 @@ def _first_words(tokens: list[str]) -> list[str]:
     raise PatternSyntaxError("a pattern must start with a word or a {choice}, optionally after [options]")
 
 
+def _unindexed(word: str) -> bool:
+    """Whether a pattern word names no word of the text's index: a stem ("fuck*"), or a flag ("-9", whose
+    hyphen starts no word and whose digits the analyser masks)."""
+    return word.endswith("*") or word.startswith("-")
+
+
 def _after(tokens: list[str]) -> frozenset[str] | None:
     """First words of what follows a complete first token, or None when that is not a short list."""
     out: set[str] = set()
@@ -109,7 +115,7 @@ def _after(tokens: list[str]) -> frozenset[str] | None:
         if token in ("~", ".."):
             return None
         nexts = [a.split()[0] for a in _alternatives(token)] if token[0] in "{[" else [token]
-        if any(w.endswith("*") or w.startswith("-") for w in nexts):  # "-9": no word of its own to index
+        if any(map(_unindexed, nexts)):
             return None
         out.update(_index_key(w) for w in nexts)
         if token[0] != "[":
@@ -128,10 +134,8 @@ def _second_words(tokens: list[str]) -> dict[str, frozenset[str] | None]:
         key = _index_key(words[0].rstrip("*"))
         if words[0].endswith("*") or "-" in words[0]:
             follow: frozenset[str] | None = None
-        elif len(words) > 1 and not words[1].startswith("-"):
-            follow = frozenset({_index_key(words[1])})
         elif len(words) > 1:
-            follow = None
+            follow = None if _unindexed(words[1]) else frozenset({_index_key(words[1])})
         else:
             follow = _after(tokens[1:])
         current = table.get(key, set())
