@@ -65,13 +65,16 @@ class UsageBuffer:
     def __init__(self) -> None:
         self._counts: Counter[Use] = Counter()
         self._once: dict[str, Use] = {}  # once key -> the use it stands for
+        # One copy of each distinct use: there is a once key per request, and a minute of them at a few
+        # hundred requests/s each holding its own (day, person, feature) cost megabytes.
+        self._uses: dict[Use, Use] = {}
 
     def add(self, who: UserRef, feature: str, now: datetime, *, once: str | None = None) -> None:
         use = (now.date(), who, feature)
         if once is None:
             self._counts[use] += 1
         else:
-            self._once.setdefault(once[:KEY_LENGTH], use)
+            self._once.setdefault(once[:KEY_LENGTH], self._uses.setdefault(use, use))
 
     def drop(self, platform: str, workspace: str, user: str | None = None) -> None:
         def gone(use: Use) -> bool:
@@ -81,11 +84,12 @@ class UsageBuffer:
         for use in [u for u in self._counts if gone(u)]:
             del self._counts[use]
         self._once = {once: use for once, use in self._once.items() if not gone(use)}
+        self._uses = {use: use for use in self._uses if not gone(use)}
 
     async def flush(self, session: AsyncSession, now: datetime) -> int:
         """Add the buffered uses to the table (in the caller's transaction); return how many rows."""
         counts, self._counts = self._counts, Counter()
-        once, self._once = self._once, {}
+        once, self._once, self._uses = self._once, {}, {}
         if once:
             for won in await claim_keys(await session.connection(), once, now):
                 counts[once[won]] += 1
