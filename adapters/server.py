@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from aiohttp import web
 
+from adapters.listener import CappedListener
 from adapters.metrics import PrometheusMetrics, metrics_handler, request_counter
 from bot import runtime
 from bot.core import Bot
@@ -100,13 +101,14 @@ async def serve(
     """Run until SIGINT or SIGTERM, then drain in-flight requests and close the database."""
     bot, store = await runtime.start(config)
     app = build_app(bot, store, platform_mounts(config, bot, store, dev=dev))
+    settings = config.settings.server
     settle_heap()
     runner = web.AppRunner(app, shutdown_timeout=10)
+    port = settings.port if port is None else port  # 0: an ephemeral port
+    listener = CappedListener(runner, host or settings.host, port, max_connections=settings.max_connections)
     await runner.setup()
-    port = config.settings.server.port if port is None else port  # 0: an ephemeral port
-    site = web.TCPSite(runner, host or config.settings.server.host, port)
-    await site.start()
-    log.warning("serving on %s", ", ".join(str(a) for a in runner.addresses))
+    await listener.start()
+    log.warning("serving on %s (at most %d connections)", listener.address, settings.max_connections)
     disconnect = None
     if socket:
         from adapters.slack.socket import start_socket_mode
@@ -125,6 +127,7 @@ async def serve(
         await jobs
         if disconnect is not None:
             await disconnect()
+        await listener.stop()
         await runner.cleanup()
         await store.close()
 

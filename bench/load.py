@@ -45,6 +45,7 @@ USERS = 50  # Slack people, each with a checklist session
 TEAMS_CHATS = 400
 DRAFT = "Why haven't you sent the report yet?? This is ridiculous, I need it NOW."
 P99_STOP_MS = 1000.0
+SERVER_ENV: dict[str, str] = {}  # more settings for the server under test (--max-connections)
 Request = tuple[str, bytes, dict[str, str]]  # path, body, headers
 
 
@@ -310,6 +311,7 @@ async def run(rates: list[float], seconds: float, profile: Path | None) -> list[
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_BOT_TOKEN": "xoxb-load",
         "DEESCALATE_SLACK__API_BASE_URL": urls["slack"],
+        **SERVER_ENV,
     }
     os.environ.update(env)
     users = [f"ULOAD{n}" for n in range(USERS)]
@@ -398,6 +400,7 @@ if __name__ == "__main__":
     parser.add_argument("--rates", default="50,100,200,400,800")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--profile", type=Path, help="write the server's cProfile output (serve.prof) here")
+    parser.add_argument("--max-connections", type=int, help="server.max_connections of the server")
     parser.add_argument("--fakes", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fakes:
@@ -406,4 +409,6 @@ if __name__ == "__main__":
         profile_dir = args.profile.resolve() if args.profile else None
         if profile_dir:
             profile_dir.mkdir(parents=True, exist_ok=True)
+        if args.max_connections:
+            SERVER_ENV["DEESCALATE_SERVER__MAX_CONNECTIONS"] = str(args.max_connections)
         asyncio.run(main([float(r) for r in args.rates.split(",")], args.seconds, profile_dir))

@@ -86,6 +86,8 @@ class Server(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=0, le=65535)
     public_url: str = "http://localhost:3000"
+    # Open connections at once; past it, new ones wait in the kernel's queue (adapters/listener.py).
+    max_connections: int = Field(default=192, ge=1, le=65535)
     log_format: Literal["plain", "json"] = "plain"  # also DEESCALATE_LOG_FORMAT or `serve --log-format`
 
 

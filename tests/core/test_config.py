@@ -18,6 +18,7 @@ lessons:
   sends_per_s: 0
 server:
   port: -1
+  max_connections: 0
 engine:
   kind: magic
 unknown_key: 1
@@ -30,7 +31,8 @@ def test_every_bad_field_is_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     with pytest.raises(ConfigError) as caught:
         load_config()
     text = "\n".join(caught.value.problems)
-    for field in ("lessons.time", "lessons.sends_per_s", "server.port", "engine.kind", "unknown_key"):
+    fields = ("lessons.time", "lessons.sends_per_s", "server.port", "server.max_connections", "engine.kind")
+    for field in (*fields, "unknown_key"):
         assert field in text
 
 
