@@ -96,6 +96,34 @@ async def test_keeps_connections_alive_until_near_the_cap(listener: CappedListen
     assert {connection for _, connection in answers} == {"close"}  # near the cap: closed after the answer
 
 
+async def test_clients_that_break_off_or_send_garbage_give_their_places_back(
+    listener: CappedListener, slow: Slow
+) -> None:
+    slow.release.set()
+    host, port = listener.address
+    cut_short = b"POST / HTTP/1.1\r\nContent-Length: 9\r\n\r\nab"
+    junk = [b"", b"\x00\xff" * 100, b"GET / HTTP/1.1\r\nHost", cut_short]
+    for _ in range(3):  # three times the cap of them, each leaving at once
+        for data in junk:
+            reader, writer = await asyncio.open_connection(host, port)
+            writer.write(data)
+            await writer.drain()
+            writer.close()
+            await writer.wait_closed()
+    reader, writer = await asyncio.open_connection(host, port)  # malformed HTTP: aiohttp answers 400
+    writer.write(b"BREW /pot HTTP/1.1\r\nContent-Length: nope\r\n\r\n")
+    assert b" 400 " in await reader.readline()
+    writer.close()
+    for _ in range(500):  # the server notices each of them leave
+        if not listener.open_connections:
+            break
+        await asyncio.sleep(0.01)
+    assert listener.open_connections == 0
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        answers = await asyncio.gather(*(post(session, url(listener)) for _ in range(2 * CAP)))
+    assert [status for status, _ in answers] == [200] * (2 * CAP)
+
+
 async def test_stop_refuses_new_connections(listener: CappedListener, slow: Slow) -> None:
     slow.release.set()
     to = url(listener)
