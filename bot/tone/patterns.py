@@ -15,6 +15,7 @@ Patterns have no nested quantifiers, so matching time is linear in the text and 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
 SEP = r"(?:\s*[,;:]\s*|\s+)"
@@ -147,7 +148,7 @@ def _plain_key(word: str) -> str | None:
     """The one token an ASCII text must hold where `word` matches, or None when `word` is not one plain
     token (a stem, a hyphenated word, an apostrophe at an edge, non-ASCII letters)."""
     key = norm_word(word)
-    return key if key.isascii() and _PLAIN_TOKEN.fullmatch(key) else None
+    return sys.intern(key) if key.isascii() and _PLAIN_TOKEN.fullmatch(key) else None
 
 
 def _hyphen_head(word: str) -> str | None:
