@@ -166,33 +166,36 @@ class _Bucket(Generic[T]):
     def __init__(
         self, category: str, items: list[_Item[T]], *, lowered: bool = False, opens: bool = False
     ) -> None:
-        bodies: list[str] = []
         # by the number of the group that closes last in a pattern's alternative (the match's `lastindex`):
         # its payload and the slice of `regs` that holds its own groups
         self.by_group: dict[int, tuple[T, slice]] = {}
         group = 1
         for pattern, payload in items:
-            body = pattern.regex.pattern.removeprefix(LOOKBEHIND)
             own = pattern.regex.groups
             if lowered:
-                bodies.append(body.lower() + "()")
                 self.by_group[group + own] = (payload, slice(group, group + own))
             else:
-                bodies.append(f"({body})")
                 self.by_group[group] = (payload, slice(group + 1, group + 1 + own))
             group += 1 + own
         self.category = category
         self.opens = opens  # every pattern here counts only at the start of a sentence
-        self._source = LOOKBEHIND + "(?:" + "|".join(bodies) + ")"
+        self._patterns = tuple(pattern for pattern, _ in items)
+        self._lowered = lowered
         # A letter beyond ASCII might match an ASCII one when case is ignored (as "ſ" matches "s"): any
         # such alternation keeps IGNORECASE, which gives the same matches on lower-cased text.
-        self._exact = lowered and all(c.isascii() or c == "’" for c in self._source)
+        self._exact = lowered and all(c.isascii() or c == "’" for c in self._source())
+
+    def _source(self) -> str:
+        """The alternation, made when needed: kept for each of a thousand buckets, it cost 2 MB."""
+        bodies = [p.regex.pattern.removeprefix(LOOKBEHIND) for p in self._patterns]
+        marked = [b.lower() + "()" for b in bodies] if self._lowered else [f"({b})" for b in bodies]
+        return LOOKBEHIND + "(?:" + "|".join(marked) + ")"
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
         """Compiled on first use: most of the narrowed alternations are never needed by a given process,
         and compiling them all up front cost seconds of start-up and megabytes of memory."""
-        return re.compile(self._source, 0 if self._exact else re.IGNORECASE)
+        return re.compile(self._source(), 0 if self._exact else re.IGNORECASE)
 
     def match(self, text: str, pos: int, token: int) -> Found[T] | None:
         m = self.regex.match(text, pos)
