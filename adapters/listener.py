@@ -1,7 +1,7 @@
 """The listening socket: a connection is accepted only while the process has room for it.
 
 Past saturation, every waiting request used to cost the process its connection, parsed request and task
-(about 30 KB each; 2,600 of them when one instance was offered 1,000 requests/s). With a cap on open
+(30-60 KB each; 2,600 of them when one instance was offered 1,000 requests/s). With a cap on open
 connections the excess waits in the kernel's accept queue, which costs the process nothing, and clients are
 served in arrival order. Near the cap, responses close their connection instead of keeping it alive, so
 idle keep-alive connections cannot hold the room that waiting clients need.
@@ -18,6 +18,15 @@ from aiohttp import hdrs, web
 log = logging.getLogger(__name__)
 BACKLOG = 4096  # the kernel's accept queue; Linux caps it at net.core.somaxconn
 FULL_POLL_S = 0.002  # how often a full listener looks for room (only while full)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A non-blocking listening socket: IPv6 when the host is an IPv6 address ("::" takes IPv4 as well)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    both = host == "::" and socket.has_dualstack_ipv6()
+    sock = socket.create_server((host, port), family=family, backlog=BACKLOG, dualstack_ipv6=both)
+    sock.setblocking(False)
+    return sock
 
 
 class CappedListener:
@@ -52,8 +61,7 @@ class CappedListener:
 
     async def start(self) -> None:
         self._handler()  # fails early when the runner is not set up
-        self._sock = socket.create_server((self._host, self._port), backlog=BACKLOG)
-        self._sock.setblocking(False)
+        self._sock = bind(self._host, self._port)
         self._accepting = asyncio.create_task(self._accept_loop(self._sock), name="accept")
 
     async def stop(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -57,9 +58,11 @@ async def listener(slow: Slow) -> AsyncIterator[CappedListener]:
     await runner.cleanup()
 
 
-def url(listener: CappedListener) -> str:
-    host, port = listener.address
-    return f"http://{host}:{port}/"
+def url(listener: CappedListener, host: str | None = None) -> str:
+    """Where the listener answers; `host`: by another address than the one it is bound to."""
+    bound, port = listener.address
+    host = host or bound
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 async def post(session: aiohttp.ClientSession, to: str) -> tuple[int, str | None]:
@@ -122,6 +125,26 @@ async def test_clients_that_break_off_or_send_garbage_give_their_places_back(
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         answers = await asyncio.gather(*(post(session, url(listener)) for _ in range(2 * CAP)))
     assert [status for status, _ in answers] == [200] * (2 * CAP)
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6 on this machine")
+async def test_listens_on_ipv6_and_on_both_families_at_once() -> None:
+    async def hello(_request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    for host, reached in (("::1", "::1"), ("::", "127.0.0.1")):
+        app = web.Application()
+        app.router.add_get("/", hello)
+        runner = web.AppRunner(app)
+        capped = CappedListener(runner, host, 0, max_connections=CAP)
+        await runner.setup()
+        await capped.start()
+        try:
+            async with aiohttp.ClientSession() as session, session.get(url(capped, reached)) as response:
+                assert response.status == 200
+        finally:
+            await capped.stop()
+            await runner.cleanup()
 
 
 async def test_stop_refuses_new_connections(listener: CappedListener, slow: Slow) -> None:
