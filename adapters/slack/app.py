@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -233,6 +234,12 @@ def _plain(reply: Reply) -> bool:
     return reply.deliver_at is None and not reply.cancels and render.form_of(reply) is None
 
 
+def _quiet_token_notice(record: logging.LogRecord) -> bool:
+    """Bolt reads SLACK_BOT_TOKEN itself and, given our client too, warns that the token is unused: at every
+    start, and misleading (the client carries that token)."""
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 def build_bolt_app(
     config: Config,
     bot: Bot,
@@ -252,7 +259,9 @@ def build_bolt_app(
         # Bolt formats per-request debug lines whenever its logger's own level is unset (it reads `.level`,
         # not the effective level); adapters.logs drops other libraries' DEBUG and INFO records anyway.
         bolt_logger.setLevel(logging.WARNING)
+    bolt_logger.addFilter(_quiet_token_notice)
     app = AsyncApp(
+        name="deescalate",  # without a name, Bolt reads every calling frame's source file to make one
         client=web_client(config, token, session),
         signing_secret=signing or "unused-in-socket-mode",
         oauth_settings=oauth_settings(config, store),

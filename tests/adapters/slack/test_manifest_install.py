@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
+import pytest
 import yaml
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
@@ -9,6 +13,7 @@ from adapters.slack.installations import SignedStateStore, SqlInstallationStore
 from adapters.slack.manifest import slack_manifest
 from bot.settings import Config
 from bot.store import SqlStore
+from tests.adapters.slack.conftest import start_harness
 
 
 def test_manifest_has_the_command_shortcuts_events_and_minimal_scopes(config: Config) -> None:
@@ -64,3 +69,13 @@ async def test_oauth_state_is_signed_and_usable_once(store: SqlStore) -> None:
     assert await states.async_consume(state) is False
     assert await states.async_consume(state[:-1] + ("0" if state[-1] != "0" else "1")) is False
     assert await states.async_consume("made.up.state") is False
+
+
+async def test_a_start_with_a_bot_token_warns_of_nothing(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Bolt reads SLACK_BOT_TOKEN itself and warned, at every start, that the client's token wins."""
+    caplog.set_level(logging.WARNING)
+    async for harness in start_harness(tmp_path, db_url, monkeypatch):
+        assert (await harness.command("help")).status == 200
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("slack_bolt")] == []
