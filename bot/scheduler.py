@@ -143,23 +143,28 @@ class Scheduler:
         self._repo: LessonRepo = repo_of(services)
         self._sender_window = min(SENDER_WINDOW, lease / 2)
         self._share_due = datetime.min.replace(tzinfo=UTC)  # when to count the instances sending again
+        self._sharing = asyncio.Lock()  # the lanes and the heartbeat count one at a time
 
     async def tick(self) -> Counter[Outcome]:
         """Deliver everything due now; return how many subscriptions ended in each outcome."""
         now, outcomes = self.clock.now(), Counter[Outcome]()
         recorder = _Recorder(lambda results: self._repo.finish_batches(self.instance_id, results))
-        lanes = []
+        lanes, outboxes = [], dict[int, Outbox]()
         for (platform, workspace), count in (await self._repo.due_workspaces(now)).items():
             outbox = self.outbox_for(platform)
             if outbox is None:
                 outcomes[Outcome.NO_OUTBOX] += count
                 self._count(platform, Outcome.NO_OUTBOX, count)
                 continue
+            outboxes[id(outbox)] = outbox
             lanes.append(self._lane((platform, workspace), outbox, now, recorder))
+        heartbeat = asyncio.create_task(self._heartbeat(list(outboxes.values()))) if lanes else None
         try:
             for counts in await asyncio.gather(*lanes):
                 outcomes.update(counts)
         finally:
+            if heartbeat is not None:
+                heartbeat.cancel()
             await recorder.drain()
         if recorder.lost:
             log.warning(
@@ -232,15 +237,34 @@ class Scheduler:
     async def _claim(
         self, where: tuple[str, str], outbox: Outbox, now: datetime, after: str
     ) -> list[DueItem]:
-        learns = outbox if isinstance(outbox, LearnsLimits) else None
-        if self.pacer.rate_per_s or learns is not None:
-            await self._keep_share()
-        if learns is not None:
-            learns.share_among(self.pacer.senders)
+        await self._share([outbox])
         size = self.batch_size
         if self.pacer.interval:  # no more than our share of the rate sends in a quarter of the lease
             size = max(1, min(size, int(self.lease.total_seconds() / 4 / self.pacer.interval)))
         return await self._repo.claim_batch(where, now, after, size, self.instance_id, self.lease)
+
+    async def _heartbeat(self, outboxes: list[Outbox]) -> None:
+        """While the lanes send, keep saying so, every quarter window and not only when a lane claims.
+
+        A lane held by a Retry-After, or pacing slowly at a learned rate, claims seldom: the other instances
+        then counted this one out, took its share on top of their own, and met 429s.
+        """
+        while True:
+            await asyncio.sleep(self._sender_window.total_seconds() / 4)
+            try:
+                await self._share(outboxes)
+            except Exception as exc:  # the lanes meet the same database: they report it
+                log.debug("lesson sender heartbeat failed: %s", type(exc).__name__)
+
+    async def _share(self, outboxes: list[Outbox]) -> None:
+        """Count the senders when due (paced or learned rates only) and tell outboxes that learn theirs."""
+        learners = [o for o in outboxes if isinstance(o, LearnsLimits)]
+        if not self.pacer.rate_per_s and not learners:
+            return
+        async with self._sharing:
+            await self._keep_share()
+        for learner in learners:
+            learner.share_among(self.pacer.senders)
 
     async def _keep_share(self) -> None:
         """With a paced or learned rate, say we are sending and count the senders, a few times per window.

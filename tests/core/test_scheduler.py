@@ -306,6 +306,27 @@ def test_a_paced_rate_is_shared_equally_among_the_instances_sending() -> None:
     assert unpaced.interval == 0.0
 
 
+async def test_an_instance_busy_with_a_slow_send_still_counts_as_sending(bot: Bot, clock: FakeClock) -> None:
+    """A lane that claims seldom (held by a Retry-After, or paced slowly) keeps saying it is sending:
+    otherwise the others count it out, take its share on top of their own, and meet 429s."""
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    await bot.handle(command("lessons on 09:00", user="U0", tz="UTC"))
+    slow = RecordingOutbox(clock, delay_s=2.0)  # one send outlasts the 1 s sender window
+    alpha = scheduler(bot, slow, clock, "alpha", batch_size=1, lease=timedelta(seconds=2))
+    beta = scheduler(bot, RecordingOutbox(clock), clock, "beta", batch_size=1, lease=timedelta(seconds=2))
+    for sched in (alpha, beta):
+        sched.pacer = WorkspacePacer(rate_per_s=100)
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    sending = asyncio.create_task(alpha.tick())
+    await asyncio.sleep(0.5)  # alpha has joined (a quarter window), claimed its one lesson and is sending it
+    await bot.handle(command("lessons on 09:00", user="U9", workspace="W2", tz="UTC"))  # beta's work
+    clock.current += timedelta(seconds=2)  # alpha's claim is long past the window: only a heartbeat helps
+    await asyncio.sleep(0.4)
+    await beta.tick()
+    assert beta.pacer.senders == 2
+    assert (await sending)[Outcome.SENT] == 1
+
+
 async def test_instances_count_each_other_while_sending_and_take_over_a_silent_ones_share(
     bot: Bot, clock: FakeClock
 ) -> None:
