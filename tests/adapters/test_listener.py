@@ -147,6 +147,26 @@ async def test_listens_on_ipv6_and_on_both_families_at_once() -> None:
             await runner.cleanup()
 
 
+async def test_a_request_in_flight_at_shutdown_is_answered(slow: Slow) -> None:
+    """Shutdown as `serve` does it: the listener stops accepting, then the runner drains what is open."""
+    app = web.Application()
+    app.router.add_post("/", slow.handle)
+    runner = web.AppRunner(app, shutdown_timeout=5)
+    capped = CappedListener(runner, "127.0.0.1", 0, max_connections=CAP)
+    await runner.setup()
+    await capped.start()
+    async with aiohttp.ClientSession() as session:
+        answer = asyncio.create_task(post(session, url(capped)))
+        await slow.holding(1)
+        await capped.stop()
+        draining = asyncio.create_task(runner.cleanup())
+        await asyncio.sleep(0.2)
+        assert not answer.done()  # still held: shutdown waits for it
+        slow.release.set()
+        assert (await answer)[0] == 200
+        await draining
+
+
 async def test_stop_refuses_new_connections(listener: CappedListener, slow: Slow) -> None:
     slow.release.set()
     to = url(listener)
