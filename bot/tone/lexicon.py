@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from bot.errors import PlaybookError
-from bot.tone.patterns import CompiledPattern, PatternSyntaxError, compile_pattern
+from bot.tone.patterns import CompiledPattern, PatternSyntaxError, compile_pattern, norm_word
 from bot.tone.types import SafetyKind, Style
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -247,7 +247,7 @@ class _Collector:
         self.emoji.extend(doc.scorn_emoji)
         self.add_name_predicates(name, doc.name_predicates)
         for key in ("negators", "second_person", "acronyms", "fillers", "function_words", "intensifiers"):
-            self.words.setdefault(key, set()).update(w.lower().replace("’", "'") for w in getattr(doc, key))
+            self.words.setdefault(key, set()).update(map(norm_word, getattr(doc, key)))
         for key in ("hedges", "courtesy", "apology", "promise", "ask"):
             for i, src in enumerate(getattr(doc, key)):
                 if (p := self.compile(name, f"{key}.{i}", src)) is not None:
@@ -256,7 +256,7 @@ class _Collector:
     def add_name_predicates(self, name: str, table: dict[str, list[str]]) -> None:
         for word, names in table.items():
             for listed in names:
-                key = " ".join(listed.lower().replace("’", "'").split())
+                key = " ".join(norm_word(listed).split())
                 if self.name_predicates.setdefault(key, word) != word:
                     self.problems.append(
                         f"{name}: name_predicates.{word}: {listed!r} is already listed under "
