@@ -183,7 +183,10 @@ class _Bucket(Generic[T]):
         self._lowered = lowered
         # A letter beyond ASCII might match an ASCII one when case is ignored (as "ſ" matches "s"): any
         # such alternation keeps IGNORECASE, which gives the same matches on lower-cased text.
-        self._exact = lowered and all(c.isascii() or c == "’" for c in self._source())
+        # (Read per pattern: joining the alternation here, at start-up, was work only `regex` needs.)
+        self._exact = lowered and all(
+            p.regex.pattern.lower().replace("’", "").isascii() for p in self._patterns
+        )
 
     def _source(self) -> str:
         """The alternation, made when needed: kept for each of a thousand buckets, it cost 2 MB."""
