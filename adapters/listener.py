@@ -45,12 +45,14 @@ class CappedListener:
         # Keep-alive stops at three quarters of the cap: the rest is room for new arrivals.
         self._keep_alive_below = max(1, max_connections * 3 // 4)
         self._opening: set[asyncio.Task[object]] = set()  # accepted, transport not made yet
+        self._server: web.Server | None = None  # the runner's, once started
         self._sock: socket.socket | None = None
         self._accepting: asyncio.Task[None] | None = None
 
     @property
     def open_connections(self) -> int:
-        return len(self._handler().connections) + len(self._opening)
+        served = len(self._server.connections) if self._server is not None else 0
+        return served + len(self._opening)
 
     @property
     def address(self) -> tuple[str, int]:
@@ -60,9 +62,11 @@ class CappedListener:
         return host, port
 
     async def start(self) -> None:
-        self._handler()  # fails early when the runner is not set up
+        self._server = self._runner.server
+        if self._server is None:
+            raise RuntimeError("call runner.setup() before listening")
         self._sock = bind(self._host, self._port)
-        self._accepting = asyncio.create_task(self._accept_loop(self._sock), name="accept")
+        self._accepting = asyncio.create_task(self._accept_loop(self._server, self._sock), name="accept")
 
     async def stop(self) -> None:
         """Stop accepting; connections already open are the runner's to drain."""
@@ -80,15 +84,10 @@ class CappedListener:
             response.force_close()
             response.headers[hdrs.CONNECTION] = "close"
 
-    def _handler(self) -> web.Server:
-        if self._runner.server is None:
-            raise RuntimeError("call runner.setup() before listening")
-        return self._runner.server
-
     def _room(self) -> int:
         return self.max_connections - self.open_connections
 
-    async def _accept_loop(self, sock: socket.socket) -> None:
+    async def _accept_loop(self, server: web.Server, sock: socket.socket) -> None:
         loop = asyncio.get_running_loop()
         while True:
             # aiohttp has no public event for a closed connection, so a full listener polls.
@@ -96,20 +95,20 @@ class CappedListener:
                 await asyncio.sleep(FULL_POLL_S)
             try:
                 conn, _ = await loop.sock_accept(sock)
-                self._open(conn)
+                self._open(server, conn)
                 while self._room() > 0:  # take what is already queued, up to the room left
                     conn, _ = sock.accept()
-                    self._open(conn)
+                    self._open(server, conn)
             except (BlockingIOError, InterruptedError, ConnectionAbortedError):
                 continue
             except OSError as exc:  # out of file descriptors, for one: wait instead of spinning
                 log.warning("accept failed (%s); retrying in 0.1 s", type(exc).__name__)
                 await asyncio.sleep(0.1)
 
-    def _open(self, conn: socket.socket) -> None:
+    def _open(self, server: web.Server, conn: socket.socket) -> None:
         conn.setblocking(False)
         loop = asyncio.get_running_loop()
-        task: asyncio.Task[object] = asyncio.create_task(loop.connect_accepted_socket(self._handler(), conn))
+        task: asyncio.Task[object] = asyncio.create_task(loop.connect_accepted_socket(server, conn))
         self._opening.add(task)
         task.add_done_callback(self._opened)
 
