@@ -28,7 +28,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -158,7 +158,9 @@ class Scheduler:
                 continue
             outboxes[id(outbox)] = outbox
             lanes.append(self._lane((platform, workspace), outbox, now, recorder))
-        heartbeat = asyncio.create_task(self._heartbeat(list(outboxes.values()))) if lanes else None
+        learners = _learners(outboxes.values())
+        sharing = lanes and (self.pacer.rate_per_s or learners)  # a rate to share with other instances
+        heartbeat = asyncio.create_task(self._heartbeat(learners)) if sharing else None
         try:
             for counts in await asyncio.gather(*lanes):
                 outcomes.update(counts)
@@ -237,13 +239,13 @@ class Scheduler:
     async def _claim(
         self, where: tuple[str, str], outbox: Outbox, now: datetime, after: str
     ) -> list[DueItem]:
-        await self._share([outbox])
+        await self._share(_learners([outbox]))
         size = self.batch_size
         if self.pacer.interval:  # no more than our share of the rate sends in a quarter of the lease
             size = max(1, min(size, int(self.lease.total_seconds() / 4 / self.pacer.interval)))
         return await self._repo.claim_batch(where, now, after, size, self.instance_id, self.lease)
 
-    async def _heartbeat(self, outboxes: list[Outbox]) -> None:
+    async def _heartbeat(self, learners: list[LearnsLimits]) -> None:
         """While the lanes send, keep saying so, every quarter window and not only when a lane claims.
 
         A lane held by a Retry-After, or pacing slowly at a learned rate, claims seldom: the other instances
@@ -252,13 +254,12 @@ class Scheduler:
         while True:
             await asyncio.sleep(self._sender_window.total_seconds() / 4)
             try:
-                await self._share(outboxes)
+                await self._share(learners)
             except Exception as exc:  # the lanes meet the same database: they report it
                 log.debug("lesson sender heartbeat failed: %s", type(exc).__name__)
 
-    async def _share(self, outboxes: list[Outbox]) -> None:
-        """Count the senders when due (paced or learned rates only) and tell outboxes that learn theirs."""
-        learners = [o for o in outboxes if isinstance(o, LearnsLimits)]
+    async def _share(self, learners: list[LearnsLimits]) -> None:
+        """Count the senders when due (paced or learned rates only) and tell the learning outboxes."""
         if not self.pacer.rate_per_s and not learners:
             return
         async with self._sharing:
@@ -382,6 +383,11 @@ class Scheduler:
             log.log(level, "lesson delivery failed (%s); will retry", type(exc).__name__)
             return Outcome.RETRY
         return Outcome.SENT
+
+
+def _learners(outboxes: Iterable[Outbox]) -> list[LearnsLimits]:
+    """The outboxes that learn their rate, and so must be told how many instances share it."""
+    return [o for o in outboxes if isinstance(o, LearnsLimits)]
 
 
 class _Countdown:
