@@ -45,7 +45,6 @@ USERS = 50  # Slack people, each with a checklist session
 TEAMS_CHATS = 400
 DRAFT = "Why haven't you sent the report yet?? This is ridiculous, I need it NOW."
 P99_STOP_MS = 1000.0
-SERVER_ENV: dict[str, str] = {}  # more settings for the server under test (--max-connections)
 Request = tuple[str, bytes, dict[str, str]]  # path, body, headers
 
 
@@ -302,7 +301,10 @@ async def warm_up(session: aiohttp.ClientSession, server: ServeProcess, workload
         await one_request(session, server.base, workload.request(n), time.perf_counter(), Level(0), "warm-up")
 
 
-async def run(rates: list[float], seconds: float, profile: Path | None) -> list[dict[str, Any]]:
+async def run(
+    rates: list[float], seconds: float, profile: Path | None, settings: dict[str, str]
+) -> list[dict[str, Any]]:
+    """`settings`: more environment for the server under test (e.g. DEESCALATE_SERVER__MAX_CONNECTIONS)."""
     fakes, urls = await start_fakes()
     tmp = Path(tempfile.mkdtemp(prefix="deescalate-load-"))
     config = write_app_yaml(tmp, f"sqlite+aiosqlite:///{tmp / 'load.db'}")
@@ -311,7 +313,7 @@ async def run(rates: list[float], seconds: float, profile: Path | None) -> list[
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_BOT_TOKEN": "xoxb-load",
         "DEESCALATE_SLACK__API_BASE_URL": urls["slack"],
-        **SERVER_ENV,
+        **settings,
     }
     os.environ.update(env)
     users = [f"ULOAD{n}" for n in range(USERS)]
@@ -382,13 +384,13 @@ def verdict(levels: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-async def main(rates: list[float], seconds: float, profile: Path | None) -> None:
+async def main(rates: list[float], seconds: float, profile: Path | None, settings: dict[str, str]) -> None:
     print(
         f"mix: 40% slash commands, 30% checklist ticks, 30% Teams messages; open loop, {seconds:.0f} s per "
         f"level, loopback, {os.cpu_count()} cores (shared)"
     )
     print(HEADER)
-    rows = await run(rates, seconds, profile)
+    rows = await run(rates, seconds, profile, settings)
     idle, levels = rows[0], rows[1:]
     result = verdict(levels)
     print(f"idle RSS after warm-up: {idle['idle_rss_mb']} MB; targets: {result}")
@@ -409,6 +411,6 @@ if __name__ == "__main__":
         profile_dir = args.profile.resolve() if args.profile else None
         if profile_dir:
             profile_dir.mkdir(parents=True, exist_ok=True)
-        if args.max_connections:
-            SERVER_ENV["DEESCALATE_SERVER__MAX_CONNECTIONS"] = str(args.max_connections)
-        asyncio.run(main([float(r) for r in args.rates.split(",")], args.seconds, profile_dir))
+        cap = {"DEESCALATE_SERVER__MAX_CONNECTIONS": str(args.max_connections)}
+        settings = cap if args.max_connections else {}
+        asyncio.run(main([float(r) for r in args.rates.split(",")], args.seconds, profile_dir, settings))
