@@ -300,6 +300,13 @@ def local_ports(pid: int) -> set[int]:
     return ports
 
 
+def wait_stopped(pid: int) -> None:
+    """Wait (a millisecond or so) until a process sent SIGSTOP is stopped: state T in /proc."""
+    stat = Path(f"/proc/{pid}/stat")
+    while stat.read_text().rsplit(")", 1)[1].split()[0] != "T":
+        time.sleep(0.0002)
+
+
 def posts(fake: FakeSlackApi) -> list[Call]:
     return [c for c in fake.calls if c.method == POST]
 
@@ -313,6 +320,10 @@ async def kill_when_due(run: Run, victim: Any) -> None:
         count += sum(1 for c in calls[seen:] if c.method == POST)
         seen = len(calls)
         if count >= target:
+            # Stopped first, so that it opens no connection between the reading of its ports and its death:
+            # a post on one opened in that gap was counted as a duplicate outside the crash window.
+            victim.send_signal(signal.SIGSTOP)
+            wait_stopped(victim.pid)
             run.victim_ports = local_ports(victim.pid)
             victim.send_signal(signal.SIGKILL)
             run.killed_at, run.posted_at_kill = asyncio.get_running_loop().time(), count
