@@ -13,12 +13,18 @@ So, unconfigured, a workspace is paced from its first 429 on, the way TCP finds 
   so a 429 costs one hold every several seconds at most;
 - after FORGET_S without a 429 the ceiling is dropped and slow start resumes, which finds the room another
   instance left (it stopped, or its share of the lessons is done);
-- when the lesson scheduler says how many instances are sending (`share_among`), what was learned is scaled
-  at once: an instance that learned half the limit beside another takes all of it when the other stops.
+- the pace is learned for the workspace as a whole: each instance sends its equal share of it (the lesson
+  scheduler says how many send, `share_among`), and a 429 is read as the whole workspace's rate (what this
+  instance had accepted, times the instances). So an instance that stops leaves its share to the others at
+  once;
+- the scheduler's heartbeat passes what each instance learned to the others (`learned`, `adopt`): the
+  newest learning wins everywhere, so the instances pace as one learner. Learning apart, they kept whatever
+  unequal split they first found (the climb is proportional to each one's own ceiling), and a survivor
+  that had learned a small share sent at a fraction of the limit until its next probe.
 
-All state is per process and per workspace, in memory: a restart learns again within a few seconds. The
-Slack outbox uses it; Teams sends go through `Delivery` (adapters/teams/outbox.py), which paces each
-conversation and retries 429s itself.
+The hold and the recent sends are per process and in memory; the pace lives as long as the process, or as
+the other instances' heartbeats carry it. The Slack outbox uses it; Teams sends go through `Delivery`
+(adapters/teams/outbox.py), which paces each conversation and retries 429s itself.
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+from bot.ports import LearnedPace
 
 MAX_RETRY_AFTER_S = 60.0
 WINDOW_S = 1.0  # accepted sends are counted over the last second before a 429
@@ -43,39 +51,54 @@ MAX_RATE = 10_000.0  # beyond this the pace is no pace at all
 class _Workspace:
     held_until: float = 0.0
     next_start: float = 0.0
-    rate: float | None = None  # sends/s when `since` was set; None: unpaced (no 429 yet)
+    rate: float | None = None  # sends/s of all instances when `since` was set; None: unpaced (no 429 yet)
     ceiling: float | None = None  # set by a 429 during the climb; None: slow start
-    since: float = 0.0  # when `rate` was set (the end of the hold that set it)
+    since: float = 0.0  # when `rate` was set (the end of the hold that set it), on this process's clock
     accepted: deque[float] = field(default_factory=deque)  # send times within the last WINDOW_S
 
 
 class RateLimits:
     """Per workspace: the Retry-After hold, and (with `learn`) the pace learned from 429s."""
 
-    def __init__(self, *, learn: bool, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        learn: bool,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
         self.learn = learn
         self._clock = clock
+        self._wall = wall  # Unix time: what the instances share (`learned`) is dated on it
         self._workspaces: dict[str, _Workspace] = {}
         self._senders = 1
 
     def share_among(self, senders: int) -> None:
-        """`senders` instances send to these workspaces now (this one included): rescale the learned paces.
+        """`senders` instances send to these workspaces now (this one included): each paces at its share."""
+        self._senders = max(1, senders)
 
-        Each instance learned its share of a workspace's limit; when another starts or stops, the shares
-        change at once rather than through 429s (too fast) or a probe FORGET_S later (too slow).
-        """
-        senders, before = max(1, senders), self._senders
-        self._senders = senders
-        if senders == before or not self.learn:
+    def learned(self) -> dict[str, LearnedPace]:
+        """What this instance learned, per paced workspace, for the other instances (see `adopt`)."""
+        if not self.learn:
+            return {}
+        to_wall = self._wall() - self._clock()
+        return {
+            workspace: LearnedPace(state.rate, state.ceiling, state.since + to_wall)
+            for workspace, state in self._workspaces.items()
+            if state.rate is not None
+        }
+
+    def adopt(self, paces: Mapping[str, LearnedPace]) -> None:
+        """Take another instance's learning where it is newer than ours (or we have none): a 429 there
+        says as much about the workspace's limit as one here."""
+        if not self.learn:
             return
-        now = self._clock()
-        for state in self._workspaces.values():
-            pace = self._rate(state, now)
-            if pace is None:
-                continue
-            state.rate, state.since = pace * before / senders, max(now, state.held_until)
-            if state.ceiling is not None:
-                state.ceiling = state.rate
+        to_clock, latest = self._clock() - self._wall(), self._clock() + MAX_RETRY_AFTER_S
+        for workspace, pace in paces.items():
+            state = self._state(workspace)
+            since = min(pace.since + to_clock, latest)  # a clock far ahead must not freeze the pace
+            if state.rate is None or since > state.since:
+                state.rate, state.ceiling, state.since = pace.rate, pace.ceiling, since
 
     async def wait(self, workspace: str) -> None:
         """Sleep until `workspace` may take another send (held, or paced), and take the slot."""
@@ -84,8 +107,18 @@ class RateLimits:
             await asyncio.sleep(delay)
             await self.wait(workspace)  # held again meanwhile, or the slot went to another send
 
+    async def ready(self, workspace: str) -> None:
+        """Sleep until `workspace` would take a send at once (neither held nor waiting for its pace)."""
+        delay = self._delay(workspace, take=False)
+        if delay > 0:
+            await asyncio.sleep(delay)
+            await self.ready(workspace)  # held again meanwhile
+
     def delay(self, workspace: str) -> float:
         """Seconds to wait before the next send; 0 means go now (the slot is then taken)."""
+        return self._delay(workspace, take=True)
+
+    def _delay(self, workspace: str, *, take: bool) -> float:
         now, state = self._clock(), self._state(workspace)
         if state.held_until > now:
             return state.held_until - now
@@ -94,12 +127,14 @@ class RateLimits:
             return 0.0
         if state.next_start > now:
             return state.next_start - now
-        state.next_start = now + 1.0 / rate  # from now: no burst of saved-up slots after a lull
+        if take:
+            state.next_start = now + self._senders / rate  # from now: no burst of saved-up slots after a lull
         return 0.0
 
     def rate(self, workspace: str) -> float | None:
-        """The current pace in sends per second, or None when unpaced."""
-        return self._rate(self._state(workspace), self._clock())
+        """This instance's pace in sends per second (its share of the workspace's), or None when unpaced."""
+        rate = self._rate(self._state(workspace), self._clock())
+        return None if rate is None else rate / self._senders
 
     @staticmethod
     def _rate(state: _Workspace, now: float) -> float | None:
@@ -130,7 +165,7 @@ class RateLimits:
         if not self.learn or already_held:  # the other sends in flight meet the same 429: cut once
             return
         _forget_before(state.accepted, now - WINDOW_S)
-        measured = len(state.accepted) / WINDOW_S
+        measured = len(state.accepted) / WINDOW_S * self._senders  # the others sent their equal shares
         pace = self._rate(state, now)
         if pace is None:  # the first 429, or the pace had grown past any limit: start over from what went
             state.rate, state.ceiling = max(MIN_RATE, measured), None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -59,12 +60,37 @@ class Outbox(Protocol):
     async def send(self, who: UserRef, reply: Reply) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class LearnedPace:
+    """A workspace's send rate as one instance learned it from the platform's 429s, for all the instances
+    together: `rate` sends per second at `since` (Unix time), then doubling every second while `ceiling` is
+    None (slow start), or climbing slowly from `ceiling`, the cut that the last 429 made."""
+
+    rate: float
+    ceiling: float | None
+    since: float
+
+
 @runtime_checkable
 class LearnsLimits(Protocol):
-    """An Outbox that learns each workspace's send rate from the platform's 429s: the scheduler tells it
-    how many instances are sending, since each learned only its share."""
+    """An Outbox that learns each workspace's send rate from the platform's 429s. The scheduler tells it
+    how many instances send (each takes an equal share), and passes what each instance learned to the others
+    (the instances then pace as one)."""
 
     def share_among(self, senders: int) -> None: ...
+    def learned(self) -> dict[str, LearnedPace]: ...
+    def adopt(self, paces: Mapping[str, LearnedPace]) -> None: ...
+
+
+@runtime_checkable
+class HoldsSends(Protocol):
+    """An Outbox that holds a workspace's sends for a while (a Retry-After, a learned pace). The scheduler
+    waits for `ready` before a send takes one of its places in flight: a workspace held for a minute must
+    not stop the lessons of every other workspace."""
+
+    async def ready(self, workspace: str) -> None:
+        """Wait until a send to `workspace` would go at once (its turn is taken by the send itself)."""
+        ...
 
 
 class Metrics(Protocol):

@@ -14,7 +14,9 @@ Rules (docs/lessons.md has the full picture):
 - Pacing: at most `per_workspace` sends in flight per workspace or tenant, optionally `rate_per_s` starts
   per second per workspace shared by the instances sending at the time (each counts the others through
   the database; one that starts sending waits until the others can have counted it), and `max_in_flight`
-  overall; the Outbox handles 429 / Retry-After itself.
+  overall; the Outbox handles 429 / Retry-After itself, and a send waits out a workspace's hold before it
+  takes a place in flight. An Outbox that learns its rate from 429s hears how many instances send and
+  what the others learned (bot/scheduling/learned.py).
 - Batches: each workspace is walked in user order, `batch_size` at a time (fewer when a paced rate could
   not send them in a quarter of the lease): one transaction claims a batch (the next one is claimed
   while this one is sent); results are written in small group commits. A claim
@@ -28,7 +30,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -36,7 +38,8 @@ from typing import Any
 from bot.errors import DeliveryError, PermanentDeliveryError
 from bot.flows import Services
 from bot.model import Reply
-from bot.ports import Clock, LearnsLimits, Outbox
+from bot.ports import Clock, HoldsSends, LearnsLimits, Outbox
+from bot.scheduling import learned
 from bot.scheduling.cards import lesson_reply
 from bot.scheduling.curriculum import Pick, next_lesson
 from bot.scheduling.status import repo_of
@@ -144,23 +147,24 @@ class Scheduler:
         self._sender_window = min(SENDER_WINDOW, lease / 2)
         self._share_due = datetime.min.replace(tzinfo=UTC)  # when to count the instances sending again
         self._sharing = asyncio.Lock()  # the lanes and the heartbeat count one at a time
+        self._learners: dict[str, LearnsLimits] = {}  # this tick's outboxes that learn a rate, by platform
 
     async def tick(self) -> Counter[Outcome]:
         """Deliver everything due now; return how many subscriptions ended in each outcome."""
         now, outcomes = self.clock.now(), Counter[Outcome]()
         recorder = _Recorder(lambda results: self._repo.finish_batches(self.instance_id, results))
-        lanes, outboxes = [], dict[int, Outbox]()
+        lanes, outboxes = [], dict[str, Outbox]()
         for (platform, workspace), count in (await self._repo.due_workspaces(now)).items():
             outbox = self.outbox_for(platform)
             if outbox is None:
                 outcomes[Outcome.NO_OUTBOX] += count
                 self._count(platform, Outcome.NO_OUTBOX, count)
                 continue
-            outboxes[id(outbox)] = outbox
+            outboxes[platform] = outbox
             lanes.append(self._lane((platform, workspace), outbox, now, recorder))
-        learners = _learners(outboxes.values())
-        sharing = lanes and (self.pacer.rate_per_s or learners)  # a rate to share with other instances
-        heartbeat = asyncio.create_task(self._heartbeat(learners)) if sharing else None
+        self._learners = _learners(outboxes)
+        sharing = lanes and (self.pacer.rate_per_s or self._learners)  # a rate to share with other instances
+        heartbeat = asyncio.create_task(self._heartbeat()) if sharing else None
         try:
             for counts in await asyncio.gather(*lanes):
                 outcomes.update(counts)
@@ -239,13 +243,13 @@ class Scheduler:
     async def _claim(
         self, where: tuple[str, str], outbox: Outbox, now: datetime, after: str
     ) -> list[DueItem]:
-        await self._share(_learners([outbox]))
+        await self._share()
         size = self.batch_size
         if self.pacer.interval:  # no more than our share of the rate sends in a quarter of the lease
             size = max(1, min(size, int(self.lease.total_seconds() / 4 / self.pacer.interval)))
         return await self._repo.claim_batch(where, now, after, size, self.instance_id, self.lease)
 
-    async def _heartbeat(self, learners: list[LearnsLimits]) -> None:
+    async def _heartbeat(self) -> None:
         """While the lanes send, keep saying so, every quarter window and not only when a lane claims.
 
         A lane held by a Retry-After, or pacing slowly at a learned rate, claims seldom: the other instances
@@ -254,17 +258,17 @@ class Scheduler:
         while True:
             await asyncio.sleep(self._sender_window.total_seconds() / 4)
             try:
-                await self._share(learners)
+                await self._share()
             except Exception as exc:  # the lanes meet the same database: they report it
                 log.debug("lesson sender heartbeat failed: %s", type(exc).__name__)
 
-    async def _share(self, learners: list[LearnsLimits]) -> None:
+    async def _share(self) -> None:
         """Count the senders when due (paced or learned rates only) and tell the learning outboxes."""
-        if not self.pacer.rate_per_s and not learners:
+        if not self.pacer.rate_per_s and not self._learners:
             return
         async with self._sharing:
             await self._keep_share()
-        for learner in learners:
+        for learner in self._learners.values():
             learner.share_among(self.pacer.senders)
 
     async def _keep_share(self) -> None:
@@ -282,7 +286,10 @@ class Scheduler:
             await self._repo.senders(self.instance_id, self._sender_window)
             await asyncio.sleep(every.total_seconds())
         self._share_due = self.clock.now() + every
-        self.pacer.share_among(await self._repo.senders(self.instance_id, self._sender_window))
+        mine = learned.encode(self._learners)
+        senders = await self._repo.senders(self.instance_id, self._sender_window, mine)
+        self.pacer.share_among(senders.count)
+        learned.share(self._learners, senders.learned)  # the instances pace each workspace as one learner
 
     async def _deliver_batch(
         self, batch: list[DueItem], outbox: Outbox, recorder: _Recorder, halfway: _Countdown
@@ -367,14 +374,17 @@ class Scheduler:
         who = item.sub.who
         key = (who.platform, who.workspace)
         try:
-            async with self.pacer.slot(key), self._in_flight:
+            async with self.pacer.slot(key):
                 # held too long (e.g. behind a Retry-After): let it be claimed afresh rather than sent late.
                 # Checked before taking a turn, so that a claim given back spends none of the paced rate.
                 if item.claimed_at and self.clock.now() - item.claimed_at > self.lease / 2:
                     return Outcome.LATE
                 await self.pacer.wait_turn(key)
                 halfway.done()
-                await outbox.send(who, reply)
+                if isinstance(outbox, HoldsSends):  # waiting is not sending: keep the places in flight free
+                    await outbox.ready(who.workspace)
+                async with self._in_flight:
+                    await outbox.send(who, reply)
         except PermanentDeliveryError as exc:
             log.warning("pausing lessons for a %s user: %s", who.platform, type(exc).__name__)
             return Outcome.PAUSED
@@ -385,9 +395,10 @@ class Scheduler:
         return Outcome.SENT
 
 
-def _learners(outboxes: Iterable[Outbox]) -> list[LearnsLimits]:
-    """The outboxes that learn their rate, and so must be told how many instances share it."""
-    return [o for o in outboxes if isinstance(o, LearnsLimits)]
+def _learners(outboxes: Mapping[str, Outbox]) -> dict[str, LearnsLimits]:
+    """The outboxes (by platform) that learn their rate: they are told how many instances share it, and
+    what the others learned."""
+    return {platform: o for platform, o in outboxes.items() if isinstance(o, LearnsLimits)}
 
 
 class _Countdown:

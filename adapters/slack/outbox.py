@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -26,6 +26,7 @@ from adapters.slack.app import web_client
 from adapters.slack.installations import SqlInstallationStore
 from bot.errors import DeliveryError, PermanentDeliveryError
 from bot.model import Reply, UserRef
+from bot.ports import LearnedPace
 from bot.settings import Config
 
 RATE_LIMIT_ATTEMPTS = 3  # tries of one message through 429s
@@ -68,8 +69,20 @@ class SlackOutbox:
         self._render = render.KeptRenders(render.message, RENDERED_KEPT)
 
     def share_among(self, senders: int) -> None:
-        """bot.ports.LearnsLimits: `senders` instances send lessons now; rescale the learned paces."""
+        """bot.ports.LearnsLimits: `senders` instances send lessons now; each paces at its share."""
         self._limits.share_among(senders)
+
+    async def ready(self, workspace: str) -> None:
+        """bot.ports.HoldsSends: wait out the workspace's Retry-After hold and pace."""
+        await self._limits.ready(workspace)
+
+    def learned(self) -> dict[str, LearnedPace]:
+        """bot.ports.LearnsLimits: the paces learned here, for the other instances."""
+        return self._limits.learned()
+
+    def adopt(self, paces: Mapping[str, LearnedPace]) -> None:
+        """bot.ports.LearnsLimits: another instance's paces, taken where newer than ours."""
+        self._limits.adopt(paces)
 
     async def send(self, who: UserRef, reply: Reply) -> None:
         """Deliver one reply to the person's DM with the bot; failures become Delivery errors."""

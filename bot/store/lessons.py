@@ -90,6 +90,14 @@ class DueItem:
     progress: Mapping[str, Progress]  # lessons seen (CLAIMED only)
 
 
+@dataclass(frozen=True, slots=True)
+class Senders:
+    """The scheduler instances sending lessons now, and what the others learned (see LessonRepo.senders)."""
+
+    count: int  # this one included
+    learned: list[str]
+
+
 @dataclass
 class BatchResult:
     """What happened to one workspace's sends; `finish_batches` writes them in one transaction."""
@@ -198,15 +206,18 @@ class LessonRepo:
             await _advance_many(conn, [(w, *move) for w, done in results.items() for move in done.advanced])
         return lost
 
-    async def senders(self, instance: str, window: timedelta) -> int:
-        """Note that `instance` is sending now; return how many instances were within `window` (>= 1)."""
+    async def senders(self, instance: str, window: timedelta, learned: str | None = None) -> Senders:
+        """Note that `instance` is sending now (and what it `learned`); return the instances seen within
+        `window`, and what the others among them learned."""
         now, s = self._clock.now(), LessonSender
+        mine = {"seen_at": now, "learned": learned}
         async with self.engine.begin() as conn:
-            seen = insert(conn.dialect.name, s).values(instance=instance[:64], seen_at=now)
-            await conn.execute(seen.on_conflict_do_update(index_elements=["instance"], set_={"seen_at": now}))
+            seen = insert(conn.dialect.name, s).values(instance=instance[:64], **mine)
+            await conn.execute(seen.on_conflict_do_update(index_elements=["instance"], set_=mine))
             await conn.execute(delete(s).where(s.seen_at < now - SENDERS_KEPT))
-            live = await conn.scalar(select(func.count()).select_from(s).where(s.seen_at >= now - window))
-        return max(1, int(live or 0))
+            live = (await conn.execute(select(s.instance, s.learned).where(s.seen_at >= now - window))).all()
+        others = [row.learned for row in live if row.instance != instance[:64] and row.learned]
+        return Senders(max(1, len(live)), others)
 
     async def leave_senders(self, instance: str) -> None:
         """`instance` stops sending (it shuts down): the others take its share at their next count."""

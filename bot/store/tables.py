@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, MetaData, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -96,6 +96,8 @@ class LessonSender(Base):
     __tablename__ = "lesson_senders"
     instance: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the send rates it learned from 429s, for the others (JSON from bot.scheduler; rates and workspace ids)
+    learned: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class LessonProgress(Base):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from adapters.rate_limits import RateLimits
+from bot.ports import LearnedPace
 
 
 @dataclass
@@ -42,7 +43,7 @@ def fan_out(limits: RateLimits, clock: Clock, bucket: TokenBucket, seconds: floa
     while clock.now < end:
         delay = limits.delay("T1")
         if delay > 0:
-            clock.now += delay
+            clock.now += max(delay, 1e-6)  # float steps: a tiny delay must still move the clock
             continue
         if bucket.allows(clock.now):
             limits.accepted("T1")
@@ -116,3 +117,73 @@ def test_a_sender_that_joins_halves_the_learned_pace() -> None:
     assert alone is not None
     limits.share_among(2)
     assert limits.rate("T1") == pytest.approx(alone / 2)
+
+
+def fan_out_together(
+    instances: list[RateLimits], clock: Clock, bucket: TokenBucket, seconds: float, *, share: bool
+) -> list[int]:
+    """Several instances send to one workspace as fast as each may (1 ms a send); with `share`, each passes
+    what it learned to the others every quarter second, as the scheduler's heartbeat does. Returns what each
+    got accepted."""
+    bucket.tokens, bucket.at = bucket.burst, clock.now
+    end, accepted, next_beat = clock.now + seconds, [0] * len(instances), clock.now
+    for limits in instances:
+        limits.share_among(len(instances))
+    while clock.now < end:
+        if share and clock.now >= next_beat:
+            for limits in instances:
+                for other in instances:
+                    if other is not limits:
+                        limits.adopt(other.learned())
+            next_beat += 0.25
+        for i, limits in enumerate(instances):
+            if limits.delay("T1") > 0:
+                continue
+            if bucket.allows(clock.now):
+                limits.accepted("T1")
+                accepted[i] += 1
+            else:
+                limits.refused("T1", retry_after=1.0)
+        clock.now += 0.001
+    return accepted
+
+
+def test_an_instance_that_joins_adopts_the_pace_learned_before_it() -> None:
+    """The second instance paces at its share of what the first learned, without meeting 429s of its own;
+    both get an equal share, and the one left takes the whole limit."""
+    clock = Clock()
+    first, second = (RateLimits(learn=True, clock=clock, wall=clock) for _ in range(2))
+    fan_out_together([first], clock, TokenBucket(100.0, 10.0), 10, share=True)
+    together = fan_out_together([first, second], clock, TokenBucket(100.0, 10.0), 20, share=True)
+    assert sum(together) >= 0.85 * 100 * 20
+    assert min(together) >= 0.45 * sum(together)
+    alone = fan_out_together([second], clock, TokenBucket(100.0, 10.0), 10, share=True)  # the first stopped
+    assert alone[0] >= 0.85 * 100 * 10
+
+
+def test_the_newest_learning_wins_whatever_each_process_clock_reads() -> None:
+    wall = Clock(now=1_700_000_000.0)  # what the instances share: Unix time
+
+    def process(monotonic_at_start: float) -> RateLimits:  # each process's monotonic clock starts apart
+        offset = monotonic_at_start - wall.now
+        return RateLimits(learn=True, clock=lambda: wall.now + offset, wall=wall)
+
+    mine, theirs = process(100.0), process(5_000.0)
+    fan_out(theirs, wall, TokenBucket(40.0, 4.0), 20)
+    mine.adopt(theirs.learned())  # nothing learned here yet: adopted
+    assert mine.rate("T1") == pytest.approx(theirs.rate("T1"))
+    fan_out(mine, wall, TokenBucket(100.0, 10.0), 20)  # then this instance learns more, later
+    learned_here = mine.rate("T1")
+    mine.adopt(theirs.learned())  # older: kept out
+    assert mine.rate("T1") == learned_here
+    theirs.adopt(mine.learned())
+    assert theirs.rate("T1") == pytest.approx(learned_here)
+    assert learned_here is not None and learned_here > 60  # it learned the larger limit
+
+
+def test_a_pace_dated_in_the_future_is_taken_as_of_a_minute_from_now() -> None:
+    clock = Clock()
+    limits = RateLimits(learn=True, clock=clock, wall=clock)
+    limits.adopt({"T1": LearnedPace(rate=50.0, ceiling=50.0, since=clock.now + 10**9)})
+    clock.now += 61
+    assert limits.rate("T1") == pytest.approx(50.0 + 0.5 * 1, rel=1e-3)  # climbing from it, a second in

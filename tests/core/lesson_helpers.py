@@ -57,11 +57,20 @@ def scheduler(
     instance: str = "i1",
     batch_size: int = 32,
     lease: timedelta = LEASE,
+    max_in_flight: int = 8,
 ) -> Scheduler:
     def outbox_for(platform: str) -> RecordingOutbox | None:
         return outbox if platform == "test" else None
 
-    return Scheduler(bot.services, outbox_for, clock, instance, batch_size=batch_size, lease=lease)
+    return Scheduler(
+        bot.services,
+        outbox_for,
+        clock,
+        instance,
+        batch_size=batch_size,
+        lease=lease,
+        max_in_flight=max_in_flight,
+    )
 
 
 def repo(bot: Bot) -> LessonRepo:

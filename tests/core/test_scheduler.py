@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -11,8 +13,10 @@ import pytest
 
 from bot.core import Bot
 from bot.errors import DeliveryError, PermanentDeliveryError
-from bot.model import UserRef
+from bot.model import Reply, UserRef
+from bot.ports import LearnedPace
 from bot.scheduler import Outcome, Scheduler, WorkspacePacer
+from bot.scheduling import learned
 from tests.conftest import FakeClock
 from tests.core.lesson_helpers import RecordingOutbox, command, repo, scheduler, travel
 
@@ -239,9 +243,17 @@ class LearningOutbox(RecordingOutbox):
     """An Outbox that learns its rate from 429s (bot.ports.LearnsLimits): records what it is told."""
 
     shares: list[int] = field(default_factory=list)
+    paces: dict[str, LearnedPace] = field(default_factory=dict)  # what it learned
+    adopted: list[dict[str, LearnedPace]] = field(default_factory=list)  # what the others learned
 
     def share_among(self, senders: int) -> None:
         self.shares.append(senders)
+
+    def learned(self) -> dict[str, LearnedPace]:
+        return dict(self.paces)
+
+    def adopt(self, paces: Mapping[str, LearnedPace]) -> None:
+        self.adopted.append(dict(paces))
 
 
 async def test_an_outbox_that_learns_its_rate_is_told_how_many_instances_send(
@@ -259,17 +271,72 @@ async def test_an_outbox_that_learns_its_rate_is_told_how_many_instances_send(
     assert set(outbox.shares) == {1}
 
 
+async def test_instances_pass_on_the_rates_they_learned(bot: Bot, clock: FakeClock) -> None:
+    """Each learned apart, two instances kept unequal shares of a workspace's limit, and one that had learned
+    little sent at a fraction of it once the other stopped: what one learns, the others adopt."""
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    for user in ("U1", "U2"):
+        await bot.handle(command("lessons on 09:00", user=user, tz="UTC"))
+    pace = LearnedPace(rate=80.0, ceiling=72.0, since=1_700_000_000.5)
+    alpha_out, beta_out = LearningOutbox(clock, paces={"W1": pace}), LearningOutbox(clock)
+    lease = timedelta(seconds=2)  # a sender window of 1 s: a short test
+    alpha = scheduler(bot, alpha_out, clock, "alpha", batch_size=1, lease=lease)
+    beta = scheduler(bot, beta_out, clock, "beta", batch_size=1, lease=lease)
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert await alpha.tick() == {Outcome.SENT: 2}
+    await bot.handle(command("lessons on 09:00", user="U3", tz="UTC"))  # due now: beta has work
+    assert await beta.tick() == {Outcome.SENT: 1}
+    assert beta_out.adopted and all(paces == {"W1": pace} for paces in beta_out.adopted)
+    assert set(beta_out.shares) == {2}
+    assert not alpha_out.adopted  # beta had learned nothing yet
+
+
+async def test_a_workspace_held_by_its_platform_does_not_stop_the_others(bot: Bot, clock: FakeClock) -> None:
+    """A Retry-After holds one workspace (for up to a minute on Slack): its sends wait without taking the
+    scheduler's places in flight, which the other workspaces' lessons need."""
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    await bot.handle(command("lessons on 09:00", user="U1", workspace="HELD", tz="UTC"))
+    for user in ("U2", "U3", "U4"):
+        await bot.handle(command("lessons on 09:00", user=user, workspace="FREE", tz="UTC"))
+    outbox = HoldingOutbox(clock, held={"HELD": asyncio.Event()})
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    tick = asyncio.create_task(scheduler(bot, outbox, clock, batch_size=1, max_in_flight=1).tick())
+    for _ in range(500):  # up to 5 s
+        if len(outbox.sent) == 3:
+            break
+        await asyncio.sleep(0.01)
+    assert {s.who.user for s in outbox.sent} == {"U2", "U3", "U4"}  # while HELD is still held
+    outbox.held["HELD"].set()  # its Retry-After ran out
+    assert await tick == {Outcome.SENT: 4}
+
+
+@dataclass
+class HoldingOutbox(RecordingOutbox):
+    """An Outbox that holds chosen workspaces until their event is set, as a Retry-After would
+    (bot.ports.HoldsSends); like the Slack outbox, a send waits out the hold itself too."""
+
+    held: dict[str, asyncio.Event] = field(default_factory=dict)
+
+    async def ready(self, workspace: str) -> None:
+        if workspace in self.held:
+            await self.held[workspace].wait()
+
+    async def send(self, who: UserRef, reply: Reply) -> None:
+        await self.ready(who.workspace)
+        await super().send(who, reply)
+
+
 async def test_an_instance_that_shuts_down_leaves_its_share_at_once(bot: Bot, clock: FakeClock) -> None:
     await due_at_nine(bot, clock, "U1")
     alpha = scheduler(bot, RecordingOutbox(clock), clock, "alpha", lease=timedelta(seconds=2))
     alpha.pacer = WorkspacePacer(rate_per_s=100)
     await alpha.tick()
     window = timedelta(seconds=10)
-    assert await repo(bot).senders("beta", window) == 2  # alpha counts while it is seen
+    assert (await repo(bot).senders("beta", window)).count == 2  # alpha counts while it is seen
     stopped = asyncio.Event()
     stopped.set()  # the server is shutting down: run() ticks no more and leaves
     await alpha.run(stopped)
-    assert await repo(bot).senders("beta", window) == 1
+    assert (await repo(bot).senders("beta", window)).count == 1
 
 
 async def test_a_platform_without_an_outbox_is_left_due(bot: Bot, clock: FakeClock) -> None:
@@ -348,8 +415,22 @@ async def test_instances_count_each_other_while_sending_and_take_over_a_silent_o
     await bot.handle(command("lessons on 09:00", user="U9", tz="UTC"))  # due now: beta has work
     await beta.tick()
     assert beta.pacer.interval == pytest.approx(2 / 1000)  # alpha sent within the window
-    assert await repo(bot).senders("gamma", timedelta(seconds=10)) == 3
+    assert (await repo(bot).senders("gamma", timedelta(seconds=10))).count == 3
     clock.current = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # a day on, everyone is due again
     await beta.tick()  # alone: alpha and gamma have been quiet for longer than the window
     assert beta.pacer.interval == pytest.approx(1 / 1000)
     assert len(beta_sent.sent) == 1 + 5
+
+
+def test_what_an_instance_learned_survives_the_database_and_bad_rows_are_left_out() -> None:
+    pace = LearnedPace(rate=80.25, ceiling=None, since=1_700_000_000.125)
+    outbox = LearningOutbox(FakeClock(datetime(2026, 3, 2, tzinfo=UTC)), paces={"T1": pace})
+    text = learned.encode({"slack": outbox})
+    assert text is not None and learned.decode(text) == {"slack": {"T1": pace}}
+    assert learned.encode({"slack": LearningOutbox(outbox.clock)}) is None  # nothing learned: nothing written
+    bad = {"T2": [0, None, 1], "T3": [10, -1, 1], "T4": ["10", None, 1], "T5": [10, None], "T6": [True, 1, 1]}
+    assert learned.decode(json.dumps({"slack": bad | {"T1": [80.25, None, 1_700_000_000.125]}})) == {
+        "slack": {"T1": pace}
+    }
+    for text in ("not json", "[]", '{"slack": 3}', '{"slack": {"T1": [1e400, null, 1]}}'):
+        assert learned.decode(text) in ({}, {"slack": {}})
