@@ -8,9 +8,11 @@ Rules (docs/lessons.md has the full picture):
   after; a claim older than the lease is a crashed instance's and is taken over.
 - Failures: PermanentDeliveryError pauses the subscription; DeliveryError (and anything unexpected)
   releases the claim so a later tick retries the same day.
-- Late claims: a claim that waited past half its lease for its turn (behind a Retry-After) is given back
-  unsent; the tick walks that workspace again after a short pause (twice at most), as it does when a
-  crashed instance's claim ran out its lease meanwhile.
+- Late claims: while a tick sends, its heartbeat renews the claims that have waited a quarter of their
+  lease for their turn (behind a Retry-After, say), so that waiting does not make them look like a crashed
+  instance's. A claim that still went past half its lease unrenewed (the database unreachable, the process
+  stalled) is given back unsent; the tick walks that workspace again after a short pause (twice at most),
+  as it does when a crashed instance's claim ran out its lease meanwhile.
 - Pacing: at most `per_workspace` sends in flight per workspace or tenant, optionally `rate_per_s` starts
   per second per workspace shared by the instances sending at the time (each counts the others through
   the database; one that starts sending waits until the others can have counted it), and `max_in_flight`
@@ -44,7 +46,7 @@ from bot.scheduling.cards import lesson_reply
 from bot.scheduling.curriculum import Pick, next_lesson
 from bot.scheduling.status import repo_of
 from bot.scheduling.times import local_today, next_slot, zone
-from bot.store.lessons import BatchResult, ClaimResult, DueItem, LessonRepo
+from bot.store.lessons import BatchResult, ClaimResult, DueItem, LessonRepo, OpenClaim
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -148,6 +150,8 @@ class Scheduler:
         self._share_due = datetime.min.replace(tzinfo=UTC)  # when to count the instances sending again
         self._sharing = asyncio.Lock()  # the lanes and the heartbeat count one at a time
         self._learners: dict[str, LearnsLimits] = {}  # this tick's outboxes that learn a rate, by platform
+        # this tick's claims not yet resolved, and when they were made or last renewed (None: taken over)
+        self._open: dict[OpenClaim, datetime | None] = {}
 
     async def tick(self) -> Counter[Outcome]:
         """Deliver everything due now; return how many subscriptions ended in each outcome."""
@@ -163,14 +167,14 @@ class Scheduler:
             outboxes[platform] = outbox
             lanes.append(self._lane((platform, workspace), outbox, now, recorder))
         self._learners = _learners(outboxes)
-        sharing = lanes and (self.pacer.rate_per_s or self._learners)  # a rate to share with other instances
-        heartbeat = asyncio.create_task(self._heartbeat()) if sharing else None
+        heartbeat = asyncio.create_task(self._heartbeat()) if lanes else None
         try:
             for counts in await asyncio.gather(*lanes):
                 outcomes.update(counts)
         finally:
             if heartbeat is not None:
                 heartbeat.cancel()
+            self._open.clear()
             await recorder.drain()
         if recorder.lost:
             log.warning(
@@ -247,20 +251,38 @@ class Scheduler:
         size = self.batch_size
         if self.pacer.interval:  # no more than our share of the rate sends in a quarter of the lease
             size = max(1, min(size, int(self.lease.total_seconds() / 4 / self.pacer.interval)))
-        return await self._repo.claim_batch(where, now, after, size, self.instance_id, self.lease)
+        batch = await self._repo.claim_batch(where, now, after, size, self.instance_id, self.lease)
+        for item in batch:
+            if item.result is ClaimResult.CLAIMED:
+                self._open[_claim_of(item)] = item.claimed_at
+        return batch
 
     async def _heartbeat(self) -> None:
-        """While the lanes send, keep saying so, every quarter window and not only when a lane claims.
+        """While the lanes send, every quarter window (at most an eighth of the lease): say so, and renew the
+        claims that have waited a while.
 
         A lane held by a Retry-After, or pacing slowly at a learned rate, claims seldom: the other instances
-        then counted this one out, took its share on top of their own, and met 429s.
+        then counted this one out, took its share on top of their own, and met 429s. Its claims grew old
+        meanwhile, and were given back and claimed again after the hold.
         """
         while True:
             await asyncio.sleep(self._sender_window.total_seconds() / 4)
             try:
                 await self._share()
+                await self._renew()
             except Exception as exc:  # the lanes meet the same database: they report it
                 log.debug("lesson sender heartbeat failed: %s", type(exc).__name__)
+
+    async def _renew(self) -> None:
+        """Renew the open claims made (or renewed) more than a quarter lease ago; mark those taken over."""
+        older = self.clock.now() - self.lease / 4
+        due = [claim for claim, since in self._open.items() if since is not None and since < older]
+        if not due:
+            return
+        at, renewed = await self._repo.renew_claims(self.instance_id, due)
+        for claim in due:
+            if claim in self._open:  # not resolved meanwhile
+                self._open[claim] = at if claim in renewed else None
 
     async def _share(self) -> None:
         """Count the senders when due (paced or learned rates only) and tell the learning outboxes."""
@@ -301,6 +323,7 @@ class Scheduler:
             try:
                 return await self._deliver(item, outbox, recorder, cards, halfway)
             finally:
+                self._open.pop(_claim_of(item), None)
                 halfway.done()  # no-op when the send already counted itself
                 recorder.flush_soon()
 
@@ -375,14 +398,17 @@ class Scheduler:
         key = (who.platform, who.workspace)
         try:
             async with self.pacer.slot(key):
-                # held too long (e.g. behind a Retry-After): let it be claimed afresh rather than sent late.
-                # Checked before taking a turn, so that a claim given back spends none of the paced rate.
-                if item.claimed_at and self.clock.now() - item.claimed_at > self.lease / 2:
+                if isinstance(outbox, HoldsSends):  # waiting is not sending: keep the places in flight free
+                    await outbox.ready(who.workspace)
+                # Is the claim still ours and fresh, after that wait? Checked before taking a turn, so that
+                # a claim given back spends none of the paced rate.
+                held_since = self._open.get(_claim_of(item), item.claimed_at)  # renewed while it waited
+                if held_since is None:  # the renewal found it taken over
+                    return Outcome.BUSY
+                if self.clock.now() - held_since > self.lease / 2:  # unrenewed: claimed afresh, not sent late
                     return Outcome.LATE
                 await self.pacer.wait_turn(key)
                 halfway.done()
-                if isinstance(outbox, HoldsSends):  # waiting is not sending: keep the places in flight free
-                    await outbox.ready(who.workspace)
                 async with self._in_flight:
                     await outbox.send(who, reply)
         except PermanentDeliveryError as exc:
@@ -393,6 +419,12 @@ class Scheduler:
             log.log(level, "lesson delivery failed (%s); will retry", type(exc).__name__)
             return Outcome.RETRY
         return Outcome.SENT
+
+
+def _claim_of(item: DueItem) -> OpenClaim:
+    who = item.sub.who
+    assert item.sub.next_local_date is not None  # claim_batch only returns subscriptions with a next date
+    return (who.platform, who.workspace), who.user, item.sub.next_local_date
 
 
 def _learners(outboxes: Mapping[str, Outbox]) -> dict[str, LearnsLimits]:

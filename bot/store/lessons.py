@@ -10,7 +10,7 @@ this a batch at a time (`claim_batch`, `finish_batches`): one transaction to cla
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -88,6 +88,9 @@ class DueItem:
     claimed_at: datetime | None  # when its claim was made: by this instance (CLAIMED) or another (BUSY)
     setting: str | None  # the person's chosen setting, if any
     progress: Mapping[str, Progress]  # lessons seen (CLAIMED only)
+
+
+OpenClaim = tuple[tuple[str, str], str, date]  # ((platform, workspace), user, local date): claimed, not done
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +209,22 @@ class LessonRepo:
             await _advance_many(conn, [(w, *move) for w, done in results.items() for move in done.advanced])
         return lost
 
+    async def renew_claims(
+        self, instance: str, claims: Iterable[OpenClaim]
+    ) -> tuple[datetime, set[OpenClaim]]:
+        """Date these open claims of `instance` from now, so that waiting (behind a Retry-After) does not make
+        them look like a crashed instance's. Returns that time and the claims renewed: the others were
+        taken over or are resolved."""
+        now, by_day = self._clock.now(), defaultdict[tuple[tuple[str, str], date], list[str]](list)
+        for where, user, day in claims:
+            by_day[(where, day)].append(user)
+        renewed = set[OpenClaim]()
+        async with self.engine.begin() as conn:
+            for (where, day), users in by_day.items():
+                rows = await conn.execute(_RENEW, _claims_of(where, instance, users, day) | {"b_now": now})
+                renewed.update((where, user, day) for user in rows.scalars())
+        return now, renewed
+
     async def senders(self, instance: str, window: timedelta, learned: str | None = None) -> Senders:
         """Note that `instance` is sending now (and what it `learned`); return the instances seen within
         `window`, and what the others among them learned."""
@@ -312,6 +331,7 @@ _MARK_SENT = (
     .values(status="sent", lesson_id=bindparam("b_lesson"), sent_at=bindparam("b_now"))
 )
 _RELEASE = delete(_D).where(*_OWN_CLAIMS)
+_RENEW = update(_D).where(*_OWN_CLAIMS).values(claimed_at=bindparam("b_now")).returning(_D.user_id)
 _ADVANCE = (
     update(_S)
     .where(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from bot.model import Reply, UserRef
 from bot.ports import LearnedPace
 from bot.scheduler import Outcome, Scheduler, WorkspacePacer
 from bot.scheduling import learned
+from bot.store.lessons import ClaimResult
 from tests.conftest import FakeClock
 from tests.core.lesson_helpers import RecordingOutbox, command, repo, scheduler, travel
 
@@ -194,6 +196,53 @@ async def test_claims_that_waited_past_half_the_lease_are_given_back_and_sent_in
     clock.advance(minutes=3)  # past half the 5 min lease: their claims are too old to send now
     assert await tick == {Outcome.SENT: 3}  # given back (late), claimed afresh by a second walk, sent
     assert sorted(s.who.user for s in outbox.sent) == ["U1", "U2", "U3"]
+
+
+async def test_claims_waiting_behind_a_hold_are_renewed_and_sent_without_being_given_back(
+    bot: Bot, clock: FakeClock
+) -> None:
+    """A Retry-After longer than half the lease used to make every claim behind it late: given back, walked
+    again after a pause. The heartbeat renews them instead, and the others still see them as live."""
+    await due_at_nine(bot, clock, "U1", "U2")
+    outbox, metrics = HoldingOutbox(clock, held={"W1": asyncio.Event()}), RecordingMetrics()
+    lease = timedelta(seconds=2)  # heartbeats every quarter second, renewing claims older than half a second
+    services = replace(bot.services, metrics=metrics)
+    sched = Scheduler(services, {"test": outbox}.get, clock, "alive", lease=lease)
+    tick = asyncio.create_task(sched.tick())
+    await asyncio.sleep(0.1)  # claimed, waiting out the hold
+    clock.advance(seconds=0.6)
+    await asyncio.sleep(0.4)  # a heartbeat renews both claims
+    clock.advance(seconds=0.6)  # 1.2 s since they were claimed, 0.6 s since they were renewed
+    taken = await repo(bot).claim_batch(("test", "W1"), clock.now(), "", 10, "other", timedelta(seconds=1))
+    assert [i.result for i in taken] == [ClaimResult.BUSY] * 2  # to another instance, still live claims
+    outbox.held["W1"].set()
+    assert await tick == {Outcome.SENT: 2}
+    assert metrics.counts["deliveries", Outcome.LATE] == 0 and metrics.counts["deliveries", Outcome.SENT] == 2
+
+
+async def test_a_claim_taken_over_while_it_waited_is_not_sent(bot: Bot, clock: FakeClock) -> None:
+    """An instance with a shorter lease (or a clock ahead) took the claims over while they waited: the
+    renewal finds them gone, and they are left to it."""
+    await due_at_nine(bot, clock, "U1", "U2")
+    outbox = HoldingOutbox(clock, held={"W1": asyncio.Event()})
+    lease = timedelta(seconds=8)  # heartbeats every second, renewing claims older than 2 s
+    tick = asyncio.create_task(scheduler(bot, outbox, clock, "slow", lease=lease).tick())
+    await asyncio.sleep(0.1)  # claimed, waiting out the hold
+    clock.advance(seconds=2.5)
+    taken = await repo(bot).claim_batch(("test", "W1"), clock.now(), "", 10, "other", timedelta(seconds=2))
+    assert [i.result for i in taken] == [ClaimResult.CLAIMED] * 2
+    await asyncio.sleep(1.1)  # the first heartbeat tries to renew them
+    outbox.held["W1"].set()
+    assert await tick == {Outcome.BUSY: 2}
+    assert outbox.sent == []
+
+
+@dataclass
+class RecordingMetrics:
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def count(self, name: str, amount: int = 1, **labels: str) -> None:
+        self.counts[name, labels.get("outcome", "")] += amount
 
 
 async def test_a_crashed_claim_is_recovered_after_the_lease_and_sent_once(bot: Bot, clock: FakeClock) -> None:
