@@ -81,11 +81,12 @@ class RateLimits:
         """What this instance learned, per paced workspace, for the other instances (see `adopt`)."""
         if not self.learn:
             return {}
-        to_wall = self._wall() - self._clock()
-        return {
+        now = self._clock()
+        to_wall = self._wall() - now
+        return {  # a pace that has grown past any limit (long without a 429) is no longer news
             workspace: LearnedPace(state.rate, state.ceiling, state.since + to_wall)
             for workspace, state in self._workspaces.items()
-            if state.rate is not None
+            if state.rate is not None and self._rate(state, now) is not None
         }
 
     def adopt(self, paces: Mapping[str, LearnedPace]) -> None:

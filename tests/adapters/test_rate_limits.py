@@ -187,3 +187,12 @@ def test_a_pace_dated_in_the_future_is_taken_as_of_a_minute_from_now() -> None:
     limits.adopt({"T1": LearnedPace(rate=50.0, ceiling=50.0, since=clock.now + 10**9)})
     clock.now += 61
     assert limits.rate("T1") == pytest.approx(50.0 + 0.5 * 1, rel=1e-3)  # climbing from it, a second in
+
+
+def test_a_pace_long_without_a_429_is_no_longer_passed_on() -> None:
+    clock = Clock()
+    limits = RateLimits(learn=True, clock=clock, wall=clock)
+    fan_out(limits, clock, TokenBucket(100.0, 10.0), 5)
+    assert set(limits.learned()) == {"T1"}
+    clock.now += 60  # slow start again after FORGET_S, past any limit since: unpaced
+    assert limits.rate("T1") is None and limits.learned() == {}
