@@ -50,9 +50,11 @@ from bot.store.lessons import BatchResult, ClaimResult, DueItem, LessonRepo, Ope
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
-# An instance that has not claimed lessons for this long (or half its lease, if shorter) no longer counts
-# as sending, so the others take over its share of a paced rate.
-SENDER_WINDOW = timedelta(seconds=10)
+# An instance not heard from for this long (or a quarter of its lease, if shorter) no longer counts as
+# sending, so the others take over its share of a paced rate. It beats four times a window while it sends:
+# a shorter window costs more of those small writes, a longer one leaves a crashed instance's share unused
+# (with 10 s, a crash left half of two instances' rate unused for up to 10 s).
+SENDER_WINDOW = timedelta(seconds=2)
 REWALKS = 2  # extra walks of a workspace in one tick, for what the walk before left (see _lane)
 REWALK_PAUSE_S = 1.0  # before each (at most an eighth of the lease)
 
@@ -146,7 +148,7 @@ class Scheduler:
         self.batch_size = max(1, batch_size)
         self._in_flight = asyncio.Semaphore(max(1, max_in_flight))
         self._repo: LessonRepo = repo_of(services)
-        self._sender_window = min(SENDER_WINDOW, lease / 2)
+        self._sender_window = min(SENDER_WINDOW, lease / 4)
         self._share_due = datetime.min.replace(tzinfo=UTC)  # when to count the instances sending again
         self._sharing = asyncio.Lock()  # the lanes and the heartbeat count one at a time
         self._learners: dict[str, LearnsLimits] = {}  # this tick's outboxes that learn a rate, by platform
@@ -201,17 +203,20 @@ class Scheduler:
         """One workspace: walk it, then again while the walk left something this instance can take now.
 
         That is a claim it gave back unsent because it waited too long behind a Retry-After, or one a
-        crashed instance left. Taking them after a short pause, rather than at the next tick, keeps this
-        workspace's share of the rate from going unused while the other workspaces' walks finish. (A send
-        that failed waits for the next tick: that is its back-off.)
+        crashed instance left. Taking them after a short pause (a crashed claim: as soon as it ran out),
+        rather than at the next tick, keeps this workspace's share of the rate from going unused while the
+        other workspaces' walks finish. (A send that failed waits for the next tick: that is its back-off.)
         """
         outcomes, stale_at = await self._walk(where, outbox, now, recorder)
         pause = timedelta(seconds=min(REWALK_PAUSE_S, self.lease.total_seconds() / 8))
         for _ in range(REWALKS):
-            crashed = stale_at is not None and stale_at <= self.clock.now() + pause
-            if not outcomes[Outcome.LATE] and not crashed:
-                break
-            await asyncio.sleep(pause.total_seconds())
+            wait = pause  # a late claim's back-off; a crashed instance's claim, only until it runs out
+            if not outcomes[Outcome.LATE]:
+                if stale_at is None or stale_at > self.clock.now() + pause:
+                    break
+                # a claim is taken over once strictly older than the lease: a moment after stale_at
+                wait = max(stale_at - self.clock.now(), timedelta(0)) + timedelta(milliseconds=10)
+            await asyncio.sleep(wait.total_seconds())
             again, stale_at = await self._walk(where, outbox, self.clock.now(), recorder)
             outcomes = again + Counter({o: n for o, n in outcomes.items() if o not in LEFT})
         return outcomes
@@ -258,8 +263,8 @@ class Scheduler:
         return batch
 
     async def _heartbeat(self) -> None:
-        """While the lanes send, every quarter window (at most an eighth of the lease): say so, and renew the
-        claims that have waited a while.
+        """While the lanes send, every quarter window (a sixteenth of the lease at most): say so, and renew
+        the claims that have waited a while.
 
         A lane held by a Retry-After, or pacing slowly at a learned rate, claims seldom: the other instances
         then counted this one out, took its share on top of their own, and met 429s. Its claims grew old

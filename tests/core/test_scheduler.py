@@ -310,7 +310,7 @@ async def test_an_outbox_that_learns_its_rate_is_told_how_many_instances_send(
 ) -> None:
     await due_at_nine(bot, clock, "U1", "U2")
     await repo(bot).senders("other", timedelta(seconds=1))  # another instance is sending now
-    outbox, lease = LearningOutbox(clock), timedelta(seconds=2)  # a sender window of 1 s: a short test
+    outbox, lease = LearningOutbox(clock), timedelta(seconds=2)  # a sender window of 0.5 s: a short test
     assert await scheduler(bot, outbox, clock, batch_size=1, lease=lease).tick() == {Outcome.SENT: 2}
     assert outbox.shares and set(outbox.shares) == {2}
     await bot.handle(command("lessons on 09:00", user="U3", tz="UTC"))
@@ -328,7 +328,7 @@ async def test_instances_pass_on_the_rates_they_learned(bot: Bot, clock: FakeClo
         await bot.handle(command("lessons on 09:00", user=user, tz="UTC"))
     pace = LearnedPace(rate=80.0, ceiling=72.0, since=1_700_000_000.5)
     alpha_out, beta_out = LearningOutbox(clock, paces={"W1": pace}), LearningOutbox(clock)
-    lease = timedelta(seconds=2)  # a sender window of 1 s: a short test
+    lease = timedelta(seconds=2)  # a sender window of 0.5 s: a short test
     alpha = scheduler(bot, alpha_out, clock, "alpha", batch_size=1, lease=lease)
     beta = scheduler(bot, beta_out, clock, "beta", batch_size=1, lease=lease)
     clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -427,7 +427,7 @@ async def test_an_instance_busy_with_a_slow_send_still_counts_as_sending(bot: Bo
     otherwise the others count it out, take its share on top of their own, and meet 429s."""
     clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     await bot.handle(command("lessons on 09:00", user="U0", tz="UTC"))
-    slow = RecordingOutbox(clock, delay_s=2.0)  # one send outlasts the 1 s sender window
+    slow = RecordingOutbox(clock, delay_s=2.0)  # one send outlasts the 0.5 s sender window
     alpha = scheduler(bot, slow, clock, "alpha", batch_size=1, lease=timedelta(seconds=2))
     beta = scheduler(bot, RecordingOutbox(clock), clock, "beta", batch_size=1, lease=timedelta(seconds=2))
     for sched in (alpha, beta):
@@ -451,7 +451,7 @@ async def test_instances_count_each_other_while_sending_and_take_over_a_silent_o
         await bot.handle(command("lessons on 09:00", user=f"U{i}", tz="UTC"))
 
     def paced(instance: str, outbox: RecordingOutbox) -> Scheduler:
-        # a 2 s lease: a sender window of 1 s, so joining waits a quarter second, not 2.5 s
+        # a 2 s lease: a sender window of 0.5 s, so joining waits an eighth of a second, not half a second
         sched = scheduler(bot, outbox, clock, instance, batch_size=1, lease=timedelta(seconds=2))
         sched.pacer = WorkspacePacer(rate_per_s=1000)  # lessons.sends_per_s
         return sched
