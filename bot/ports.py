@@ -85,11 +85,17 @@ class LearnsLimits(Protocol):
 @runtime_checkable
 class HoldsSends(Protocol):
     """An Outbox that holds a workspace's sends for a while (a Retry-After, a learned pace). The scheduler
-    waits for `ready` before a send takes one of its places in flight: a workspace held for a minute must
-    not stop the lessons of every other workspace."""
+    waits for `ready` before each try takes one of its places in flight, and tries with `attempt`: a
+    workspace held for a minute must not stop the lessons of every other workspace. (`send` waits out the
+    holds itself, for callers that do not mind.)"""
 
     async def ready(self, workspace: str) -> None:
-        """Wait until a send to `workspace` would go at once (its turn is taken by the send itself)."""
+        """Wait until a send to `workspace` would go at once (its turn is taken by the try itself)."""
+        ...
+
+    async def attempt(self, who: UserRef, reply: Reply) -> bool:
+        """One try; False when the platform refused it for now (the workspace is then held): try again
+        after `ready`. Other failures raise, as `send` does."""
         ...
 
 

@@ -16,9 +16,9 @@ Rules (docs/lessons.md has the full picture):
 - Pacing: at most `per_workspace` sends in flight per workspace or tenant, optionally `rate_per_s` starts
   per second per workspace shared by the instances sending at the time (each counts the others through
   the database; one that starts sending waits until the others can have counted it), and `max_in_flight`
-  overall; the Outbox handles 429 / Retry-After itself, and a send waits out a workspace's hold before it
-  takes a place in flight. An Outbox that learns its rate from 429s hears how many instances send and
-  what the others learned (bot/scheduling/learned.py).
+  overall; the Outbox handles 429 / Retry-After itself, and a send waits out a workspace's hold (before
+  each try, when a 429 refused the one before) without a place in flight. An Outbox that learns its
+  rate from 429s hears how many instances send and what the others learned (bot/scheduling/learned.py).
 - Batches: each workspace is walked in user order, `batch_size` at a time (fewer when a paced rate could
   not send them in a quarter of the lease): one transaction claims a batch (the next one is claimed
   while this one is sent); results are written in small group commits. A claim
@@ -57,6 +57,7 @@ LEASE = timedelta(minutes=5)
 SENDER_WINDOW = timedelta(seconds=2)
 REWALKS = 2  # extra walks of a workspace in one tick, for what the walk before left (see _lane)
 REWALK_PAUSE_S = 1.0  # before each (at most an eighth of the lease)
+HELD_TRIES = 3  # tries of one lesson through 429s (an Outbox that HoldsSends), each after the hold
 
 
 class Outcome(StrEnum):
@@ -398,24 +399,38 @@ class Scheduler:
             )
         return cards[key]
 
+    def _stale(self, item: DueItem) -> Outcome | None:
+        """Whether a claim is no longer ours to send after waiting: taken over (the renewal found it gone),
+        or past half its lease unrenewed (given back, to be claimed afresh rather than sent late)."""
+        held_since = self._open.get(_claim_of(item), item.claimed_at)  # renewed while it waited
+        if held_since is None:
+            return Outcome.BUSY
+        if self.clock.now() - held_since > self.lease / 2:
+            return Outcome.LATE
+        return None
+
     async def _send(self, item: DueItem, outbox: Outbox, reply: Reply, halfway: _Countdown) -> Outcome:
         who = item.sub.who
         key = (who.platform, who.workspace)
+        holds = outbox if isinstance(outbox, HoldsSends) else None
         try:
             async with self.pacer.slot(key):
-                if isinstance(outbox, HoldsSends):  # waiting is not sending: keep the places in flight free
-                    await outbox.ready(who.workspace)
-                # Is the claim still ours and fresh, after that wait? Checked before taking a turn, so that
-                # a claim given back spends none of the paced rate.
-                held_since = self._open.get(_claim_of(item), item.claimed_at)  # renewed while it waited
-                if held_since is None:  # the renewal found it taken over
-                    return Outcome.BUSY
-                if self.clock.now() - held_since > self.lease / 2:  # unrenewed: claimed afresh, not sent late
-                    return Outcome.LATE
-                await self.pacer.wait_turn(key)
-                halfway.done()
-                async with self._in_flight:
-                    await outbox.send(who, reply)
+                for _ in range(HELD_TRIES if holds is not None else 1):
+                    if holds is not None:  # waiting is not sending: keep the places in flight free
+                        await holds.ready(who.workspace)
+                    stale = self._stale(item)  # checked before taking a turn: a claim given back spends none
+                    if stale is not None:
+                        return stale
+                    await self.pacer.wait_turn(key)
+                    halfway.done()
+                    async with self._in_flight:
+                        if holds is None:
+                            await outbox.send(who, reply)
+                            return Outcome.SENT
+                        if await holds.attempt(who, reply):
+                            return Outcome.SENT
+                log.info("lesson delivery refused %d times for now (429); will retry", HELD_TRIES)
+                return Outcome.RETRY
         except PermanentDeliveryError as exc:
             log.warning("pausing lessons for a %s user: %s", who.platform, type(exc).__name__)
             return Outcome.PAUSED

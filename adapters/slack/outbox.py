@@ -85,26 +85,32 @@ class SlackOutbox:
         self._limits.adopt(paces)
 
     async def send(self, who: UserRef, reply: Reply) -> None:
-        """Deliver one reply to the person's DM with the bot; failures become Delivery errors."""
+        """Deliver one reply to the person's DM with the bot; failures become Delivery errors. A 429 is tried
+        again after its Retry-After, RATE_LIMIT_ATTEMPTS tries in all."""
+        for _ in range(RATE_LIMIT_ATTEMPTS):
+            if await self.attempt(who, reply):
+                return
+        raise DeliveryError("slack refused: ratelimited")
+
+    async def attempt(self, who: UserRef, reply: Reply) -> bool:
+        """bot.ports.HoldsSends: one try, after the workspace's hold and pace. False when Slack answered 429:
+        the workspace is then held for its Retry-After (the caller waits for `ready` and tries again)."""
         try:
             client = await self._client_for(who.workspace)
-            for attempt in range(RATE_LIMIT_ATTEMPTS):
-                await self._limits.wait(who.workspace)
-                try:
-                    await self._post(client, who, reply)
-                except SlackApiError as exc:
-                    if exc.response.status_code != 429:
-                        raise
-                    self._limits.refused(who.workspace, _retry_after(exc))
-                    if attempt == RATE_LIMIT_ATTEMPTS - 1:
-                        raise
-                else:
-                    self._limits.accepted(who.workspace)
-                    return
+            await self._limits.wait(who.workspace)
+            try:
+                await self._post(client, who, reply)
+            except SlackApiError as exc:
+                if exc.response.status_code != 429:
+                    raise
+                self._limits.refused(who.workspace, _retry_after(exc))
+                return False
         except SlackApiError as exc:
             raise _delivery_error(exc) from None
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise DeliveryError(f"slack unreachable: {type(exc).__name__}") from None
+        self._limits.accepted(who.workspace)
+        return True
 
     async def _post(self, client: AsyncWebClient, who: UserRef, reply: Reply) -> None:
         """chat.postMessage to the person's DM, named by their user id (opened first if that is refused)."""

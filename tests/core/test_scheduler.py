@@ -359,20 +359,54 @@ async def test_a_workspace_held_by_its_platform_does_not_stop_the_others(bot: Bo
     assert await tick == {Outcome.SENT: 4}
 
 
+async def test_a_send_refused_with_a_429_waits_for_its_retry_without_a_place_in_flight(
+    bot: Bot, clock: FakeClock
+) -> None:
+    """The sends in flight when a 429 comes meet it too: their retries wait for the Retry-After outside the
+    places in flight, like the sends that had not started."""
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    await bot.handle(command("lessons on 09:00", user="U1", workspace="HELD", tz="UTC"))
+    for user in ("U2", "U3", "U4"):
+        await bot.handle(command("lessons on 09:00", user=user, workspace="FREE", tz="UTC"))
+    outbox = HoldingOutbox(clock, refuse={"U1"})  # U1's first try meets a 429: HELD is held from then on
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    tick = asyncio.create_task(scheduler(bot, outbox, clock, batch_size=1, max_in_flight=1).tick())
+    for _ in range(500):  # up to 5 s
+        if len(outbox.sent) == 3:
+            break
+        await asyncio.sleep(0.01)
+    assert {s.who.user for s in outbox.sent} == {"U2", "U3", "U4"}  # while HELD is still held
+    outbox.held["HELD"].set()
+    assert await tick == {Outcome.SENT: 4}
+
+
 @dataclass
 class HoldingOutbox(RecordingOutbox):
     """An Outbox that holds chosen workspaces until their event is set, as a Retry-After would
-    (bot.ports.HoldsSends); like the Slack outbox, a send waits out the hold itself too."""
+    (bot.ports.HoldsSends). Like the Slack outbox, `send` waits out the hold itself, and tries again through
+    429s; `refuse` lists users whose first try meets one, which holds their workspace."""
 
     held: dict[str, asyncio.Event] = field(default_factory=dict)
+    refuse: set[str] = field(default_factory=set)
 
     async def ready(self, workspace: str) -> None:
         if workspace in self.held:
             await self.held[workspace].wait()
 
-    async def send(self, who: UserRef, reply: Reply) -> None:
+    async def attempt(self, who: UserRef, reply: Reply) -> bool:
         await self.ready(who.workspace)
+        if who.user in self.refuse:
+            self.refuse.discard(who.user)
+            self.held[who.workspace] = asyncio.Event()  # a Retry-After: held until the test says
+            return False
         await super().send(who, reply)
+        return True
+
+    async def send(self, who: UserRef, reply: Reply) -> None:
+        for _ in range(3):
+            if await self.attempt(who, reply):
+                return
+        raise DeliveryError("rate limited")
 
 
 async def test_an_instance_that_shuts_down_leaves_its_share_at_once(bot: Bot, clock: FakeClock) -> None:
