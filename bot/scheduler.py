@@ -32,7 +32,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -152,7 +152,10 @@ class Scheduler:
         self._sender_window = min(SENDER_WINDOW, lease / 4)
         self._share_due = datetime.min.replace(tzinfo=UTC)  # when to count the instances sending again
         self._sharing = asyncio.Lock()  # the lanes and the heartbeat count one at a time
-        self._learners: dict[str, LearnsLimits] = {}  # this tick's outboxes that learn a rate, by platform
+        # this tick's outboxes, by platform, that learn a rate (told how many instances share it, and what
+        # the others learned) and that hold workspaces (a send waits for them without a place in flight)
+        self._learners: dict[str, LearnsLimits] = {}
+        self._holding: dict[str, HoldsSends] = {}
         # this tick's claims not yet resolved, and when they were made or last renewed (None: taken over)
         self._open: dict[OpenClaim, datetime | None] = {}
 
@@ -169,7 +172,8 @@ class Scheduler:
                 continue
             outboxes[platform] = outbox
             lanes.append(self._lane((platform, workspace), outbox, now, recorder))
-        self._learners = _learners(outboxes)
+        self._learners = {p: o for p, o in outboxes.items() if isinstance(o, LearnsLimits)}
+        self._holding = {p: o for p, o in outboxes.items() if isinstance(o, HoldsSends)}
         heartbeat = asyncio.create_task(self._heartbeat()) if lanes else None
         try:
             for counts in await asyncio.gather(*lanes):
@@ -412,14 +416,14 @@ class Scheduler:
     async def _send(self, item: DueItem, outbox: Outbox, reply: Reply, halfway: _Countdown) -> Outcome:
         who = item.sub.who
         key = (who.platform, who.workspace)
-        holds = outbox if isinstance(outbox, HoldsSends) else None
+        holds = self._holding.get(who.platform)  # this outbox, when it holds workspaces
         try:
             async with self.pacer.slot(key):
                 for _ in range(HELD_TRIES if holds is not None else 1):
                     if holds is not None:  # waiting is not sending: keep the places in flight free
                         await holds.ready(who.workspace)
-                    stale = self._stale(item)  # checked before taking a turn: a claim given back spends none
-                    if stale is not None:
+                    # checked before taking a turn: a claim given back spends none of the paced rate
+                    if (stale := self._stale(item)) is not None:
                         return stale
                     await self.pacer.wait_turn(key)
                     halfway.done()
@@ -438,19 +442,12 @@ class Scheduler:
             level = logging.INFO if isinstance(exc, DeliveryError) else logging.ERROR
             log.log(level, "lesson delivery failed (%s); will retry", type(exc).__name__)
             return Outcome.RETRY
-        return Outcome.SENT
 
 
 def _claim_of(item: DueItem) -> OpenClaim:
     who = item.sub.who
     assert item.sub.next_local_date is not None  # claim_batch only returns subscriptions with a next date
     return (who.platform, who.workspace), who.user, item.sub.next_local_date
-
-
-def _learners(outboxes: Mapping[str, Outbox]) -> dict[str, LearnsLimits]:
-    """The outboxes (by platform) that learn their rate: they are told how many instances share it, and
-    what the others learned."""
-    return {platform: o for platform, o in outboxes.items() if isinstance(o, LearnsLimits)}
 
 
 class _Countdown:
