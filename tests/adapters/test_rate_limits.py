@@ -149,16 +149,22 @@ def fan_out_together(
 
 
 def test_an_instance_that_joins_adopts_the_pace_learned_before_it() -> None:
-    """The second instance paces at its share of what the first learned, without meeting 429s of its own;
-    both get an equal share, and the one left takes the whole limit."""
-    clock = Clock()
-    first, second = (RateLimits(learn=True, clock=clock, wall=clock) for _ in range(2))
-    fan_out_together([first], clock, TokenBucket(100.0, 10.0), 10, share=True)
-    together = fan_out_together([first, second], clock, TokenBucket(100.0, 10.0), 20, share=True)
-    assert sum(together) >= 0.85 * 100 * 20
-    assert min(together) >= 0.45 * sum(together)
-    alone = fan_out_together([second], clock, TokenBucket(100.0, 10.0), 10, share=True)  # the first stopped
-    assert alone[0] >= 0.85 * 100 * 10
+    """The second instance paces at its share of what the first learned: both get an equal share, and the one
+    left takes the whole limit. Learning apart (80%, split 937/667, then 70%: docs/lessons.md), not so."""
+    figures = {}
+    for share in (False, True):
+        clock = Clock()
+        first, second = (RateLimits(learn=True, clock=clock, wall=clock) for _ in range(2))
+        fan_out_together([first], clock, TokenBucket(100.0, 10.0), 10, share=share)
+        together = fan_out_together([first, second], clock, TokenBucket(100.0, 10.0), 20, share=share)
+        alone = fan_out_together([second], clock, TokenBucket(100.0, 10.0), 10, share=share)  # first stopped
+        figures[share] = (sum(together), min(together) / sum(together), alone[0])
+    total, fairness, alone_sent = figures[True]
+    assert total >= 0.85 * 100 * 20
+    assert fairness >= 0.45
+    assert alone_sent >= 0.85 * 100 * 10
+    apart = figures[False]
+    assert apart[0] < total and apart[1] < 0.45 and apart[2] < alone_sent
 
 
 def test_the_newest_learning_wins_whatever_each_process_clock_reads() -> None:
