@@ -10,9 +10,13 @@ So, unconfigured, a workspace is paced from its first 429 on, the way TCP finds 
   (slow start) until the next 429;
 - that 429 sets a ceiling: CUT times what was accepted in the second before it (or half the pace, if more:
   after a lull little was sent), and the pace climbs slowly from there (CLIMB of the ceiling per second),
-  so a 429 costs one hold every several seconds at most;
-- after FORGET_S without a 429 the ceiling is dropped and slow start resumes, which finds the room another
-  instance left (it stopped, or its share of the lessons is done);
+  so a 429 costs one hold about a minute at most (each costs the workspace its whole Retry-After, a second
+  or more: probing every ten seconds, as this did at first, cost a tenth of the rate);
+- the climb runs on the time spent sending at the pace, not on the clock: idle time says nothing about the
+  limit. (On the clock, an hour between two fan-outs grew the pace past any limit, and each fan-out began
+  unpaced and learned the limit again from a burst of 429s);
+- after FORGET_S of sending without a 429 the ceiling is dropped and slow start resumes, which finds the
+  room a raised limit (or another instance that stopped) left;
 - the pace is learned for the workspace as a whole: each instance sends its equal share of it (the lesson
   scheduler says how many send, `share_among`), and a 429 is read as the whole workspace's rate (what this
   instance had accepted, times the instances). So an instance that stops leaves its share to the others at
@@ -22,14 +26,15 @@ So, unconfigured, a workspace is paced from its first 429 on, the way TCP finds 
   unequal split they first found (the climb is proportional to each one's own ceiling), and a survivor
   that had learned a small share sent at a fraction of the limit until its next probe.
 
-The hold and the recent sends are per process and in memory; the pace lives as long as the process, or as
-the other instances' heartbeats carry it. The Slack outbox uses it; Teams sends go through `Delivery`
-(adapters/teams/outbox.py), which paces each conversation and retries 429s itself.
+The hold and the recent sends are per process and in memory; the paces are shared through the database
+(the scheduler's heartbeat), so they outlive the process. The Slack outbox uses this; Teams sends go
+through `Delivery` (adapters/teams/outbox.py), which paces each conversation and retries 429s itself.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -39,10 +44,11 @@ from bot.ports import LearnedPace
 
 MAX_RETRY_AFTER_S = 60.0
 WINDOW_S = 1.0  # accepted sends are counted over the last second before a 429
-CUT = 0.9  # the ceiling: this share of what the platform accepted just before refusing
-CLIMB = 0.01  # from a ceiling, the pace grows by this share of it per second
+CUT = 0.95  # the ceiling: this share of what the platform accepted just before refusing
+CLIMB = 0.002  # from a ceiling, the pace grows by this share of it per second
 DOUBLING_S = 1.0  # slow start doubles the pace this often
-FORGET_S = 10.0  # a ceiling is dropped after this long without a 429
+FORGET_S = 60.0  # a ceiling is dropped after this long sending at the pace without a 429
+SAME_S = 0.001  # `since`s this close are one learning, converted between clocks (learned() rounds to it)
 MIN_RATE = 1.0  # sends per second: never slower than this
 MAX_RATE = 10_000.0  # beyond this the pace is no pace at all
 
@@ -54,6 +60,8 @@ class _Workspace:
     rate: float | None = None  # sends/s of all instances when `since` was set; None: unpaced (no 429 yet)
     ceiling: float | None = None  # set by a 429 during the climb; None: slow start
     since: float = 0.0  # when `rate` was set (the end of the hold that set it), on this process's clock
+    paced_s: float = 0.0  # time spent sending at the pace since then: what the pace grows with
+    last_start: float = -math.inf  # when the last send took its slot
     accepted: deque[float] = field(default_factory=deque)  # send times within the last WINDOW_S
 
 
@@ -84,9 +92,9 @@ class RateLimits:
         now = self._clock()
         to_wall = self._wall() - now
         return {  # a pace that has grown past any limit (long without a 429) is no longer news
-            workspace: LearnedPace(state.rate, state.ceiling, state.since + to_wall)
+            workspace: LearnedPace(state.rate, state.ceiling, round(state.since + to_wall, 3))
             for workspace, state in self._workspaces.items()
-            if state.rate is not None and self._rate(state, now) is not None
+            if state.rate is not None and self._rate(state) is not None
         }
 
     def adopt(self, paces: Mapping[str, LearnedPace]) -> None:
@@ -98,8 +106,8 @@ class RateLimits:
         for workspace, pace in paces.items():
             state = self._state(workspace)
             since = min(pace.since + to_clock, latest)  # a clock far ahead must not freeze the pace
-            if state.rate is None or since > state.since:
-                state.rate, state.ceiling, state.since = pace.rate, pace.ceiling, since
+            if state.rate is None or since > state.since + SAME_S:
+                state.rate, state.ceiling, state.since, state.paced_s = pace.rate, pace.ceiling, since, 0.0
 
     async def wait(self, workspace: str) -> None:
         """Sleep until `workspace` may take another send (held, or paced), and take the slot."""
@@ -123,25 +131,29 @@ class RateLimits:
         now, state = self._clock(), self._state(workspace)
         if state.held_until > now:
             return state.held_until - now
-        rate = self._rate(state, now)
+        rate = self._rate(state)
         if rate is None:
             return 0.0
         if state.next_start > now:
             return state.next_start - now
         if take:
-            state.next_start = now + self._senders / rate  # from now: no burst of saved-up slots after a lull
+            interval = self._senders / rate
+            if now - state.last_start <= 2 * interval:  # sending at the pace, not after a lull or a hold
+                state.paced_s += now - state.last_start
+            state.last_start = now
+            state.next_start = now + interval  # from now: no burst of saved-up slots after a lull
         return 0.0
 
     def rate(self, workspace: str) -> float | None:
         """This instance's pace in sends per second (its share of the workspace's), or None when unpaced."""
-        rate = self._rate(self._state(workspace), self._clock())
+        rate = self._rate(self._state(workspace))
         return None if rate is None else rate / self._senders
 
     @staticmethod
-    def _rate(state: _Workspace, now: float) -> float | None:
+    def _rate(state: _Workspace) -> float | None:
         if state.rate is None:
             return None
-        elapsed = max(0.0, now - state.since)
+        elapsed = state.paced_s  # idle time says nothing new about the limit, so the pace keeps
         if state.ceiling is None:
             rate = state.rate * 2.0 ** (elapsed / DOUBLING_S)
         elif elapsed <= FORGET_S:
@@ -167,12 +179,12 @@ class RateLimits:
             return
         _forget_before(state.accepted, now - WINDOW_S)
         measured = len(state.accepted) / WINDOW_S * self._senders  # the others sent their equal shares
-        pace = self._rate(state, now)
+        pace = self._rate(state)
         if pace is None:  # the first 429, or the pace had grown past any limit: start over from what went
             state.rate, state.ceiling = max(MIN_RATE, measured), None
         else:  # what went is a fair measure when sends kept up with the pace; after a lull, half the pace is
             state.ceiling = state.rate = max(MIN_RATE, CUT * measured, pace / 2)
-        state.since = state.held_until
+        state.since, state.paced_s = state.held_until, 0.0
 
     def _state(self, workspace: str) -> _Workspace:
         state = self._workspaces.get(workspace)

@@ -36,8 +36,10 @@ class TokenBucket:
         return True
 
 
-def fan_out(limits: RateLimits, clock: Clock, bucket: TokenBucket, seconds: float) -> tuple[int, int]:
-    """Send as fast as `limits` lets one workspace (1 ms a send); return (accepted, refused)."""
+def fan_out(
+    limits: RateLimits, clock: Clock, bucket: TokenBucket, seconds: float, step: float = 0.001
+) -> tuple[int, int]:
+    """Send as fast as `limits` lets one workspace (`step` a send); return (accepted, refused)."""
     bucket.tokens, bucket.at = bucket.burst, clock.now
     end, accepted, refused = clock.now + seconds, 0, 0
     while clock.now < end:
@@ -51,7 +53,7 @@ def fan_out(limits: RateLimits, clock: Clock, bucket: TokenBucket, seconds: floa
         else:
             limits.refused("T1", retry_after=1.0)
             refused += 1
-        clock.now += 0.001
+        clock.now += step
     return accepted, refused
 
 
@@ -62,7 +64,7 @@ def test_a_learned_pace_sends_close_to_the_limit_with_few_429s(per_s: float, sha
     limits, bucket = RateLimits(learn=True, clock=clock), TokenBucket(per_s, max(1.0, per_s / 10))
     accepted, refused = fan_out(limits, clock, bucket, 120)
     assert accepted >= share * per_s * 120
-    assert refused <= 20  # a few while slow start finds the limit, then one per probe (every ~11 s)
+    assert refused <= 20  # a few while slow start finds the limit, then one per probe (about a minute apart)
 
 
 def test_without_learning_each_429_only_holds_and_the_burst_goes_at_once() -> None:
@@ -96,7 +98,7 @@ def test_a_retry_after_is_capped() -> None:
 
 def test_when_the_other_sender_stops_the_survivor_takes_the_whole_limit_at_once() -> None:
     """Two instances each learned half of a 100/s limit; one stops. Told so, the other doubles its pace
-    at once; left to find out, it climbs 1% a second until its next probe, FORGET_S later."""
+    at once; left to find out, it climbs 0.2% a second until its next probe, FORGET_S later."""
     accepted = {}
     for told in (False, True):
         clock = Clock()
@@ -150,7 +152,7 @@ def fan_out_together(
 
 def test_an_instance_that_joins_adopts_the_pace_learned_before_it() -> None:
     """The second instance paces at its share of what the first learned: both get an equal share, and the one
-    left takes the whole limit. Learning apart (80%, split 937/667, then 70%: docs/lessons.md), not so."""
+    left takes the whole limit. Learning apart (80%, split 855/737, then 83%: docs/lessons.md), not so."""
     figures = {}
     for share in (False, True):
         clock = Clock()
@@ -160,11 +162,11 @@ def test_an_instance_that_joins_adopts_the_pace_learned_before_it() -> None:
         alone = fan_out_together([second], clock, TokenBucket(100.0, 10.0), 10, share=share)  # first stopped
         figures[share] = (sum(together), min(together) / sum(together), alone[0])
     total, fairness, alone_sent = figures[True]
-    assert total >= 0.85 * 100 * 20
-    assert fairness >= 0.45
-    assert alone_sent >= 0.85 * 100 * 10
+    assert total >= 0.9 * 100 * 20  # 96%, split 960/953, then 99%
+    assert fairness >= 0.48
+    assert alone_sent >= 0.95 * 100 * 10
     apart = figures[False]
-    assert apart[0] < total and apart[1] < 0.45 and apart[2] < alone_sent
+    assert apart[0] < total and apart[1] < fairness and apart[2] < alone_sent
 
 
 def test_the_newest_learning_wins_whatever_each_process_clock_reads() -> None:
@@ -176,29 +178,46 @@ def test_the_newest_learning_wins_whatever_each_process_clock_reads() -> None:
 
     mine, theirs = process(100.0), process(5_000.0)
     fan_out(theirs, wall, TokenBucket(40.0, 4.0), 20)
-    mine.adopt(theirs.learned())  # nothing learned here yet: adopted
-    assert mine.rate("T1") == pytest.approx(theirs.rate("T1"))
-    fan_out(mine, wall, TokenBucket(100.0, 10.0), 20)  # then this instance learns more, later
+    mine.adopt(theirs.learned())  # nothing learned here yet: adopted (from their last 429 on)
+    assert mine.rate("T1") == pytest.approx(theirs.learned()["T1"].rate)
+    fan_out(mine, wall, TokenBucket(30.0, 3.0), 20)  # then this instance meets a 429, later
     learned_here = mine.rate("T1")
     mine.adopt(theirs.learned())  # older: kept out
     assert mine.rate("T1") == learned_here
     theirs.adopt(mine.learned())
-    assert theirs.rate("T1") == pytest.approx(learned_here)
-    assert learned_here is not None and learned_here > 60  # it learned the larger limit
+    assert theirs.rate("T1") == pytest.approx(mine.learned()["T1"].rate)
+    assert learned_here is not None and learned_here < 30  # it learned the smaller limit
 
 
 def test_a_pace_dated_in_the_future_is_taken_as_of_a_minute_from_now() -> None:
+    """A clock far ahead must not keep every later learning out."""
     clock = Clock()
     limits = RateLimits(learn=True, clock=clock, wall=clock)
     limits.adopt({"T1": LearnedPace(rate=50.0, ceiling=50.0, since=clock.now + 10**9)})
+    assert limits.rate("T1") == 50.0
     clock.now += 61
-    assert limits.rate("T1") == pytest.approx(50.0 + 0.5 * 1, rel=1e-3)  # climbing from it, a second in
+    limits.adopt({"T1": LearnedPace(rate=80.0, ceiling=80.0, since=clock.now)})
+    assert limits.rate("T1") == 80.0
 
 
-def test_a_pace_long_without_a_429_is_no_longer_passed_on() -> None:
+def test_an_idle_workspace_keeps_its_pace_so_the_next_fan_out_meets_no_429() -> None:
+    """Idle time says nothing about the limit. The pace used to grow with the clock, idle or not, so an hour
+    later it was past any limit and every fan-out learned the limit again from a burst of 429s."""
+    clock = Clock()
+    limits = RateLimits(learn=True, clock=clock, wall=clock)
+    fan_out(limits, clock, TokenBucket(100.0, 10.0), 25)
+    pace = limits.rate("T1")
+    clock.now += 3600
+    assert limits.rate("T1") == pace and set(limits.learned()) == {"T1"}
+    accepted, refused = fan_out(limits, clock, TokenBucket(100.0, 10.0), 25)
+    assert refused <= 1 and accepted >= 0.9 * 100 * 25  # a cold start: 2-4 429s and 77-82%
+
+
+def test_a_pace_sent_at_long_without_a_429_is_no_longer_passed_on() -> None:
     clock = Clock()
     limits = RateLimits(learn=True, clock=clock, wall=clock)
     fan_out(limits, clock, TokenBucket(100.0, 10.0), 5)
     assert set(limits.learned()) == {"T1"}
-    clock.now += 60  # slow start again after FORGET_S, past any limit since: unpaced
+    # the limit was raised: slow start again after FORGET_S of sending, past any limit since: unpaced
+    fan_out(limits, clock, TokenBucket(20_000.0, 2_000.0), 75, step=0.0001)
     assert limits.rate("T1") is None and limits.learned() == {}
