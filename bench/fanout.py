@@ -93,6 +93,7 @@ class Plan:
     every_s: float
     inject_429: int = 0  # extra 429s (Retry-After 1 s) spread over the run, beyond the rate limit's
     timeline: bool = False  # print accepted posts and 429s per second and workspace
+    warm: bool = False  # measure the next day's fan-out, by new instances, after a first one (unmeasured)
 
     @property
     def floor_s(self) -> float:
@@ -343,9 +344,10 @@ async def inject_429s(run: Run) -> None:
         run.fake.rate_limit(POST, times=1, retry_after=1)
 
 
-async def drive(run: Run, url: str, logs: Path) -> None:
-    """Launch both instances, kill one mid-run, and wait for the survivor to finish."""
-    env, epoch = child_env(url, run.fake), time.time()
+async def drive(run: Run, url: str, logs: Path, day: int = 0) -> None:
+    """Launch both instances (their clocks `day` days after START), kill one mid-run, and wait for the
+    survivor to finish."""
+    env, epoch = child_env(url, run.fake), time.time() - day * 86_400
     run.started = asyncio.get_running_loop().time()
     alpha = await spawn("alpha", run.plan, epoch, env, logs / "alpha.log")
     beta = await spawn("beta", run.plan, epoch, env, logs / "beta.log")
@@ -435,6 +437,12 @@ def report(result: dict[str, Any], plan: Plan) -> None:
     for name, value, note in rows:
         print(f"{name:<16} {value:>10}  {note}")
     print(f"survivor outcomes: {result['survivor']}; lesson_deliveries: {result['db_states']}")
+    if plan.warm:
+        day = result["first_day"]
+        print(
+            f"measured: the second day, new instances starting from the paces learned on the first;"
+            f" the first: wall/floor {day['ratio']}, {day['http_429']} 429s, {day['duplicates']} duplicates"
+        )
 
 
 async def main(plan: Plan) -> None:
@@ -453,9 +461,15 @@ async def main(plan: Plan) -> None:
         try:
             with tempfile.TemporaryDirectory() as logs:
                 await drive(run, url, Path(logs))
+                if plan.warm:  # that was the first day: the next day's lessons, sent by new processes
+                    first, run = figures(run), Run(plan, fake)
+                    fake.calls.clear()
+                    await drive(run, url, Path(logs), day=1)
         finally:
             gc.enable()
         result = figures(run)
+        if plan.warm:
+            result["first_day"] = {key: first[key] for key in ("wall_s", "ratio", "http_429", "duplicates")}
     finally:
         await fake.close()
         await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -497,6 +511,7 @@ def parse() -> tuple[argparse.Namespace, Plan]:
     parser.add_argument("--every", type=float, default=0.2, help="seconds between ticks")
     parser.add_argument("--inject-429", type=int, default=0, help="extra 429s spread over the run")
     parser.add_argument("--timeline", action="store_true", help="posts and 429s per second and workspace")
+    parser.add_argument("--warm", action="store_true", help="measure the next day (new processes)")
     parser.add_argument("--instance", help=argparse.SUPPRESS)
     parser.add_argument("--epoch", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -506,6 +521,7 @@ def parse() -> tuple[argparse.Namespace, Plan]:
         **{"max_in_flight": args.max_in_flight, "pace": args.pace, "every_s": args.every},
         inject_429=args.inject_429,
         timeline=args.timeline,
+        warm=args.warm,
     )
     return args, plan
 

@@ -18,7 +18,8 @@ Rules (docs/lessons.md has the full picture):
   the database; one that starts sending waits until the others can have counted it), and `max_in_flight`
   overall; the Outbox handles 429 / Retry-After itself, and a send waits out a workspace's hold (before
   each try, when a 429 refused the one before) without a place in flight. An Outbox that learns its
-  rate from 429s hears how many instances send and what the others learned (bot/scheduling/learned.py).
+  rate from 429s hears how many instances send, and what was learned before, here or by another
+  instance, in this process's life or an earlier one (bot/scheduling/learned.py, table learned_paces).
 - Batches: each workspace is walked in user order, `batch_size` at a time (fewer when a paced rate could
   not send them in a quarter of the lease): one transaction claims a batch (the next one is claimed
   while this one is sent); results are written in small group commits. A claim
@@ -156,6 +157,8 @@ class Scheduler:
         # the others learned) and that hold workspaces (a send waits for them without a place in flight)
         self._learners: dict[str, LearnsLimits] = {}
         self._holding: dict[str, HoldsSends] = {}
+        self._due: dict[str, list[str]] = {}  # this tick's workspaces, by platform
+        self._paces = learned.PaceExchange()
         # this tick's claims not yet resolved, and when they were made or last renewed (None: taken over)
         self._open: dict[OpenClaim, datetime | None] = {}
 
@@ -164,6 +167,7 @@ class Scheduler:
         now, outcomes = self.clock.now(), Counter[Outcome]()
         recorder = _Recorder(lambda results: self._repo.finish_batches(self.instance_id, results))
         lanes, outboxes = [], dict[str, Outbox]()
+        self._due = {}
         for (platform, workspace), count in (await self._repo.due_workspaces(now)).items():
             outbox = self.outbox_for(platform)
             if outbox is None:
@@ -171,6 +175,7 @@ class Scheduler:
                 self._count(platform, Outcome.NO_OUTBOX, count)
                 continue
             outboxes[platform] = outbox
+            self._due.setdefault(platform, []).append(workspace)
             lanes.append(self._lane((platform, workspace), outbox, now, recorder))
         self._learners = {p: o for p, o in outboxes.items() if isinstance(o, LearnsLimits)}
         self._holding = {p: o for p, o in outboxes.items() if isinstance(o, HoldsSends)}
@@ -318,10 +323,8 @@ class Scheduler:
             await self._repo.senders(self.instance_id, self._sender_window)
             await asyncio.sleep(every.total_seconds())
         self._share_due = self.clock.now() + every
-        mine = learned.encode(self._learners)
-        senders = await self._repo.senders(self.instance_id, self._sender_window, mine)
-        self.pacer.share_among(senders.count)
-        learned.share(self._learners, senders.learned)  # the instances pace each workspace as one learner
+        self.pacer.share_among(await self._repo.senders(self.instance_id, self._sender_window))
+        await self._paces.run(self._repo, self._learners, self._due)  # the instances pace as one learner
 
     async def _deliver_batch(
         self, batch: list[DueItem], outbox: Outbox, recorder: _Recorder, halfway: _Countdown

@@ -1,69 +1,51 @@
-"""What the lesson senders tell each other about the send rates they learned: JSON in lesson_senders.
+"""What the lesson senders tell each other about the send rates they learned from 429s.
 
-An instance that met a 429 knows something about the workspace's limit that the others need, since they
-share it. Each heartbeat writes this instance's learned paces and reads the others' (bot.ports.LearnedPace,
-per platform and workspace). Only rates, times and workspace ids: nothing about people or messages.
+An instance that met a 429 knows something about the workspace's limit that the other instances need,
+since they share it, and so does the next fan-out, in this process or the next one. Each heartbeat records
+this instance's new learning in the learned_paces table (the newest learning wins) and adopts what is
+recorded for the workspaces it is sending to. Only rates, times and workspace ids: nothing about people or
+messages.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from bot.ports import LearnedPace, LearnsLimits
 
+if TYPE_CHECKING:
+    from bot.store.lessons import LessonRepo
 
-def encode(learners: Mapping[str, LearnsLimits]) -> str | None:
-    """`{platform: {workspace: [rate, ceiling, since]}}`: what the learning outboxes know (None: nothing)."""
-    known = {platform: paces for platform, learner in learners.items() if (paces := learner.learned())}
-    if not known:
+
+class PaceExchange:
+    """One instance's side of the exchange: it remembers what it recorded, so heartbeats write news only."""
+
+    def __init__(self) -> None:
+        self._recorded: dict[tuple[str, str], float] = {}  # (platform, workspace) -> `since` recorded
+
+    async def run(
+        self,
+        repo: LessonRepo,
+        learners: Mapping[str, LearnsLimits],
+        workspaces: Mapping[str, Iterable[str]],
+    ) -> None:
+        """Record what each learning outbox learned since the last run; hand it the recorded paces of the
+        `workspaces` it sends to, where they are another instance's (or an earlier process's)."""
+        for platform, learner in learners.items():
+            mine = learner.learned()
+            news = {ws: pace for ws, pace in mine.items() if self._recorded.get((platform, ws)) != pace.since}
+            recorded = await repo.share_paces(platform, news, workspaces.get(platform, ()))
+            self._recorded.update(((platform, ws), pace.since) for ws, pace in news.items())
+            theirs = {ws: pace for ws, pace in recorded.items() if pace != mine.get(ws)}
+            if theirs:
+                learner.adopt(theirs)
+
+
+def valid_pace(rate: float, ceiling: float | None, since: float) -> LearnedPace | None:
+    """The pace a stored row holds, or None when it is not one (a row edited by hand, say)."""
+    rates = (rate,) if ceiling is None else (rate, ceiling)
+    if not (math.isfinite(since) and all(math.isfinite(r) and r > 0 for r in rates)):
         return None
-    values = {platform: {ws: _value(pace) for ws, pace in paces.items()} for platform, paces in known.items()}
-    return json.dumps(values, separators=(",", ":"))
-
-
-def decode(text: str) -> dict[str, dict[str, LearnedPace]]:
-    """What another instance wrote; anything malformed (another version's format, say) is left out."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {
-        platform: {ws: pace for ws, value in paces.items() if (pace := _pace(value)) is not None}
-        for platform, paces in data.items()
-        if isinstance(paces, dict)
-    }
-
-
-def share(learners: Mapping[str, LearnsLimits], others: list[str]) -> None:
-    """Hand each learning outbox what the other instances learned for its platform."""
-    for text in others:
-        for platform, paces in decode(text).items():
-            learner = learners.get(platform)
-            if learner is not None and paces:
-                learner.adopt(paces)
-
-
-def _pace(value: Any) -> LearnedPace | None:
-    if not (isinstance(value, list) and len(value) == 3):
-        return None
-    rate, ceiling, since = value
-    if not (_positive(rate) and (ceiling is None or _positive(ceiling)) and _number(since)):
-        return None
-    return LearnedPace(float(rate), None if ceiling is None else float(ceiling), float(since))
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _positive(value: Any) -> bool:
-    return _number(value) and value > 0
-
-
-def _value(pace: LearnedPace) -> list[float | None]:
-    return [round(pace.rate, 3), None if pace.ceiling is None else round(pace.ceiling, 3), pace.since]
+    return LearnedPace(rate, ceiling, since)

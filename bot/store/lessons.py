@@ -21,10 +21,12 @@ from sqlalchemy import BindParameter, and_, bindparam, case, delete, func, selec
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.model import UserRef
-from bot.ports import Clock
+from bot.ports import Clock, LearnedPace
+from bot.scheduling.learned import valid_pace
 from bot.scheduling.times import as_utc
 from bot.store.rows import delete_rows, insert, rowcount
 from bot.store.tables import (
+    LearnedPaceRow,
     LessonDay,
     LessonDelivery,
     LessonProgress,
@@ -91,14 +93,6 @@ class DueItem:
 
 
 OpenClaim = tuple[tuple[str, str], str, date]  # ((platform, workspace), user, local date): claimed, not done
-
-
-@dataclass(frozen=True, slots=True)
-class Senders:
-    """The scheduler instances sending lessons now, and what the others learned (see LessonRepo.senders)."""
-
-    count: int  # this one included
-    learned: list[str]
 
 
 @dataclass
@@ -225,18 +219,38 @@ class LessonRepo:
                 renewed.update((where, user, day) for user in rows.scalars())
         return now, renewed
 
-    async def senders(self, instance: str, window: timedelta, learned: str | None = None) -> Senders:
-        """Note that `instance` is sending now (and what it `learned`); return the instances seen within
-        `window`, and what the others among them learned."""
+    async def senders(self, instance: str, window: timedelta) -> int:
+        """Note that `instance` is sending now; return how many instances were seen within `window` (it
+        included)."""
         now, s = self._clock.now(), LessonSender
-        mine = {"seen_at": now, "learned": learned}
         async with self.engine.begin() as conn:
-            seen = insert(conn.dialect.name, s).values(instance=instance[:64], **mine)
-            await conn.execute(seen.on_conflict_do_update(index_elements=["instance"], set_=mine))
+            seen = insert(conn.dialect.name, s).values(instance=instance[:64], seen_at=now)
+            await conn.execute(seen.on_conflict_do_update(index_elements=["instance"], set_={"seen_at": now}))
             await conn.execute(delete(s).where(s.seen_at < now - SENDERS_KEPT))
-            live = (await conn.execute(select(s.instance, s.learned).where(s.seen_at >= now - window))).all()
-        others = [row.learned for row in live if row.instance != instance[:64] and row.learned]
-        return Senders(max(1, len(live)), others)
+            live = await conn.scalar(select(func.count()).select_from(s).where(s.seen_at >= now - window))
+        return max(1, int(live or 0))
+
+    async def share_paces(
+        self, platform: str, learned: Mapping[str, LearnedPace], workspaces: Iterable[str]
+    ) -> dict[str, LearnedPace]:
+        """Record the paces this instance `learned` where they are newer than the recorded ones; return
+        the recorded paces of `workspaces` (rows that are not a valid pace are left out)."""
+        p = LearnedPaceRow
+        async with self.engine.begin() as conn:
+            for workspace, pace in learned.items():
+                values = {"rate": pace.rate, "ceiling": pace.ceiling, "since": pace.since}
+                row = insert(conn.dialect.name, p).values(platform=platform, workspace=workspace, **values)
+                newer = row.on_conflict_do_update(
+                    index_elements=["platform", "workspace"], set_=values, where=p.since < row.excluded.since
+                )
+                await conn.execute(newer)
+            rows = await conn.execute(
+                select(p.workspace, p.rate, p.ceiling, p.since).where(
+                    p.platform == platform, p.workspace.in_(list(workspaces))
+                )
+            )
+            recorded = {row.workspace: valid_pace(row.rate, row.ceiling, row.since) for row in rows}
+        return {workspace: pace for workspace, pace in recorded.items() if pace is not None}
 
     async def leave_senders(self, instance: str) -> None:
         """`instance` stops sending (it shuts down): the others take its share at their next count."""
@@ -302,8 +316,14 @@ class LessonRepo:
 
 
 async def purge(session: AsyncSession, platform: str, workspace: str, user: str | None) -> int:
-    """Delete a person's lesson rows (or a workspace's); votes are anonymous totals and stay."""
-    return await delete_rows(session, PERSONAL_TABLES, platform, workspace, user)
+    """Delete a person's lesson rows (or a workspace's, and its learned send rate); votes are anonymous
+    totals and stay."""
+    deleted = await delete_rows(session, PERSONAL_TABLES, platform, workspace, user)
+    if user is None:
+        p = LearnedPaceRow
+        where = (p.platform == platform, p.workspace == workspace)
+        deleted += rowcount(await session.execute(delete(p).where(*where)))
+    return deleted
 
 
 # ---- helpers ------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -96,8 +96,18 @@ class LessonSender(Base):
     __tablename__ = "lesson_senders"
     instance: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # the send rates it learned from 429s, for the others (JSON from bot.scheduler; rates and workspace ids)
-    learned: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class LearnedPaceRow(Base):
+    """A workspace's send rate as the instances learned it from the platform's 429s (bot.ports.LearnedPace):
+    the newest learning, shared by the live instances and kept for the next fan-out and the next process."""
+
+    __tablename__ = "learned_paces"
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rate: Mapped[float] = mapped_column(Float)
+    ceiling: Mapped[float | None] = mapped_column(Float, nullable=True)
+    since: Mapped[float] = mapped_column(Float)  # Unix time of the 429 that taught it
 
 
 class LessonProgress(Base):

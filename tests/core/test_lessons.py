@@ -9,7 +9,7 @@ import pytest
 from bot.core import Bot
 from bot.flows.lessons import lesson_status, parse_schedule
 from bot.model import ActionRef, Inbound, Kind, Reply, UserRef, buttons_of
-from bot.ports import Preferences
+from bot.ports import LearnedPace, Preferences
 from bot.scheduling.cards import ANSWER, TOGGLE, VOTE
 from tests.conftest import FakeClock
 from tests.core.lesson_helpers import RecordingOutbox, command, repo, scheduler
@@ -186,6 +186,9 @@ async def test_forget_me_and_uninstall_delete_lesson_rows(bot: Bot, clock: FakeC
     assert await store.forget(WHO) >= 3
     assert await repo(bot).subscription(WHO) is None and await repo(bot).progress(WHO) == {}
     assert await repo(bot).subscription(UserRef("test", "W1", "U2")) is not None
-    assert await store.forget_workspace("test", "W1") >= 3
+    pace = LearnedPace(rate=50.0, ceiling=47.5, since=1_700_000_000.0)
+    assert await repo(bot).share_paces("test", {"W1": pace}, ["W1"]) == {"W1": pace}
+    assert await store.forget_workspace("test", "W1") >= 4
+    assert await repo(bot).share_paces("test", {}, ["W1"]) == {}  # its learned send rate went too
     assert await repo(bot).subscription(UserRef("test", "W1", "U2")) is None
     assert await repo(bot).days(UserRef("test", "W1", "U2"), date(2000, 1, 1)) == set()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -11,14 +10,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import insert
 
 from bot.core import Bot
 from bot.errors import DeliveryError, PermanentDeliveryError
 from bot.model import Reply, UserRef
 from bot.ports import LearnedPace
 from bot.scheduler import Outcome, Scheduler, WorkspacePacer
-from bot.scheduling import learned
 from bot.store.lessons import ClaimResult
+from bot.store.tables import LearnedPaceRow
 from tests.conftest import FakeClock
 from tests.core.lesson_helpers import RecordingOutbox, command, repo, scheduler, travel
 
@@ -340,6 +340,25 @@ async def test_instances_pass_on_the_rates_they_learned(bot: Bot, clock: FakeClo
     assert not alpha_out.adopted  # beta had learned nothing yet
 
 
+async def test_the_next_process_starts_from_the_paces_learned_before_it(bot: Bot, clock: FakeClock) -> None:
+    """What was learned outlives the instance that learned it: the paces travelled only in the live
+    instances' heartbeats, so after a restart each workspace's limit was learned again from 429s."""
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    await bot.handle(command("lessons on 09:00", user="U1", tz="UTC"))
+    pace = LearnedPace(rate=80.0, ceiling=72.0, since=1_700_000_000.5)
+    lease = timedelta(seconds=2)  # a sender window of 0.5 s: a short test
+    learned = LearningOutbox(clock, paces={"W1": pace})
+    first = scheduler(bot, learned, clock, "alpha", batch_size=1, lease=lease)
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert await first.tick() == {Outcome.SENT: 1}
+    await first.leave()  # it stops (a deploy, say)
+    clock.current = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # the next day's lessons, a new process
+    later = LearningOutbox(clock)
+    restarted = scheduler(bot, later, clock, "alpha-2", batch_size=1, lease=lease)
+    assert await restarted.tick() == {Outcome.SENT: 1}
+    assert later.adopted and all(paces == {"W1": pace} for paces in later.adopted)
+
+
 @pytest.mark.parametrize("hold", ["before its first send", "by a 429 one of its sends met"])
 async def test_a_workspace_held_by_its_platform_does_not_stop_the_others(
     bot: Bot, clock: FakeClock, hold: str
@@ -401,11 +420,11 @@ async def test_an_instance_that_shuts_down_leaves_its_share_at_once(bot: Bot, cl
     alpha.pacer = WorkspacePacer(rate_per_s=100)
     await alpha.tick()
     window = timedelta(seconds=10)
-    assert (await repo(bot).senders("beta", window)).count == 2  # alpha counts while it is seen
+    assert (await repo(bot).senders("beta", window)) == 2  # alpha counts while it is seen
     stopped = asyncio.Event()
     stopped.set()  # the server is shutting down: run() ticks no more and leaves
     await alpha.run(stopped)
-    assert (await repo(bot).senders("beta", window)).count == 1
+    assert (await repo(bot).senders("beta", window)) == 1
 
 
 async def test_a_platform_without_an_outbox_is_left_due(bot: Bot, clock: FakeClock) -> None:
@@ -484,22 +503,24 @@ async def test_instances_count_each_other_while_sending_and_take_over_a_silent_o
     await bot.handle(command("lessons on 09:00", user="U9", tz="UTC"))  # due now: beta has work
     await beta.tick()
     assert beta.pacer.interval == pytest.approx(2 / 1000)  # alpha sent within the window
-    assert (await repo(bot).senders("gamma", timedelta(seconds=10))).count == 3
+    assert (await repo(bot).senders("gamma", timedelta(seconds=10))) == 3
     clock.current = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # a day on, everyone is due again
     await beta.tick()  # alone: alpha and gamma have been quiet for longer than the window
     assert beta.pacer.interval == pytest.approx(1 / 1000)
     assert len(beta_sent.sent) == 1 + 5
 
 
-def test_what_an_instance_learned_survives_the_database_and_bad_rows_are_left_out() -> None:
+async def test_recorded_paces_keep_the_newest_learning_and_leave_bad_rows_out(bot: Bot) -> None:
+    lessons = repo(bot)
     pace = LearnedPace(rate=80.25, ceiling=None, since=1_700_000_000.125)
-    outbox = LearningOutbox(FakeClock(datetime(2026, 3, 2, tzinfo=UTC)), paces={"T1": pace})
-    text = learned.encode({"slack": outbox})
-    assert text is not None and learned.decode(text) == {"slack": {"T1": pace}}
-    assert learned.encode({"slack": LearningOutbox(outbox.clock)}) is None  # nothing learned: nothing written
-    bad = {"T2": [0, None, 1], "T3": [10, -1, 1], "T4": ["10", None, 1], "T5": [10, None], "T6": [True, 1, 1]}
-    assert learned.decode(json.dumps({"slack": bad | {"T1": [80.25, None, 1_700_000_000.125]}})) == {
-        "slack": {"T1": pace}
-    }
-    for text in ("not json", "[]", '{"slack": 3}', '{"slack": {"T1": [1e400, null, 1]}}'):
-        assert learned.decode(text) in ({}, {"slack": {}})
+    assert await lessons.share_paces("slack", {"T1": pace}, ["T1", "T2"]) == {"T1": pace}
+    older = LearnedPace(rate=10.0, ceiling=9.0, since=1_600_000_000.0)
+    assert await lessons.share_paces("slack", {"T1": older}, ["T1"]) == {"T1": pace}  # older: kept out
+    newer = LearnedPace(rate=50.0, ceiling=45.0, since=1_700_000_001.0)
+    assert await lessons.share_paces("slack", {"T1": newer}, ["T1"]) == {"T1": newer}
+    assert await lessons.share_paces("teams", {}, ["T1"]) == {}  # per platform
+    async with lessons.engine.begin() as conn:
+        for ws, rate in (("T3", 0.0), ("T4", float("inf")), ("T5", -1.0)):
+            row = {"platform": "slack", "workspace": ws, "rate": rate, "since": 1.0}
+            await conn.execute(insert(LearnedPaceRow).values(**row))
+    assert await lessons.share_paces("slack", {}, ["T1", "T3", "T4", "T5"]) == {"T1": newer}
