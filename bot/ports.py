@@ -64,11 +64,12 @@ class Outbox(Protocol):
 class LearnedPace:
     """A workspace's send rate as one instance learned it from the platform's 429s, for all the instances
     together: `rate` sends per second at `since` (Unix time), then doubling every second while `ceiling` is
-    None (slow start), or climbing slowly from `ceiling`, the cut that the last 429 made."""
+    None (slow start), or climbing from `ceiling`, the cut that the last 429 made (slowly when `settled`)."""
 
     rate: float
     ceiling: float | None
     since: float
+    settled: bool = False  # the ceiling was set by a 429 met while climbing (close), not in slow start
 
 
 @runtime_checkable

@@ -43,9 +43,9 @@ class PaceExchange:
                 learner.adopt(theirs)
 
 
-def valid_pace(rate: float, ceiling: float | None, since: float) -> LearnedPace | None:
+def valid_pace(rate: float, ceiling: float | None, since: float, settled: bool) -> LearnedPace | None:
     """The pace a stored row holds, or None when it is not one (a row edited by hand, say)."""
     rates = (rate,) if ceiling is None else (rate, ceiling)
     if not (math.isfinite(since) and all(math.isfinite(r) and r > 0 for r in rates)):
         return None
-    return LearnedPace(rate, ceiling, since)
+    return LearnedPace(rate, ceiling, since, settled)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
@@ -238,18 +238,18 @@ class LessonRepo:
         p = LearnedPaceRow
         async with self.engine.begin() as conn:
             for workspace, pace in learned.items():
-                values = {"rate": pace.rate, "ceiling": pace.ceiling, "since": pace.since}
+                values = asdict(pace)  # rate, ceiling, since, settled: the row's columns
                 row = insert(conn.dialect.name, p).values(platform=platform, workspace=workspace, **values)
                 newer = row.on_conflict_do_update(
                     index_elements=["platform", "workspace"], set_=values, where=p.since < row.excluded.since
                 )
                 await conn.execute(newer)
             rows = await conn.execute(
-                select(p.workspace, p.rate, p.ceiling, p.since).where(
+                select(p.workspace, p.rate, p.ceiling, p.since, p.settled).where(
                     p.platform == platform, p.workspace.in_(list(workspaces))
                 )
             )
-            recorded = {row.workspace: valid_pace(row.rate, row.ceiling, row.since) for row in rows}
+            recorded = {row.workspace: valid_pace(*row[1:]) for row in rows}
         return {workspace: pace for workspace, pace in recorded.items() if pace is not None}
 
     async def leave_senders(self, instance: str) -> None:

@@ -108,6 +108,7 @@ class LearnedPaceRow(Base):
     rate: Mapped[float] = mapped_column(Float)
     ceiling: Mapped[float | None] = mapped_column(Float, nullable=True)
     since: Mapped[float] = mapped_column(Float)  # Unix time of the 429 that taught it
+    settled: Mapped[bool] = mapped_column(Boolean, default=False)  # that 429 was met climbing
 
 
 class LessonProgress(Base):

@@ -516,11 +516,11 @@ async def test_recorded_paces_keep_the_newest_learning_and_leave_bad_rows_out(bo
     assert await lessons.share_paces("slack", {"T1": pace}, ["T1", "T2"]) == {"T1": pace}
     older = LearnedPace(rate=10.0, ceiling=9.0, since=1_600_000_000.0)
     assert await lessons.share_paces("slack", {"T1": older}, ["T1"]) == {"T1": pace}  # older: kept out
-    newer = LearnedPace(rate=50.0, ceiling=45.0, since=1_700_000_001.0)
+    newer = LearnedPace(rate=50.0, ceiling=45.0, since=1_700_000_001.0, settled=True)
     assert await lessons.share_paces("slack", {"T1": newer}, ["T1"]) == {"T1": newer}
     assert await lessons.share_paces("teams", {}, ["T1"]) == {}  # per platform
     async with lessons.engine.begin() as conn:
         for ws, rate in (("T3", 0.0), ("T4", float("inf")), ("T5", -1.0)):
-            row = {"platform": "slack", "workspace": ws, "rate": rate, "since": 1.0}
+            row = {"platform": "slack", "workspace": ws, "rate": rate, "since": 1.0, "settled": False}
             await conn.execute(insert(LearnedPaceRow).values(**row))
     assert await lessons.share_paces("slack", {}, ["T1", "T3", "T4", "T5"]) == {"T1": newer}

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("rate", sa.Float(), nullable=False),
         sa.Column("ceiling", sa.Float(), nullable=True),
         sa.Column("since", sa.Float(), nullable=False),
+        sa.Column("settled", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("platform", "workspace", name="pk_learned_paces"),
     )
     with op.batch_alter_table("lesson_senders") as batch:
