@@ -162,9 +162,9 @@ class RateLimits:
         if state.ceiling is None:
             rate = state.rate * 2.0 ** (elapsed / DOUBLING_S)
         elif elapsed <= FORGET_S:
-            rate = state.rate + _climb(state) * elapsed
+            rate = state.rate + _climb(state.ceiling, state.settled) * elapsed
         else:  # no 429 for a while: look for more room, from where the climb got to
-            climbed = state.rate + _climb(state) * FORGET_S
+            climbed = state.rate + _climb(state.ceiling, state.settled) * FORGET_S
             rate = climbed * 2.0 ** ((elapsed - FORGET_S) / DOUBLING_S)
         return None if rate >= MAX_RATE else rate
 
@@ -199,12 +199,11 @@ class RateLimits:
         return state
 
 
-def _climb(state: _Workspace) -> float:
+def _climb(ceiling: float, settled: bool) -> float:
     """Sends per second gained per second from a ceiling. One that slow start found is rough: what went
-    in the second before its 429 includes the ramp up from half the pace, so it reads low (by 5-10% in the
+    in the second before its 429 includes the ramp up from half the pace, so it reads low (by 5-15% in the
     fan-out benchmark), and the pace climbs fast from it to a 429 met at a steady pace, which reads close."""
-    assert state.ceiling is not None
-    return (CLIMB if state.settled else ROUGH_CLIMB) * state.ceiling
+    return (CLIMB if settled else ROUGH_CLIMB) * ceiling
 
 
 def _forget_before(times: deque[float], cutoff: float) -> None:

@@ -19,6 +19,11 @@ Measured from the fake's records: delivered (users with at least one chat.postMe
 beyond the first per user), missed (subscribers never posted), wall_s (first accepted post to last
 accepted post), floor_s = N / (R x W), the time the rate limit alone requires. Targets: missed 0,
 duplicates 0 (or only the documented crash window), wall_s <= 1.1 x floor_s. Prints a table, then a JSON line.
+
+Options: --pace R sets lessons.sends_per_s (no learning); --inject-429 K adds K 429s (Retry-After 1 s) spread
+over the run; --timeline prints posts and 429s per second and workspace; --warm runs the fan-out once, then
+measures the next day's, sent by two new processes that start from the send rates learned the first day
+(kept in the database), with alpha killed again (the JSON line adds the first day's figures).
 """
 
 from __future__ import annotations
