@@ -14,6 +14,9 @@ So, unconfigured, a workspace is paced from its first 429 on, the way TCP finds 
   met at a steady pace: its ceiling is close (`settled`), and the pace climbs slowly from that one (CLIMB),
   so a 429 costs one hold about a minute at most (each costs the workspace its whole Retry-After, a second
   or more: probing every ten seconds, as this did at first, cost a tenth of the rate);
+- a 429 within a second of the last hold's end, or of the start of sending at the pace, is no measure: it
+  cuts the pace to CUT of itself, and the ceiling is rough; nor is one after a lull a close measure (what
+  went was under KEPT_UP of the pace): its ceiling is rough too;
 - the climb runs on the time spent sending at the pace, not on the clock: idle time says nothing about the
   limit. (On the clock, an hour between two fan-outs grew the pace past any limit, and each fan-out began
   unpaced and learned the limit again from a burst of 429s);
@@ -49,6 +52,7 @@ WINDOW_S = 1.0  # accepted sends are counted over the last second before a 429
 CUT = 0.95  # the ceiling: this share of what the platform accepted just before refusing
 CLIMB = 0.002  # from a ceiling, the pace grows by this share of it per second
 ROUGH_CLIMB = 0.02  # the same from a ceiling slow start found (not `settled`)
+KEPT_UP = 0.8  # what went in the second before a 429 is a fair measure if it was this share of the pace
 DOUBLING_S = 1.0  # slow start doubles the pace this often
 FORGET_S = 60.0  # a ceiling is dropped after this long sending at the pace without a 429
 SAME_S = 0.001  # `since`s this close are one learning, converted between clocks (learned() rounds to it)
@@ -66,6 +70,7 @@ class _Workspace:
     since: float = 0.0  # when `rate` was set (the end of the hold that set it), on this process's clock
     paced_s: float = 0.0  # time spent sending at the pace since then: what the pace grows with
     last_start: float = -math.inf  # when the last send took its slot
+    sending_since: float = -math.inf  # when this instance began sending at the pace (after a lull)
     accepted: deque[float] = field(default_factory=deque)  # send times within the last WINDOW_S
 
 
@@ -145,6 +150,8 @@ class RateLimits:
             interval = self._senders / rate
             if now - state.last_start <= 2 * interval:  # sending at the pace, not after a lull or a hold
                 state.paced_s += now - state.last_start
+            else:
+                state.sending_since = now
             state.last_start = now
             state.next_start = now + interval  # from now: no burst of saved-up slots after a lull
         return 0.0
@@ -179,6 +186,7 @@ class RateLimits:
         """A 429: hold the workspace for `retry_after` seconds and (learning) slow down."""
         now, state = self._clock(), self._state(workspace)
         already_held = state.held_until > now
+        sending_for = now - max(state.sending_since, state.held_until)  # (when the last hold ended)
         state.held_until = max(state.held_until, now + min(max(retry_after, 0.0), MAX_RETRY_AFTER_S))
         if not self.learn or already_held:  # the other sends in flight meet the same 429: cut once
             return
@@ -187,8 +195,16 @@ class RateLimits:
         pace = self._rate(state)
         if pace is None:  # the first 429, or the pace had grown past any limit: start over from what went
             state.rate, state.ceiling = max(MIN_RATE, measured), None
+        elif sending_for < WINDOW_S:
+            # Not sending for all of that second (held, or it began within it), so what went in it says
+            # little: the pace was too high, by an unknown amount. (Read as a measure, it halved the pace:
+            # the next day's fan-out began there, or with the instances' overlap as they started.)
+            state.settled = False
+            state.ceiling = state.rate = max(MIN_RATE, CUT * pace)
         else:  # what went is a fair measure when sends kept up with the pace; after a lull, half the pace is
-            state.settled = state.ceiling is not None
+            # (and then, as after slow start, the ceiling is rough: climbing slowly from a low one lost
+            # most of a minute's sends)
+            state.settled = state.ceiling is not None and measured >= KEPT_UP * pace
             state.ceiling = state.rate = max(MIN_RATE, CUT * measured, pace / 2)
         state.since, state.paced_s = state.held_until, 0.0
 

@@ -468,6 +468,7 @@ async def main(plan: Plan) -> None:
                 await drive(run, url, Path(logs))
                 if plan.warm:  # that was the first day: the next day's lessons, sent by new processes
                     first, run = figures(run), Run(plan, fake)
+                    first_timeline, learned = timeline(fake), await learned_paces(url)
                     fake.calls.clear()
                     await drive(run, url, Path(logs), day=1)
         finally:
@@ -480,8 +481,23 @@ async def main(plan: Plan) -> None:
         await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     report(result, plan)
     if plan.timeline:
+        if plan.warm:
+            print(f"the first day:\n{first_timeline}\nthe paces it left (sends/s, settled): {learned}")
+            print("the next day:")
         print(timeline(fake))
     print(json.dumps(result))
+
+
+async def learned_paces(url: str) -> dict[str, tuple[float, bool]]:
+    """What the instances left in learned_paces: each workspace's rate and whether it was settled."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        rows = await conn.fetch("SELECT workspace, rate, settled FROM learned_paces ORDER BY workspace")
+    finally:
+        await conn.close()
+    return {str(r["workspace"]): (round(float(r["rate"]), 1), bool(r["settled"])) for r in rows}
 
 
 def timeline(fake: FakeSlackApi) -> str:
