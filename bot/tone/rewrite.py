@@ -365,7 +365,16 @@ class Rewriter:
         if after is None or norm_word(after.group(1)) in self.lexicon.function_words:
             return False
         before = _PREV_WORD.search(text, max(0, hit.start - 30), hit.start)
-        return before is None or norm_word(before.group(1)) not in self.lexicon.intensifiers
+        return before is None or not self._grades(norm_word(before.group(1)))
+
+    def _grades(self, word: str) -> bool:
+        """Whether `word` may grade the adjective after it ("very", "so", or an adverb such as "mentally"),
+        which dropping the adjective would leave dangling ("the mentally manager"). A "-ly" word that is a
+        tone word itself ("silly") is an adjective of its own; other "-ly" adjectives ("lovely") only make
+        the adjective swapped instead of dropped, which reads as well."""
+        if word in self.lexicon.intensifiers:
+            return True
+        return len(word) > 4 and word.endswith("ly") and not self.analyzer.scan(word)[0]
 
     def edits(self, text: str, hits: list[Hit], style: Style) -> list[Edit]:
         """Edits for the word-level hits (the text has already been re-cased)."""

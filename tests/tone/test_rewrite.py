@@ -175,6 +175,9 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         ("Get your head out of your ass and read the spec.", "Get your head in the game and read the spec."),
         ("That check saved my ass twice.", "That check saved me twice."),
         ("That was pure stupidity.", "That was pure misjudgement."),
+        # an adjective an adverb grades is swapped, not dropped: "the mentally manager" is not English
+        ("The mentally deranged manager yelled again.", "The mentally unreasonable manager yelled again."),
+        ("They pitched a silly deranged plan.", "They pitched a mistaken plan."),  # "silly" grades nothing
     ],
 )
 def test_grammar_survives_the_edit(engine: ToneEngine, draft: str, expected: str) -> None:
