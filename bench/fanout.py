@@ -198,15 +198,20 @@ async def seed(url: str, plan: Plan) -> None:
         await store.close()
 
 
-async def delivery_states(url: str) -> Counter[str]:
-    """How many lesson_deliveries rows end in each status."""
+async def fetch(url: str, sql: str) -> list[Any]:
+    """The rows of one query on the benchmark's database."""
     import asyncpg
 
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
-        rows = await conn.fetch("SELECT status, count(*) AS n FROM lesson_deliveries GROUP BY status")
+        return list(await conn.fetch(sql))
     finally:
         await conn.close()
+
+
+async def delivery_states(url: str) -> Counter[str]:
+    """How many lesson_deliveries rows end in each status."""
+    rows = await fetch(url, "SELECT status, count(*) AS n FROM lesson_deliveries GROUP BY status")
     return Counter({str(r["status"]): int(r["n"]) for r in rows})
 
 
@@ -490,13 +495,7 @@ async def main(plan: Plan) -> None:
 
 async def learned_paces(url: str) -> dict[str, tuple[float, bool]]:
     """What the instances left in learned_paces: each workspace's rate and whether it was settled."""
-    import asyncpg
-
-    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        rows = await conn.fetch("SELECT workspace, rate, settled FROM learned_paces ORDER BY workspace")
-    finally:
-        await conn.close()
+    rows = await fetch(url, "SELECT workspace, rate, settled FROM learned_paces ORDER BY workspace")
     return {str(r["workspace"]): (round(float(r["rate"]), 1), bool(r["settled"])) for r in rows}
 
 

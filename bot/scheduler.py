@@ -177,7 +177,7 @@ class Scheduler:
             outboxes[platform] = outbox
             self._due.setdefault(platform, []).append(workspace)
             lanes.append(self._lane((platform, workspace), outbox, now, recorder))
-        self._learners = {p: o for p, o in outboxes.items() if isinstance(o, LearnsLimits)}
+        self._learners = {p: o for p, o in outboxes.items() if isinstance(o, LearnsLimits) and o.learns}
         self._holding = {p: o for p, o in outboxes.items() if isinstance(o, HoldsSends)}
         heartbeat = asyncio.create_task(self._heartbeat()) if lanes else None
         try:

@@ -68,6 +68,11 @@ class SlackOutbox:
         # a lesson fan-out sends the same few Replies to everyone, the workspaces' batches interleaved
         self._render = render.KeptRenders(render.message, RENDERED_KEPT)
 
+    @property
+    def learns(self) -> bool:
+        """bot.ports.LearnsLimits: whether the send rate is learned from 429s (no lessons.sends_per_s)."""
+        return self._limits.learn
+
     def share_among(self, senders: int) -> None:
         """bot.ports.LearnsLimits: `senders` instances send lessons now; each paces at its share."""
         self._limits.share_among(senders)

@@ -9,11 +9,10 @@ messages.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from bot.ports import LearnedPace, LearnsLimits
+from bot.ports import LearnsLimits
 
 if TYPE_CHECKING:
     from bot.store.lessons import LessonRepo
@@ -42,10 +41,3 @@ class PaceExchange:
             if theirs:
                 learner.adopt(theirs)
 
-
-def valid_pace(rate: float, ceiling: float | None, since: float, settled: bool) -> LearnedPace | None:
-    """The pace a stored row holds, or None when it is not one (a row edited by hand, say)."""
-    rates = (rate,) if ceiling is None else (rate, ceiling)
-    if not (math.isfinite(since) and all(math.isfinite(r) and r > 0 for r in rates)):
-        return None
-    return LearnedPace(rate, ceiling, since, settled)

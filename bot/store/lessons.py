@@ -9,9 +9,10 @@ this a batch at a time (`claim_batch`, `finish_batches`): one transaction to cla
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
@@ -22,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.model import UserRef
 from bot.ports import Clock, LearnedPace
-from bot.scheduling.learned import valid_pace
 from bot.scheduling.times import as_utc
 from bot.store.rows import delete_rows, insert, rowcount
 from bot.store.tables import (
@@ -237,19 +237,22 @@ class LessonRepo:
         the recorded paces of `workspaces` (rows that are not a valid pace are left out)."""
         p = LearnedPaceRow
         async with self.engine.begin() as conn:
-            for workspace, pace in learned.items():
-                values = asdict(pace)  # rate, ceiling, since, settled: the row's columns
-                row = insert(conn.dialect.name, p).values(platform=platform, workspace=workspace, **values)
-                newer = row.on_conflict_do_update(
-                    index_elements=["platform", "workspace"], set_=values, where=p.since < row.excluded.since
+            if learned:  # one statement for them all (rate, ceiling, since, settled: the row's columns)
+                rows = [{"platform": platform, "workspace": w, **asdict(pace)} for w, pace in learned.items()]
+                upsert = insert(conn.dialect.name, p)
+                newer = upsert.excluded
+                set_ = {f.name: newer[f.name] for f in fields(LearnedPace)}
+                keys = ["platform", "workspace"]
+                await conn.execute(
+                    upsert.on_conflict_do_update(index_elements=keys, set_=set_, where=p.since < newer.since),
+                    rows,
                 )
-                await conn.execute(newer)
-            rows = await conn.execute(
+            found = await conn.execute(
                 select(p.workspace, p.rate, p.ceiling, p.since, p.settled).where(
                     p.platform == platform, p.workspace.in_(list(workspaces))
                 )
             )
-            recorded = {row.workspace: valid_pace(*row[1:]) for row in rows}
+            recorded = {row.workspace: _valid_pace(*row[1:]) for row in found}
         return {workspace: pace for workspace, pace in recorded.items() if pace is not None}
 
     async def leave_senders(self, instance: str) -> None:
@@ -327,6 +330,14 @@ async def purge(session: AsyncSession, platform: str, workspace: str, user: str 
 
 
 # ---- helpers ------------------------------------------------------------------------------------------
+
+
+def _valid_pace(rate: float, ceiling: float | None, since: float, settled: bool) -> LearnedPace | None:
+    """The pace a learned_paces row holds, or None when it is not one (a row edited by hand, say)."""
+    rates = (rate,) if ceiling is None else (rate, ceiling)
+    if not (math.isfinite(since) and all(math.isfinite(r) and r > 0 for r in rates)):
+        return None
+    return LearnedPace(rate, ceiling, since, settled)
 
 
 def _due(now: datetime | BindParameter[datetime]) -> tuple[Any, ...]:

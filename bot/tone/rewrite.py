@@ -364,7 +364,7 @@ class Rewriter:
         after = _NEXT_WORD.match(text, hit.end)
         if after is None or norm_word(after.group(1)) in self.lexicon.function_words:
             return False
-        before = _PREV_WORD.search(text, max(0, hit.start - 30), hit.start)
+        before = self._word_before(text, hit.start)
         return before is None or not self._grades(norm_word(before.group(1)))
 
     def _grades(self, word: str) -> bool:

@@ -291,6 +291,7 @@ async def test_a_crashed_claim_that_runs_out_its_lease_during_a_tick_is_sent_in_
 class LearningOutbox(RecordingOutbox):
     """An Outbox that learns its rate from 429s (bot.ports.LearnsLimits): records what it is told."""
 
+    learns: bool = True
     shares: list[int] = field(default_factory=list)
     paces: dict[str, LearnedPace] = field(default_factory=dict)  # what it learned
     adopted: list[dict[str, LearnedPace]] = field(default_factory=list)  # what the others learned
