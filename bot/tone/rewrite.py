@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from bot.tone.analyse import Analyzer, Hit
 from bot.tone.compose import Edit, apply_edits, fix_article, keep_case
@@ -62,11 +63,22 @@ _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 _DETERMINERS = _DEMONSTRATIVES | {"the", "a", "an", "my", "your", "his", "her", "our", "their", "some", "any"}
 # Neutral nouns put in place of a scornful one; after "this"/"that" at a clause's end none is needed.
 _DROPPABLE_NOUNS = frozenset({"stuff", "misjudgement"})
+# What may stand between two words of one list ("stupid and corrupt", "racist asshole", "dumb, lazy"): two
+# swaps to the same word there read as one said twice ("unwise and unwise").
+_LISTED = re.compile(r"[ \t]*(?:,[ \t]*)?(?:(?:and|or|nor|&|if not|or even|and even)[ \t]+)?", re.IGNORECASE)
+# A word whose noun went ("whip him to hell.", "bit on the butt.", "taxes and shit.") is left with nothing to
+# lead into.
+_LEADS_IN = frozenset(
+    {"the", "a", "an", "my", "your", "his", "her", "our", "their", "to", "on", "in", "at", "of", "into", "up",
+     "and", "or"}
+)
+_PREPOSITIONS = frozenset({"to", "on", "in", "at", "of", "into", "up"})
 _LEFT_EDGE = re.compile(r"(?:^|[.!?,;:()\n\"]|\s-)[\s\"'*_>-]*$")
 _EMOJI_TAIL = "\u200d\u2640\u2642\ufe0f\U0001f3fb-\U0001f3ff"  # joiner, gender signs, skin tones
 _RIGHT_EDGE = re.compile(f"[\\s\"'*_{_EMOJI_TAIL}]*(?:$|[.!?,;:()\\n\"]|\\s-)")
 _EMOJI_REST = re.compile(f"[{_EMOJI_TAIL}]+")
 _WORDY = re.compile(r"[^\W_]")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_EDGE = re.compile(r"(?:^|[.!?\n])[\s\"'*_>-]*$")
 _WHOLE_SENTENCE = re.compile(r"[ \t]*[.!]+[ \t]*(?=\S)")
 # Words after which a bare name at a sentence's start is its subject, not an address ("Idiot who wrote this").
@@ -117,6 +129,53 @@ def _clear_from(out: list[Edit], start: int) -> bool:
     while out and out[-1].start >= start:
         out.pop()
     return not out or out[-1].end <= start
+
+
+def _said_once(text: str, edits: list[Edit]) -> list[Edit]:
+    """Edits of one list merged where they say a word twice ("a racist and misogynist" -> "a person", not "a
+    person and person"), or where a word dropped from it leaves its "and" ("the stupid and corrupt policy" ->
+    "the unwise policy"): the list becomes its distinct words."""
+    out: list[Edit] = []
+    run: list[Edit] = []
+    for edit in [*edits, None]:
+        listed = edit is not None and _one_word(text, edit)
+        if edit is not None and listed and run and _LISTED.fullmatch(text, run[-1].end, edit.start):
+            run.append(edit)
+            continue
+        out += _list_said_once(text, run)
+        run = [edit] if edit is not None and listed else []
+        if edit is not None and not listed:
+            out.append(edit)
+    return out
+
+
+def _list_said_once(text: str, run: list[Edit]) -> list[Edit]:
+    words = list(dict.fromkeys(e.after.lower() for e in run if e.after))
+    repeated = len(words) < sum(1 for e in run if e.after)
+    if not words or not (repeated or any(_leaves_and(text, *pair) for pair in pairwise(run))):
+        return run
+    said = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    why = next(e.why for e in run if e.after)
+    return [Edit(run[0].start, run[-1].end, keep_case(text[run[0].start : run[0].end], said, False), why)]
+
+
+def _leaves_and(text: str, prev: Edit, dropped: Edit) -> bool:
+    """Whether `dropped`, an adjective after "and" (or a comma), leaves that "and" with nothing to join; not
+    when the word before is a noun ("bigots and dumb voters": a name's swap is one), as the "and" still joins
+    it to the noun after."""
+    return (
+        not dropped.after
+        and bool(prev.after)
+        and prev.after.lower() not in _NAME_SWAPS
+        and bool(text[prev.end : dropped.start].strip())
+    )
+
+
+def _one_word(text: str, edit: Edit) -> bool:
+    """An edit that swaps words for one word or drops them (what a list is made of), not marks or emoji."""
+    return (not edit.after or _WORD.fullmatch(edit.after) is not None) and _WORDY.search(
+        text, edit.start, edit.end
+    ) is not None
 
 
 class Rewriter:
@@ -404,6 +463,24 @@ class Rewriter:
             else:
                 why = _WHY["contempt_emoji" if h.kind == "contempt" else h.kind]
             out.append(Edit(start, end, after, why))
+        return self._without_lead_ins(text, _said_once(text, out))
+
+    def _without_lead_ins(self, text: str, edits: list[Edit]) -> list[Edit]:
+        """A word dropped at the end of a clause takes the article and preposition that led into it ("shoot
+        him to hell." -> "shoot him."), unless another edit has them."""
+        out: list[Edit] = []
+        for edit in edits:
+            start = edit.start
+            if not edit.after and _RIGHT_EDGE.match(text, edit.end) is not None:
+                taken = out[-1].end if out else 0
+                while (before := self._word_before(text, start)) is not None and before.start(1) >= taken:
+                    word = norm_word(before.group(1))
+                    if word not in _LEADS_IN or (start < edit.start and word not in _PREPOSITIONS):
+                        break
+                    start = before.start(1)
+                if start < edit.start and self._left_edge(text, start):
+                    start = edit.start  # "To hell." is all there was: the words before are not leading in
+            out.append(Edit(start, edit.end, edit.after, edit.why) if start != edit.start else edit)
         return out
 
     def filler_edits(self, text: str, taken: list[Edit]) -> list[Edit]:

@@ -128,7 +128,7 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         ("Stop pinging me, you creepy weirdo.", "Please stop pinging me."),
         ("I told you idiot", "I told you"),  # "you" is the object here, so it stays
         ("Not who owns it you fucking moron.", "Not who owns it."),
-        ("The team has liars and idiots.", "The team has people and people."),  # a list, not an address
+        ("The team has liars and idiots.", "The team has people."),  # a list, not an address, said once
         ("Just came here to say you're a moron.", "Just came here to say I disagree with you."),
         ("Fuck you're obnoxious 🤦‍♂️", "I found the tone of this hard to work with"),
         ("Moron. Read the spec.", "Please read the spec."),
@@ -178,6 +178,27 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         # an adjective an adverb grades is swapped, not dropped: "the mentally manager" is not English
         ("The mentally deranged manager yelled again.", "The mentally unreasonable manager yelled again."),
         ("They pitched a silly deranged plan.", "They pitched a mistaken plan."),  # "silly" grades nothing
+        # a list whose words swap to one word says it once, and one whose word went loses its "and"
+        ("We hired a racist and misogynist last year.", "We hired a person last year."),
+        ("The plan is stupid and idiotic.", "The plan is unwise."),
+        ("What a silly, stupid, inane use of a sprint.", "What a mistaken and unwise use of a sprint."),
+        ("That was pure stupidity if not madness.", "That was pure misjudgement."),
+        ("It's the result of a stupid and corrupt policy.", "It's the result of an unwise policy."),
+        ("They hired bigots and dumb managers.", "They hired people and managers."),  # two nouns: "and" stays
+        # a word dropped at a clause's end takes what led into it
+        ("I will curse them to hell.", "I will curse them."),
+        ("They can take their plan to hell.", "They can take their plan."),
+        ("The release notes were just taxes and shit.", "The release notes were just taxes."),
+        # swearing as a noun: the person, their things, an idiom
+        ("Someone should tell his ass the build is red.", "Someone should tell him the build is red."),
+        ("Stop deleting my shit from the drive.", "Please stop deleting my stuff from the drive."),
+        ("He lost his shit in standup.", "He lost his temper in standup."),
+        ("Nobody in finance gave a shit about the audit.", "Nobody in finance cared about the audit."),
+        ("You're full of shit about the numbers.", "You're wrong about the numbers."),
+        ("Let's cut the crap and ship it.", "Let's get to the point and ship it."),
+        # ...and as emphasis, with the word it leans on
+        ("The tests are flaky as fuck.", "The tests are flaky."),
+        ("The fuck is this config?", "What is this config?"),
     ],
 )
 def test_grammar_survives_the_edit(engine: ToneEngine, draft: str, expected: str) -> None:
