@@ -60,6 +60,7 @@ _TAKES_YOU = frozenset(
     }
 )
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+_POSSESSIVES = frozenset({"my", "your", "his", "her", "our", "their", "ur"})
 _DETERMINERS = _DEMONSTRATIVES | {"the", "a", "an", "my", "your", "his", "her", "our", "their", "some", "any"}
 # Neutral nouns put in place of a scornful one; after "this"/"that" at a clause's end none is needed.
 _DROPPABLE_NOUNS = frozenset({"stuff", "misjudgement"})
@@ -417,6 +418,23 @@ class Rewriter:
         word = norm_word(before.group(1))
         return word not in _TAKES_YOU
 
+    def _names_a_noun(self, text: str, hit: Hit) -> bool:
+        """Whether a name stands between a possessive and a noun ("my arsehole stepdad just...", "his bigot
+        mouth and..."), as an adjective would. A guess without a parser, so a narrow one: only after a
+        possessive (after "the" or "this" the next word may be the name's verb: "this idiot left"), and only
+        where that next word ends the clause or a function word follows it. ("my dick remembers everything"
+        still reads as one: the name's swap goes there too.)"""
+        before = self._word_before(text, hit.start)
+        possessive = before is not None and norm_word(before.group(1)) in _POSSESSIVES
+        if not possessive or not self._before_noun(text, hit):
+            return False
+        noun = _NEXT_WORD.match(text, hit.end)
+        then = _NEXT_WORD.match(text, noun.end()) if noun is not None else None
+        return noun is not None and (
+            _RIGHT_EDGE.match(text, noun.end()) is not None
+            or (then is not None and norm_word(then.group(1)) in self.lexicon.function_words)
+        )
+
     def _before_noun(self, text: str, hit: Hit) -> bool:
         """Whether the hit is an adjective in front of a noun ("a stupid idea"), so dropping it leaves a
         sentence that still says the same thing; a guess from the neighbouring words, no parser."""
@@ -450,7 +468,9 @@ class Rewriter:
                 you = text[h.start : h.end].split(None, 1)[0]
                 if norm_word(you) in _YOU:
                     after = you  # "I told you idiot" -> "I told you": "you" is the object there
-            if after.lower() in _NAME_SWAPS:
+            if after.lower() in _NAME_SWAPS and self._names_a_noun(text, h):
+                after = ""  # "his bigot mouth" -> "his mouth", not "his person mouth"
+            elif after.lower() in _NAME_SWAPS:
                 span = self._name_span(text, h, hits, after.lower() == "people", previous)
                 if span is not None and _clear_from(out, span[0]):
                     start, end, after = span

@@ -178,6 +178,9 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         # an adjective an adverb grades is swapped, not dropped: "the mentally manager" is not English
         ("The mentally deranged manager yelled again.", "The mentally unreasonable manager yelled again."),
         ("They pitched a silly deranged plan.", "They pitched a mistaken plan."),  # "silly" grades nothing
+        # a name between a possessive and a noun goes, as an adjective would
+        ("He cc'd his idiot manager and left.", "He cc'd his manager and left."),
+        ("Tell your moron boss to read it.", "Please tell your boss to read it."),
         # a list whose words swap to one word says it once, and one whose word went loses its "and"
         ("We hired a racist and misogynist last year.", "We hired a person last year."),
         ("The plan is stupid and idiotic.", "The plan is unwise."),
