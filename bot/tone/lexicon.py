@@ -37,6 +37,11 @@ class Entry(BaseModel):
     weight: float | None = Field(default=None, ge=0.0, le=3.0)
     negatable: bool | None = None
     drop_before_noun: bool | None = None
+    # A replacement that opens with "I" is taken for a clause of its own ("I see it differently") and used
+    # only where a clause stood (or where the match said "I" too). Set this where it leads into the rest of
+    # the clause just as the match did ("You need to fix it" -> "I need you to fix it", "it's not my job
+    # to" -> "I'm not the right person to"): it is then used wherever the match opens a clause.
+    in_place: bool = False
 
 
 class RulesFile(BaseModel):
@@ -127,6 +132,7 @@ class Rule:
     minimal: bool
     whole_message: bool = False
     drop_before_noun: bool = False
+    in_place: bool = False  # a clause-like replacement that fits where its match opens a clause (see Entry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +232,7 @@ class _Collector:
                     drop_before_noun=(
                         doc.drop_before_noun if entry.drop_before_noun is None else entry.drop_before_noun
                     ),
+                    in_place=entry.in_place,
                 )
             )
 

@@ -39,6 +39,7 @@ _OPENERS = _INTERJECTIONS | {
     "while", "although", "though", "say", "said", "says", "saying", "think", "thought", "know", "knew",
     "guess", "feel", "felt",
 }
+_COORDINATORS = frozenset({"and", "but", "so", "or", "just"})
 # ... and after one.
 _CLOSERS = frozenset(
     {
@@ -80,6 +81,7 @@ _RIGHT_EDGE = re.compile(f"[\\s\"'*_{_EMOJI_TAIL}]*(?:$|[.!?,;:()\\n\"]|\\s-)")
 _EMOJI_REST = re.compile(f"[{_EMOJI_TAIL}]+")
 _WORDY = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_SAYS_I = re.compile(r"i(?:['’](?:m|d|ll|ve)| am| will| would| have)?\b", re.IGNORECASE)
 _SENTENCE_EDGE = re.compile(r"(?:^|[.!?\n])[\s\"'*_>-]*$")
 _WHOLE_SENTENCE = re.compile(r"[ \t]*[.!]+[ \t]*(?=\S)")
 # Words after which a bare name at a sentence's start is its subject, not an address ("Idiot who wrote this").
@@ -221,7 +223,7 @@ class Rewriter:
         if self._drops_a_graded_adjective(text, hit, template):
             return self._word_by_word(text, hit)  # "the most ignorant comment" -> "the most mistaken comment"
         after = _expand(template, hit, text)
-        if _CLAUSE_SWAP.match(template) and not self._stands_alone(text, hit.start, hit.end, hits):
+        if _CLAUSE_SWAP.match(template) and not self._fits_as_clause(text, hit, template, hits):
             # "who cares" can become "I see it differently", but not inside "who cares loser lib ...":
             # there only the swear words (if any) go.
             if hit.kind != "profanity":
@@ -237,19 +239,37 @@ class Rewriter:
     def _word_before(self, text: str, start: int) -> re.Match[str] | None:
         return _PREV_WORD.search(text, max(0, start - 30), start)
 
-    def _stands_alone(self, text: str, start: int, end: int, hits: list[Hit]) -> bool:
-        """Whether text[start:end] stands as a clause of its own: punctuation, the edge of the message or a
-        joining word ("and", "so", "lol") on both sides. Hostile words after it that go anyway ("fuck off,
-        you little cunt") do not count."""
+    def _fits_as_clause(self, text: str, hit: Hit, template: str, hits: list[Hit]) -> bool:
+        """Whether a replacement that is a clause of its own ("I see it differently", "I need you to") reads
+        right where the hit stood: the hit stands as a clause itself; or it says "I" as the hit did, so it
+        swaps a subject and verb for a subject and verb ("by 5pm I'm escalating to" -> "by 5pm I'd need to
+        escalate to"); or the lexicon says it leads into the rest of its clause as the hit did (`in_place`),
+        and the hit opens a clause, not after "when", "if" or "because", where "you" is often anyone ("when
+        you need to ask, ...")."""
+        if self._stands_alone(text, hit.start, hit.end, hits) or _SAYS_I.match(text, hit.start):
+            return True
+        if hit.rule is None or not hit.rule.in_place:
+            return False
+        before = self._word_before(text, hit.start)
+        if before is not None and norm_word(before.group(1)) in _OPENERS - _INTERJECTIONS - _COORDINATORS:
+            return False
+        return self._opens_clause(text, hit.start, hits)
+
+    def _opens_clause(self, text: str, start: int, hits: list[Hit]) -> bool:
+        """Whether text[start:] opens a clause: punctuation, the edge of the message or a joining word ("and",
+        "so", "lol") before it. Hostile words before it that go anyway ("Fuck you're rude") do not count."""
         gone = [(h.start, h.end) for h in hits if h.kind != "shouting" and h.end <= start]
         while (before := self._word_before(text, start)) is not None and any(
             s <= before.start(1) and before.end(1) <= e for s, e in gone
         ):
-            start = before.start(1)  # "Fuck you're obnoxious": the swear word goes anyway
-        left = self._left_edge(text, start) or (
-            before is not None and norm_word(before.group(1)) in _OPENERS
-        )
-        if not left:
+            start = before.start(1)
+        return self._left_edge(text, start) or (before is not None and norm_word(before.group(1)) in _OPENERS)
+
+    def _stands_alone(self, text: str, start: int, end: int, hits: list[Hit]) -> bool:
+        """Whether text[start:end] stands as a clause of its own: it opens a clause (`_opens_clause`) and
+        punctuation, the edge of the message or a joining word follows it. Hostile words after it that go
+        anyway ("fuck off, you little cunt") do not count."""
+        if not self._opens_clause(text, start, hits):
             return False
         covered = [(h.start, h.end) for h in hits if h.kind != "shouting" and h.start >= end]
         while True:
@@ -487,10 +507,16 @@ class Rewriter:
 
     def _without_lead_ins(self, text: str, edits: list[Edit]) -> list[Edit]:
         """A word dropped at the end of a clause takes the article and preposition that led into it ("shoot
-        him to hell." -> "shoot him."), unless another edit has them."""
+        him to hell." -> "shoot him."), unless another edit has them; words that were a whole sentence take
+        its full stop ("We've been over this. The answer is no." -> "The answer is no.")."""
         out: list[Edit] = []
         for edit in edits:
-            start = edit.start
+            start, end = edit.start, edit.end
+            whole = _WHOLE_SENTENCE.match(text, end)
+            opens = _SENTENCE_EDGE.search(text, max(0, start - 40), start) is not None
+            if not edit.after and whole is not None and opens:
+                out.append(Edit(start, whole.end(), "", edit.why))
+                continue
             if not edit.after and _RIGHT_EDGE.match(text, edit.end) is not None:
                 taken = out[-1].end if out else 0
                 while (before := self._word_before(text, start)) is not None and before.start(1) >= taken:
@@ -500,7 +526,7 @@ class Rewriter:
                     start = before.start(1)
                 if start < edit.start and self._left_edge(text, start):
                     start = edit.start  # "To hell." is all there was: the words before are not leading in
-            out.append(Edit(start, edit.end, edit.after, edit.why) if start != edit.start else edit)
+            out.append(Edit(start, end, edit.after, edit.why) if start != edit.start else edit)
         return out
 
     def filler_edits(self, text: str, taken: list[Edit]) -> list[Edit]:
