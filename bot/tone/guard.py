@@ -74,6 +74,9 @@ def _tone_reasons(before: ToneReport, after: ToneReport, changed: bool) -> list[
         reasons.append("a message for the safety route must not be rewritten")
     if after.safety is not None and before.safety is None:
         reasons.append("the rewrite contains wording that triggers the safety route")
+    if changed and any(signal.kind == "threat" for signal in after.signals):
+        # a polished ultimatum ("Please keep ignoring the alerts and see what happens") is still one
+        reasons.append("the rewrite still carries a threat")
     if after.tension > before.tension:
         reasons.append("the rewrite reads more tense than the draft")
     elif changed and before.tension > 0 and after.tension >= before.tension:

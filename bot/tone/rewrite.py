@@ -241,15 +241,16 @@ class Rewriter:
 
     def _fits_as_clause(self, text: str, hit: Hit, template: str, hits: list[Hit]) -> bool:
         """Whether a replacement that is a clause of its own ("I see it differently", "I need you to") reads
-        right where the hit stood: the hit stands as a clause itself; or it says "I" as the hit did, so it
-        swaps a subject and verb for a subject and verb ("by 5pm I'm escalating to" -> "by 5pm I'd need to
-        escalate to"); or the lexicon says it leads into the rest of its clause as the hit did (`in_place`),
-        and the hit opens a clause, not after "when", "if" or "because", where "you" is often anyone ("when
-        you need to ask, ...")."""
-        if self._stands_alone(text, hit.start, hit.end, hits) or _SAYS_I.match(text, hit.start):
+        right where the hit stood: the hit stands as a clause itself, or the lexicon says the replacement
+        leads into the rest of its clause as the match did (`in_place`) and the match says "I" itself ("by 5pm
+        I'm escalating to" -> "by 5pm I'd need to escalate to") or opens a clause, though not after "when",
+        "if", "then" or "because", where "you" is often anyone ("when you need to ask, ...")."""
+        if self._stands_alone(text, hit.start, hit.end, hits):
             return True
         if hit.rule is None or not hit.rule.in_place:
             return False
+        if _SAYS_I.match(text, hit.start):
+            return True
         before = self._word_before(text, hit.start)
         if before is not None and norm_word(before.group(1)) in _OPENERS - _INTERJECTIONS - _COORDINATORS:
             return False

@@ -273,6 +273,27 @@ WORKPLACE = [
     ("If you can't handle the on-call rotation, say so.",
      "If you need help with the on-call rotation, say so."),
     ("Do your job.", "Please take care of this."),
+    ("Do you ever check your messages?", "Do you check your messages?"),
+    ("If you actually read the runbook you'd know the answer.",
+     "If you read the runbook you'd know the answer."),
+    ("I'm not going to keep repeating myself.", "I'd like to settle this now."),
+    ("Can someone who actually knows the system answer this?",
+     "Can someone who knows the system answer this?"),
+    ("This is embarrassing for the whole team.", "This is not a good look for the whole team."),
+    ("I can't believe I have to explain this to you.", "Let me explain this to you."),
+    ("How is this still not fixed after two weeks?",
+     "Is there a reason this is still not fixed after two weeks?"),
+    ("Don't bother, I'll do it myself.", "I'll take this one."),
+    ("Is it really that difficult to update the ticket?",
+     "Is something making it hard to update the ticket?"),
+    ("Why would anyone design it this way?", "What led to the decision to design it this way?"),
+    ("I'm losing patience with these constant delays.", "I'm getting frustrated with these constant delays."),
+    ("I shouldn't have to chase you for a status update.",
+     "I'd rather not have to chase you for a status update."),
+    ("This is a mess and frankly it's on you.", "This is a mess and frankly this needs your attention."),
+    ("You're not listening to a word I say.", "I don't feel heard."),
+    ("You're making this way harder than it needs to be.", "This is getting harder than it needs to be."),
+    ("I'm not your assistant.", "I can't take this on."),
 ]
 
 
@@ -294,3 +315,21 @@ def test_workplace_tension_without_swearing_is_found_and_rewritten(
 )
 def test_a_request_is_made_an_i_statement_only_where_it_is_one(engine: ToneEngine, draft: str) -> None:
     assert "I need you" not in engine.rewrite(draft).text
+
+
+def test_a_clause_of_the_writer_is_not_swapped_into_the_middle_of_another(engine: ToneEngine) -> None:
+    # "I don't care" -> "I see it differently" fits alone, not before "how you do it"
+    text = engine.rewrite("I don't care how you do it, just get it done.").text
+    assert "differently how" not in text
+
+
+def test_an_ultimatum_is_not_polished_into_a_courteous_one(engine: ToneEngine) -> None:
+    # the bare command could take a "please", but the veiled threat would stay: no rewrite, and notes instead
+    result = engine.rewrite("Keep ignoring the alerts and see what happens.")
+    assert result.unchanged and result.notes
+
+
+def test_words_of_the_lexicon_inside_other_phrases_are_left_alone(engine: ToneEngine) -> None:
+    # "scope creep" is a term, not a name; "do your job" is an order only where it opens a sentence
+    assert not engine.analyse("The scope creep on this epic worries me.").signals
+    assert "take care of this" not in engine.rewrite("Do you want me to do your job for you too?").text
