@@ -27,9 +27,13 @@ def _questions(text: str) -> int:
     return mask(text, protected_spans(text, dates=False)).count("?")
 
 
+def _has_words(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
 def _shape_reasons(original: str, candidate: str) -> list[str]:
     reasons: list[str] = []
-    if original.strip() and not candidate.strip():
+    if _has_words(original) and not _has_words(candidate):  # "." left of "Don't make me ask again."
         reasons.append("the rewrite is empty")
     if len(candidate) > min(MAX_CHARS, int(len(original) * MAX_GROWTH) + MAX_EXTRA_CHARS):
         reasons.append("the rewrite is much longer than the draft")

@@ -285,7 +285,7 @@ WORKPLACE = [
      "Is there a reason this is still not fixed after two weeks?"),
     ("Don't bother, I'll do it myself.", "I'll take this one."),
     ("Is it really that difficult to update the ticket?",
-     "Is something making it hard to update the ticket?"),
+     "Is it hard to update the ticket?"),
     ("Why would anyone design it this way?", "What led to the decision to design it this way?"),
     ("I'm losing patience with these constant delays.", "I'm getting frustrated with these constant delays."),
     ("I shouldn't have to chase you for a status update.",
@@ -294,6 +294,16 @@ WORKPLACE = [
     ("You're not listening to a word I say.", "I don't feel heard."),
     ("You're making this way harder than it needs to be.", "This is getting harder than it needs to be."),
     ("I'm not your assistant.", "I can't take this on."),
+    ("Maybe try testing your code before you ship it.",
+     "Could you try testing your code before you ship it."),
+    ("Interesting choice to skip the design review.",
+     "I'd like to understand the choice to skip the design review."),
+    ("Let me know when you've decided to show up to standup.",
+     "Let me know when you can show up to standup."),
+    ("Not that anyone cares, but the tests are failing.", "The tests are failing."),
+    ("So we're just ignoring the security review now?", "Are we ignoring the security review now?"),
+    ("Quit stalling and give me a date.", "Please give me a date."),
+    ("Why is it so hard for you to follow a simple process?", "Is it hard to follow a simple process?"),
 ]
 
 
@@ -333,3 +343,8 @@ def test_words_of_the_lexicon_inside_other_phrases_are_left_alone(engine: ToneEn
     # "scope creep" is a term, not a name; "do your job" is an order only where it opens a sentence
     assert not engine.analyse("The scope creep on this epic worries me.").signals
     assert "take care of this" not in engine.rewrite("Do you want me to do your job for you too?").text
+
+
+def test_a_rewrite_with_no_words_left_is_refused(engine: ToneEngine) -> None:
+    result = engine.rewrite("Don't make me ask a third time.")  # the threat goes whole: "." would be left
+    assert result.unchanged and result.notes
