@@ -63,7 +63,7 @@ class ToneEngine:
         notes: tuple[str, ...],
     ) -> RewriteResult | None:
         candidate, edits, source = self._rewriter.candidate(text, hits, attempt)
-        if attempt == "warm" and edits and not self._has_courtesy(candidate):
+        if attempt == "warm" and edits and not self._has_courtesy(candidate) and self._asks(candidate):
             candidate = candidate.rstrip()
             candidate += ("" if candidate.endswith((".", "!", "?")) else ".") + _COURTESY_TAIL
         if candidate == text:
@@ -83,6 +83,11 @@ class ToneEngine:
             unchanged=False,
             notes=notes,
         )
+
+    def _asks(self, text: str) -> bool:
+        """Whether `text` asks something (a question or a request): thanks after a statement ("The answer is
+        no. Thanks.") reads as a brush-off, not warmth."""
+        return "?" in text or self.analyzer.count_phrases(text)["ask"] > 0
 
     def _has_courtesy(self, text: str) -> bool:
         lowered = text.lower()

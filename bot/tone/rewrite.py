@@ -539,8 +539,21 @@ class Rewriter:
         tokens = tokenize(masked)
         for start, end, word in zip(tokens.starts, tokens.ends, tokens.words, strict=True):
             if word in fillers and not any(e.start < end and start < e.end for e in taken):
+                if self._completes_a_verb(masked, start, end):
+                    continue  # "nobody is taking this seriously": there it is the point, not filler
                 out.append(Edit(start, end, "", "Filler word removed to keep it short."))
         return out
+
+    def _completes_a_verb(self, text: str, start: int, end: int) -> bool:
+        """Whether a "-ly" filler ends its clause after a word that is no function word ("take it seriously",
+        "meant it literally"), where it says how, not how much."""
+        before = self._word_before(text, start)
+        return (
+            text[start:end].lower().endswith("ly")
+            and _RIGHT_EDGE.match(text, end) is not None
+            and before is not None
+            and norm_word(before.group(1)) not in self.lexicon.function_words - _DEMONSTRATIVES - {"it"}
+        )
 
     def candidate(self, text: str, hits: list[Hit], style: Style) -> tuple[str, list[Edit], str]:
         """The rewritten text, the edits made, and the re-cased source they apply to."""

@@ -348,3 +348,14 @@ def test_words_of_the_lexicon_inside_other_phrases_are_left_alone(engine: ToneEn
 def test_a_rewrite_with_no_words_left_is_refused(engine: ToneEngine) -> None:
     result = engine.rewrite("Don't make me ask a third time.")  # the threat goes whole: "." would be left
     assert result.unchanged and result.notes
+
+
+def test_warm_thanks_a_request_not_a_statement(engine: ToneEngine) -> None:
+    assert engine.rewrite("You need to fix the build by Friday.", "warm").text.endswith("Thanks.")
+    assert engine.rewrite("I guess some of us actually read the docs.", "warm").text == "I read the docs."
+
+
+def test_concise_keeps_an_adverb_that_says_how(engine: ToneEngine) -> None:
+    draft = "Why is the build STILL broken?? Nobody is taking this seriously!!!"
+    text = engine.rewrite(draft, "concise").text
+    assert text.endswith("taking this seriously.")
