@@ -27,7 +27,13 @@ So, unconfigured, a workspace is paced from its first 429 on, the way TCP finds 
   instance had accepted, times the instances). So an instance that stops leaves its share to the others at
   once;
 - the scheduler's heartbeat passes what each instance learned to the others (`learned`, `adopt`): the
-  newest learning wins everywhere, so the instances pace as one learner. Learning apart, they kept whatever
+  newest learning wins everywhere, so the instances pace as one learner;
+- a workspace that has never been paced starts from the other workspaces' settled paces (their median, PRIOR
+  of it), not unpaced: a platform limits every workspace alike, so a newly installed workspace's first
+  fan-out need not learn the limit again from a burst of 429s. The prior is only a guess: a 429 in its first
+  second (the limit is well below it) sends the workspace to slow start as if it had never been paced, PRIOR_S
+  without a 429 (the limit may be well above it) starts slow start from it, and it is not passed on to the
+  other instances as learning. Learning apart, they kept whatever
   unequal split they first found (the climb is proportional to each one's own ceiling), and a survivor
   that had learned a small share sent at a fraction of the limit until its next probe.
 
@@ -55,6 +61,8 @@ ROUGH_CLIMB = 0.02  # the same from a ceiling slow start found (not `settled`)
 KEPT_UP = 0.8  # what went in the second before a 429 is a fair measure if it was this share of the pace
 DOUBLING_S = 1.0  # slow start doubles the pace this often
 FORGET_S = 60.0  # a ceiling is dropped after this long sending at the pace without a 429
+PRIOR = 0.95  # a never-paced workspace starts at this share of the median settled pace of the others
+PRIOR_S = 10.0  # ...and looks for more room (slow start) after this long at it without a 429
 SAME_S = 0.001  # `since`s this close are one learning, converted between clocks (learned() rounds to it)
 MIN_RATE = 1.0  # sends per second: never slower than this
 MAX_RATE = 10_000.0  # beyond this the pace is no pace at all
@@ -71,6 +79,7 @@ class _Workspace:
     paced_s: float = 0.0  # time spent sending at the pace since then: what the pace grows with
     last_start: float = -math.inf  # when the last send took its slot
     sending_since: float = -math.inf  # when this instance began sending at the pace (after a lull)
+    prior: bool = False  # the pace is the others' (see `_seed`), not learned here: a guess until a 429
     accepted: deque[float] = field(default_factory=deque)  # send times within the last WINDOW_S
 
 
@@ -103,7 +112,7 @@ class RateLimits:
         return {  # a pace that has grown past any limit (long without a 429) is no longer news
             workspace: LearnedPace(state.rate, state.ceiling, round(state.since + to_wall, 3), state.settled)
             for workspace, state in self._workspaces.items()
-            if state.rate is not None and self._rate(state) is not None
+            if state.rate is not None and not state.prior and self._rate(state) is not None
         }
 
     def adopt(self, paces: Mapping[str, LearnedPace]) -> None:
@@ -115,9 +124,9 @@ class RateLimits:
         for workspace, pace in paces.items():
             state = self._state(workspace)
             since = min(pace.since + to_clock, latest)  # a clock far ahead must not freeze the pace
-            if state.rate is None or since > state.since + SAME_S:
+            if state.rate is None or state.prior or since > state.since + SAME_S:
                 state.rate, state.ceiling, state.since, state.paced_s = pace.rate, pace.ceiling, since, 0.0
-                state.settled = pace.settled
+                state.settled, state.prior = pace.settled, False
 
     async def wait(self, workspace: str) -> None:
         """Sleep until `workspace` may take another send (held, or paced), and take the slot."""
@@ -141,6 +150,8 @@ class RateLimits:
         now, state = self._clock(), self._state(workspace)
         if state.held_until > now:
             return state.held_until - now
+        if state.rate is None and state.last_start == -math.inf and self.learn:
+            self._seed(state, now)
         rate = self._rate(state)
         if rate is None:
             return 0.0
@@ -166,13 +177,14 @@ class RateLimits:
         if state.rate is None:
             return None
         elapsed = state.paced_s  # idle time says nothing new about the limit, so the pace keeps
+        forget = PRIOR_S if state.prior else FORGET_S  # the others' pace may be far below this one's limit
         if state.ceiling is None:
             rate = state.rate * 2.0 ** (elapsed / DOUBLING_S)
-        elif elapsed <= FORGET_S:
+        elif elapsed <= forget:
             rate = state.rate + _climb(state.ceiling, state.settled) * elapsed
         else:  # no 429 for a while: look for more room, from where the climb got to
-            climbed = state.rate + _climb(state.ceiling, state.settled) * FORGET_S
-            rate = climbed * 2.0 ** ((elapsed - FORGET_S) / DOUBLING_S)
+            climbed = state.rate + _climb(state.ceiling, state.settled) * forget
+            rate = climbed * 2.0 ** ((elapsed - forget) / DOUBLING_S)
         return None if rate >= MAX_RATE else rate
 
     def accepted(self, workspace: str) -> None:
@@ -193,7 +205,9 @@ class RateLimits:
         _forget_before(state.accepted, now - WINDOW_S)
         measured = len(state.accepted) / WINDOW_S * self._senders  # the others sent their equal shares
         pace = self._rate(state)
-        if pace is None:  # the first 429, or the pace had grown past any limit: start over from what went
+        if pace is None or (state.prior and sending_for < WINDOW_S):
+            # the first 429, or the pace had grown past any limit, or the others' pace was far above this
+            # workspace's limit: start over from what went
             state.rate, state.ceiling = max(MIN_RATE, measured), None
         elif sending_for < WINDOW_S:
             # Not sending for all of that second (held, or it began within it), so what went in it says
@@ -206,7 +220,18 @@ class RateLimits:
             # most of a minute's sends)
             state.settled = state.ceiling is not None and measured >= KEPT_UP * pace
             state.ceiling = state.rate = max(MIN_RATE, CUT * measured, pace / 2)
-        state.since, state.paced_s = state.held_until, 0.0
+        state.since, state.paced_s, state.prior = state.held_until, 0.0, False
+
+    def _seed(self, state: _Workspace, now: float) -> None:
+        """Start a never-paced workspace at PRIOR of the median settled pace of the others (if any)."""
+        paces = sorted(
+            rate
+            for other in self._workspaces.values()
+            if other.settled and not other.prior and (rate := self._rate(other)) is not None
+        )
+        if paces:
+            state.rate = state.ceiling = max(MIN_RATE, PRIOR * paces[len(paces) // 2])
+            state.settled, state.prior, state.since, state.paced_s = False, True, now, 0.0
 
     def _state(self, workspace: str) -> _Workspace:
         state = self._workspaces.get(workspace)

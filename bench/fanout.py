@@ -23,7 +23,9 @@ duplicates 0 (or only the documented crash window), wall_s <= 1.1 x floor_s. Pri
 Options: --pace R sets lessons.sends_per_s (no learning); --inject-429 K adds K 429s (Retry-After 1 s) spread
 over the run; --timeline prints posts and 429s per second and workspace; --warm runs the fan-out once, then
 measures the next day's, sent by two new processes that start from the send rates learned the first day
-(kept in the database), with alpha killed again (the JSON line adds the first day's figures).
+(kept in the database), with alpha killed again (the JSON line adds the first day's figures);
+--fresh-workspace (with --warm) deletes the last workspace's learned rate before the next day, as if it had
+been installed overnight.
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ class Plan:
     inject_429: int = 0  # extra 429s (Retry-After 1 s) spread over the run, beyond the rate limit's
     timeline: bool = False  # print accepted posts and 429s per second and workspace
     warm: bool = False  # measure the next day's fan-out, by new instances, after a first one (unmeasured)
+    fresh: bool = False  # with warm: the next day, the last workspace has no learned pace (newly installed)
 
     @property
     def floor_s(self) -> float:
@@ -474,6 +477,9 @@ async def main(plan: Plan) -> None:
                 if plan.warm:  # that was the first day: the next day's lessons, sent by new processes
                     first, run = figures(run), Run(plan, fake)
                     first_timeline, learned = timeline(fake), await learned_paces(url)
+                    if plan.fresh:  # as if the last workspace had been installed overnight
+                        newest = workspace(-1, plan)
+                        await fetch(url, f"DELETE FROM learned_paces WHERE workspace = '{newest}'")
                     fake.calls.clear()
                     await drive(run, url, Path(logs), day=1)
         finally:
@@ -532,6 +538,8 @@ def parse() -> tuple[argparse.Namespace, Plan]:
     parser.add_argument("--inject-429", type=int, default=0, help="extra 429s spread over the run")
     parser.add_argument("--timeline", action="store_true", help="posts and 429s per second and workspace")
     parser.add_argument("--warm", action="store_true", help="measure the next day (new processes)")
+    parser.add_argument("--fresh-workspace", action="store_true", help="with --warm: the next day, the last "
+                        "workspace has no learned pace, as if installed overnight")
     parser.add_argument("--instance", help=argparse.SUPPRESS)
     parser.add_argument("--epoch", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -542,6 +550,7 @@ def parse() -> tuple[argparse.Namespace, Plan]:
         inject_429=args.inject_429,
         timeline=args.timeline,
         warm=args.warm,
+        fresh=args.fresh_workspace,
     )
     return args, plan
 
