@@ -214,7 +214,11 @@ class RateLimits:
             # little: the pace was too high, by an unknown amount. (Read as a measure, it halved the pace:
             # the next day's fan-out began there, or with the instances' overlap as they started.)
             state.settled = False
-            state.ceiling = state.rate = max(MIN_RATE, CUT * pace)
+            # In slow start it stays slow start: a ceiling set at its first second's pace (a few sends a
+            # second) held a workspace there for a minute, climbing 2% of it a second.
+            state.rate = max(MIN_RATE, CUT * pace)
+            if state.ceiling is not None:
+                state.ceiling = state.rate
         else:  # what went is a fair measure when sends kept up with the pace; after a lull, half the pace is
             # (and then, as after slow start, the ceiling is rough: climbing slowly from a low one lost
             # most of a minute's sends)

@@ -309,3 +309,25 @@ def test_a_prior_is_not_passed_on_as_learning() -> None:
     limits.adopt({"T1": LearnedPace(rate=95.0, ceiling=95.0, since=clock.now, settled=True)})
     fan_out(limits, clock, TokenBucket(100.0, 10.0), 2, workspace="T2")  # too short to meet the limit
     assert limits.rate("T2") is not None and "T2" not in limits.learned()
+
+
+def test_a_429_in_the_first_second_of_slow_start_keeps_slow_start() -> None:
+    """Two instances starting together meet 429s in their first second. One read as the ceiling held the
+    workspace at that second's few sends a second, climbing 2% of it a second, for a minute (first days of
+    2-3.5 x the floor in fan-out benchmark runs of other changes): it cuts the pace and slow start goes on."""
+    clock = Clock()
+    limits = RateLimits(learn=True, clock=clock, wall=clock)
+    for _ in range(10):  # the first burst, then its 429: slow start from what went
+        limits.accepted("T1")
+        clock.now += 0.01
+    limits.refused("T1", retry_after=1.0)
+    clock.now += 1.0
+    for _ in range(5):  # a fifth of a second at the pace after the hold, then another 429
+        clock.now += max(limits.delay("T1"), 0.0) + 0.001
+        limits.accepted("T1")
+    pace = limits.rate("T1")
+    assert pace is not None
+    limits.refused("T1", retry_after=1.0)
+    clock.now += 1.0
+    assert limits.learned()["T1"].ceiling is None  # still slow start: doubling, not a climb from ~10/s
+    assert limits.rate("T1") == pytest.approx(0.95 * pace, rel=0.05)
