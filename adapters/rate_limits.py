@@ -15,8 +15,9 @@ So, unconfigured, a workspace is paced from its first 429 on, the way TCP finds 
   so a 429 costs one hold about a minute at most (each costs the workspace its whole Retry-After, a second
   or more: probing every ten seconds, as this did at first, cost a tenth of the rate);
 - a 429 within a second of the last hold's end, or of the start of sending at the pace, is no measure: it
-  cuts the pace to CUT of itself, and the ceiling is rough; nor is one after a lull a close measure (what
-  went was under KEPT_UP of the pace): its ceiling is rough too;
+  cuts the pace to CUT of itself, and the ceiling is rough (in slow start there is none yet, and slow start
+  goes on); nor is one after a lull a close measure (what went was under KEPT_UP of the pace): its ceiling
+  is rough too;
 - the climb runs on the time spent sending at the pace, not on the clock: idle time says nothing about the
   limit. (On the clock, an hour between two fan-outs grew the pace past any limit, and each fan-out began
   unpaced and learned the limit again from a burst of 429s);
