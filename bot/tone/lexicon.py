@@ -38,9 +38,9 @@ class Entry(BaseModel):
     negatable: bool | None = None
     drop_before_noun: bool | None = None
     # A replacement that opens with "I" is taken for a clause of its own ("I see it differently") and used
-    # only where a clause stood (or where the match said "I" too). Set this where it leads into the rest of
-    # the clause just as the match did ("You need to fix it" -> "I need you to fix it", "it's not my job
-    # to" -> "I'm not the right person to"): it is then used wherever the match opens a clause.
+    # only where a clause stood. Set this where it leads into the rest of the clause just as the match did
+    # ("You need to fix it" -> "I need you to fix it", "it's not my job to" -> "I'm not the right person
+    # to"): it is then used wherever the match opens a clause, or says "I" itself ("by 5pm I'm escalating").
     in_place: bool = False
 
 

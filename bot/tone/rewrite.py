@@ -61,8 +61,10 @@ _TAKES_YOU = frozenset(
     }
 )
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
-_POSSESSIVES = frozenset({"my", "your", "his", "her", "our", "their", "ur"})
-_DETERMINERS = _DEMONSTRATIVES | {"the", "a", "an", "my", "your", "his", "her", "our", "their", "some", "any"}
+_POSSESSIVES = frozenset({"my", "your", "his", "her", "our", "their"})
+_OWNERS = _POSSESSIVES | {"ur"}  # before a name used as an adjective, chat spelling too ("ur bum ass")
+_ARTICLES = frozenset({"the", "a", "an"})
+_DETERMINERS = _DEMONSTRATIVES | _ARTICLES | _POSSESSIVES | {"some", "any"}
 # Neutral nouns put in place of a scornful one; after "this"/"that" at a clause's end none is needed.
 _DROPPABLE_NOUNS = frozenset({"stuff", "misjudgement"})
 # What may stand between two words of one list ("stupid and corrupt", "racist asshole", "dumb, lazy"): two
@@ -70,11 +72,8 @@ _DROPPABLE_NOUNS = frozenset({"stuff", "misjudgement"})
 _LISTED = re.compile(r"[ \t]*(?:,[ \t]*)?(?:(?:and|or|nor|&|if not|or even|and even)[ \t]+)?", re.IGNORECASE)
 # A word whose noun went ("whip him to hell.", "bit on the butt.", "taxes and shit.") is left with nothing to
 # lead into.
-_LEADS_IN = frozenset(
-    {"the", "a", "an", "my", "your", "his", "her", "our", "their", "to", "on", "in", "at", "of", "into", "up",
-     "and", "or"}
-)
 _PREPOSITIONS = frozenset({"to", "on", "in", "at", "of", "into", "up"})
+_LEADS_IN = _ARTICLES | _POSSESSIVES | _PREPOSITIONS | {"and", "or"}
 _LEFT_EDGE = re.compile(r"(?:^|[.!?,;:()\n\"]|\s-)[\s\"'*_>-]*$")
 _EMOJI_TAIL = "\u200d\u2640\u2642\ufe0f\U0001f3fb-\U0001f3ff"  # joiner, gender signs, skin tones
 _RIGHT_EDGE = re.compile(f"[\\s\"'*_{_EMOJI_TAIL}]*(?:$|[.!?,;:()\\n\"]|\\s-)")
@@ -140,16 +139,17 @@ def _said_once(text: str, edits: list[Edit]) -> list[Edit]:
     "the unwise policy"): the list becomes its distinct words."""
     out: list[Edit] = []
     run: list[Edit] = []
-    for edit in [*edits, None]:
-        listed = edit is not None and _one_word(text, edit)
-        if edit is not None and listed and run and _LISTED.fullmatch(text, run[-1].end, edit.start):
-            run.append(edit)
-            continue
-        out += _list_said_once(text, run)
-        run = [edit] if edit is not None and listed else []
-        if edit is not None and not listed:
+    for edit in edits:
+        if not _one_word(text, edit):
+            out += _list_said_once(text, run)
             out.append(edit)
-    return out
+            run = []
+        elif run and _LISTED.fullmatch(text, run[-1].end, edit.start):
+            run.append(edit)
+        else:
+            out += _list_said_once(text, run)
+            run = [edit]
+    return out + _list_said_once(text, run)
 
 
 def _list_said_once(text: str, run: list[Edit]) -> list[Edit]:
@@ -187,6 +187,9 @@ class Rewriter:
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
         self.lexicon = analyzer.lexicon
+        # words after which a "-ly" word at a clause's end says how ("take it seriously"): all but function
+        # words, though "this" and "it" are objects there
+        self._not_objects = analyzer.lexicon.function_words - _DEMONSTRATIVES - {"it"}
 
     def recase(self, text: str, hits: list[Hit]) -> str:
         """Sentence-case every shouted run (length-preserving), keeping the first letter of a sentence."""
@@ -223,7 +226,7 @@ class Rewriter:
         if self._drops_a_graded_adjective(text, hit, template):
             return self._word_by_word(text, hit)  # "the most ignorant comment" -> "the most mistaken comment"
         after = _expand(template, hit, text)
-        if _CLAUSE_SWAP.match(template) and not self._fits_as_clause(text, hit, template, hits):
+        if _CLAUSE_SWAP.match(template) and not self._fits_as_clause(text, hit, hits):
             # "who cares" can become "I see it differently", but not inside "who cares loser lib ...":
             # there only the swear words (if any) go.
             if hit.kind != "profanity":
@@ -239,7 +242,7 @@ class Rewriter:
     def _word_before(self, text: str, start: int) -> re.Match[str] | None:
         return _PREV_WORD.search(text, max(0, start - 30), start)
 
-    def _fits_as_clause(self, text: str, hit: Hit, template: str, hits: list[Hit]) -> bool:
+    def _fits_as_clause(self, text: str, hit: Hit, hits: list[Hit]) -> bool:
         """Whether a replacement that is a clause of its own ("I see it differently", "I need you to") reads
         right where the hit stood: the hit stands as a clause itself, or the lexicon says the replacement
         leads into the rest of its clause as the match did (`in_place`) and the match says "I" itself ("by 5pm
@@ -401,7 +404,10 @@ class Rewriter:
         A name used to address someone goes whole, with its "you" and adjectives: the sentence reads the same
         without it, and "..., person." reads oddly. A name that is the predicate becomes the plain word for
         what it says ("he's a complete idiot" -> "he's mistaken"); `previous` is the end and the word of the
-        last such predicate, so that "are racists and bigots" says "biased" once."""
+        last such predicate, so that "are racists and bigots" says "biased" once. A name between a possessive
+        and a noun goes, as an adjective would ("his bigot mouth" -> "his mouth", not "his person mouth")."""
+        if self._names_a_noun(text, hit):
+            return hit.start, hit.end, ""
         address = self._address_start(text, hit, hits)
         if address is not None:
             whole = _WHOLE_SENTENCE.match(text, hit.end)
@@ -446,7 +452,7 @@ class Rewriter:
         where that next word ends the clause or a function word follows it. ("my dick remembers everything"
         still reads as one: the name's swap goes there too.)"""
         before = self._word_before(text, hit.start)
-        possessive = before is not None and norm_word(before.group(1)) in _POSSESSIVES
+        possessive = before is not None and norm_word(before.group(1)) in _OWNERS
         if not possessive or not self._before_noun(text, hit):
             return False
         noun = _NEXT_WORD.match(text, hit.end)
@@ -489,9 +495,7 @@ class Rewriter:
                 you = text[h.start : h.end].split(None, 1)[0]
                 if norm_word(you) in _YOU:
                     after = you  # "I told you idiot" -> "I told you": "you" is the object there
-            if after.lower() in _NAME_SWAPS and self._names_a_noun(text, h):
-                after = ""  # "his bigot mouth" -> "his mouth", not "his person mouth"
-            elif after.lower() in _NAME_SWAPS:
+            if after.lower() in _NAME_SWAPS:
                 span = self._name_span(text, h, hits, after.lower() == "people", previous)
                 if span is not None and _clear_from(out, span[0]):
                     start, end, after = span
@@ -512,13 +516,15 @@ class Rewriter:
         its full stop ("We've been over this. The answer is no." -> "The answer is no.")."""
         out: list[Edit] = []
         for edit in edits:
-            start, end = edit.start, edit.end
-            whole = _WHOLE_SENTENCE.match(text, end)
-            opens = _SENTENCE_EDGE.search(text, max(0, start - 40), start) is not None
-            if not edit.after and whole is not None and opens:
+            if edit.after:
+                out.append(edit)
+                continue
+            start = edit.start
+            whole = _WHOLE_SENTENCE.match(text, edit.end)
+            if whole is not None and _SENTENCE_EDGE.search(text, max(0, start - 40), start) is not None:
                 out.append(Edit(start, whole.end(), "", edit.why))
                 continue
-            if not edit.after and _RIGHT_EDGE.match(text, edit.end) is not None:
+            if _RIGHT_EDGE.match(text, edit.end) is not None:
                 taken = out[-1].end if out else 0
                 while (before := self._word_before(text, start)) is not None and before.start(1) >= taken:
                     word = norm_word(before.group(1))
@@ -527,7 +533,7 @@ class Rewriter:
                     start = before.start(1)
                 if start < edit.start and self._left_edge(text, start):
                     start = edit.start  # "To hell." is all there was: the words before are not leading in
-            out.append(Edit(start, end, edit.after, edit.why) if start != edit.start else edit)
+            out.append(Edit(start, edit.end, "", edit.why) if start != edit.start else edit)
         return out
 
     def filler_edits(self, text: str, taken: list[Edit]) -> list[Edit]:
@@ -552,7 +558,7 @@ class Rewriter:
             text[start:end].lower().endswith("ly")
             and _RIGHT_EDGE.match(text, end) is not None
             and before is not None
-            and norm_word(before.group(1)) not in self.lexicon.function_words - _DEMONSTRATIVES - {"it"}
+            and norm_word(before.group(1)) not in self._not_objects
         )
 
     def candidate(self, text: str, hits: list[Hit], style: Style) -> tuple[str, list[Edit], str]:
