@@ -9,6 +9,7 @@ this a batch at a time (`claim_batch`, `finish_batches`): one transaction to cla
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.model import UserRef
 from bot.ports import Clock, LearnedPace
 from bot.scheduling.times import as_utc
-from bot.store.rows import delete_rows, insert, rowcount
+from bot.store.rows import delete_rows, insert, retry_conflicts, rowcount
 from bot.store.tables import (
     LearnedPaceRow,
     LessonDay,
@@ -120,6 +121,10 @@ class LessonRepo:
         self.engine = engine
         self._clock = clock
         self._session = async_sessionmaker(engine, expire_on_commit=False)
+        # An instance's own claims are written one transaction at a time: a renewal and a group commit
+        # running together locked the same rows in different orders, and PostgreSQL broke the deadlock by
+        # rolling one back (a lost group commit is a repeated send once its claims run out).
+        self._own_claims = asyncio.Lock()
 
     # ---- subscriptions ------------------------------------------------------------------------------
 
@@ -191,17 +196,13 @@ class LessonRepo:
         """Record the batches of several workspaces (sends with lessons seen, next slots, released claims,
         pauses) in one transaction. Returns how many sends found their claim taken over (slower than the
         lease)."""
-        now, lost = self._clock.now(), 0
-        async with self.engine.begin() as conn:
-            for where, done in results.items():
-                lost += await _mark_sent(conn, where, instance, done.sent, now)
-                await _release_many(conn, where, instance, done.released)
-                if done.paused:
-                    users = {"b_users": done.paused}
-                    await conn.execute(_PAUSE, {"b_platform": where[0], "b_workspace": where[1], **users})
-            await _record_seen_many(conn, [(w, *sent) for w, done in results.items() for sent in done.sent])
-            await _advance_many(conn, [(w, *move) for w, done in results.items() for move in done.advanced])
-        return lost
+        now = self._clock.now()
+        async with self._own_claims:
+            async for attempt in retry_conflicts():  # a rolled-back record would mean sending again
+                with attempt:
+                    async with self.engine.begin() as conn:
+                        return await _finish(conn, instance, results, now)
+        raise AssertionError("unreachable: retry_conflicts reraises")  # pragma: no cover
 
     async def renew_claims(
         self, instance: str, claims: Iterable[OpenClaim]
@@ -212,12 +213,17 @@ class LessonRepo:
         now, by_day = self._clock.now(), defaultdict[tuple[tuple[str, str], date], list[str]](list)
         for where, user, day in claims:
             by_day[(where, day)].append(user)
-        renewed = set[OpenClaim]()
-        async with self.engine.begin() as conn:
-            for (where, day), users in by_day.items():
-                rows = await conn.execute(_RENEW, _claims_of(where, instance, users, day) | {"b_now": now})
-                renewed.update((where, user, day) for user in rows.scalars())
-        return now, renewed
+        async with self._own_claims:
+            async for attempt in retry_conflicts():
+                with attempt:
+                    renewed = set[OpenClaim]()
+                    async with self.engine.begin() as conn:
+                        for (where, day), users in by_day.items():
+                            params = _claims_of(where, instance, users, day) | {"b_now": now}
+                            rows = await conn.execute(_RENEW, params)
+                            renewed.update((where, user, day) for user in rows.scalars())
+                    return now, renewed
+        raise AssertionError("unreachable: retry_conflicts reraises")  # pragma: no cover
 
     async def senders(self, instance: str, window: timedelta) -> int:
         """Note that `instance` is sending now; return how many instances were seen within `window` (it
@@ -462,6 +468,22 @@ async def _progress_of(conn: Any, where: tuple[str, str], users: set[str]) -> di
         for row in rows.all():
             found[row.user_id][row.lesson_id] = _progress(row)
     return found
+
+
+async def _finish(
+    conn: Any, instance: str, results: Mapping[tuple[str, str], BatchResult], now: datetime
+) -> int:
+    """`LessonRepo.finish_batches` in one transaction."""
+    lost = 0
+    for where, done in results.items():
+        lost += await _mark_sent(conn, where, instance, done.sent, now)
+        await _release_many(conn, where, instance, done.released)
+        if done.paused:
+            users = {"b_users": done.paused}
+            await conn.execute(_PAUSE, {"b_platform": where[0], "b_workspace": where[1], **users})
+    await _record_seen_many(conn, [(w, *sent) for w, done in results.items() for sent in done.sent])
+    await _advance_many(conn, [(w, *move) for w, done in results.items() for move in done.advanced])
+    return lost
 
 
 async def _mark_sent(
