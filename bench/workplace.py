@@ -1,11 +1,12 @@
 """How the offline engine reads workplace drafts with no swearing: tense ones found, calm ones left alone.
 
-    .venv/bin/python bench/workplace.py [--show]
+    .venv/bin/python bench/workplace.py [--show] [FILE.tsv ...]
 
 The drafts in bench/workplace/ were written for this project in batches, each run once before it was used
 for fixes (the header of each file says which were held out). Per batch: tense drafts read tense (level not
 calm), calm drafts read tense (false alarms), and of the tense drafts found, how many got a rewrite in the
-calm style. `--show` prints each draft with its level and calm rewrite. Ends with a JSON line.
+calm style. `--show` prints each draft with its level and calm rewrite; files named on the command line are
+read instead of the batches. Ends with a JSON line.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def main(argv: list[str]) -> None:
     engine = ToneEngine(load_lexicon(ROOT / "playbooks" / "lexicon"))
     results: dict[str, dict[str, int]] = {}
     print(f"{'batch':<8}{'tense found':>14}{'calm flagged':>15}{'found, rewritten':>19}")
-    for path in sorted((ROOT / "bench" / "workplace").glob("batch*.tsv")):
+    named = [pathlib.Path(arg) for arg in argv if not arg.startswith("--")]
+    for path in named or sorted((ROOT / "bench" / "workplace").glob("batch*.tsv")):
         tense = calm = found = flagged = rewritten = 0
         for label, text in drafts(path):
             report = engine.analyse(text)

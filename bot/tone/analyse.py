@@ -12,7 +12,7 @@ from operator import attrgetter
 from bot.errors import InputError
 from bot.tone.index import Found, PatternIndex, Spans, Words, at_sentence_start, words_of
 from bot.tone.lexicon import Lexicon, Rule, SafetyRule
-from bot.tone.patterns import CompiledPattern
+from bot.tone.patterns import CompiledPattern, norm_word
 from bot.tone.protect import mask, protected_spans
 from bot.tone.types import (
     MAX_CHARS,
@@ -26,6 +26,8 @@ from bot.tone.types import (
 )
 
 _PUNCT_RUN = re.compile(r"[!?¡¿](?:\s?[!?¡¿1]){1,200}")
+_SENTENCE = re.compile(r"[^.!?\n…]+")
+_SENTENCE_PADDING = " \t\"'*_()>•-"
 _CLAUSE_BREAK = re.compile(r"[.!?;,\n:()\x00]")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _MASKED_SWEAR = re.compile(r"(?<![\w*#])[A-Za-z]{1,3}(?:[*#]{1,4}[A-Za-z]{1,4}|[*#]{2,4})(?![\w*#])")
@@ -242,6 +244,8 @@ class Analyzer:
             # a rule that counts only at a sentence's start does not count in a courteous message
             if any(map(_rule_at_start, hits)) and self._courtesy.find(masked, words):
                 hits = [hit for hit in hits if not _rule_at_start(hit)]
+        if self.lexicon.sentences:
+            hits += self._sentences(masked)
         if not text.isascii():
             hits += self._emoji(text)
         if "*" in masked or "#" in masked:
@@ -286,6 +290,23 @@ class Analyzer:
             if i < len(hedges) and hedges[i] <= start:
                 weight *= 0.5
         return Hit(rule.kind, start, end, weight, rule, found.groups)
+
+    def _sentences(self, masked: str) -> list[Hit]:
+        """Sentences that are one of the lexicon's whole-sentence phrases ("... Again." "Scroll up.")."""
+        table, longest = self.lexicon.sentences, self.lexicon.longest_sentence
+        hits = []
+        for m in _SENTENCE.finditer(masked):
+            said = m.group().strip(_SENTENCE_PADDING)
+            if not said or len(said) > longest:
+                continue
+            rule = table.get(norm_word(" ".join(said.replace(",", " ").split())))
+            if rule is not None:
+                start = m.start() + m.group().index(said)
+                # its groups, for a replacement that keeps words ("Scroll up." -> "Please scroll up.")
+                found = rule.pattern.regex.match(masked, start)
+                groups = tuple(found.span(g) for g in range(1, found.re.groups + 1)) if found else ()
+                hits.append(Hit(rule.kind, start, start + len(said), rule.weight, rule, groups))
+        return hits
 
     def _safety(
         self, masked: str, words: Words, found: list[Found[Payload]], exempt: Spans | None

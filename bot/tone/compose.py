@@ -122,6 +122,9 @@ def apply_edits(text: str, spans: list[tuple[int, int]], edits: list[Edit]) -> s
             _tail_fix(parts, following, deleted=True)
             cap_next = cap_next or (text[edit.start : edit.end][:1].isupper() and _starts_sentence(parts))
             gap = len(following) - len(following.lstrip(" \t"))
+            if following[gap : gap + 1] in (",", ";", ":") and _starts_sentence(parts):
+                pos = edit.end + gap + 1  # a sentence's opening words went: so does their comma
+                continue
             if following[gap : gap + 1] in _CLOSERS:
                 pos = edit.end + gap  # no space before the punctuation that now follows
                 continue

@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from bot.errors import PlaybookError
-from bot.tone.patterns import CompiledPattern, PatternSyntaxError, compile_pattern, norm_word
+from bot.tone.patterns import CompiledPattern, PatternSyntaxError, compile_pattern, norm_word, phrases
 from bot.tone.types import SafetyKind, Style
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -58,6 +58,7 @@ class RulesFile(BaseModel):
     at_start: bool = False
     minimal: bool = False  # also applied by the minimal-edit ("coach") style
     whole_message: bool = False  # only when the match is the entire message ("Fine.")
+    whole_sentence: bool = False  # only when the match is a sentence of its own ("... Again.")
     # an adjective that only adds heat: before a noun it is dropped ("stupid comments" -> "comments"),
     # elsewhere the replacement is used ("that is stupid" -> "that is unwise")
     drop_before_noun: bool = False
@@ -131,6 +132,7 @@ class Rule:
     at_start: bool
     minimal: bool
     whole_message: bool = False
+    whole_sentence: bool = False
     drop_before_noun: bool = False
     in_place: bool = False  # a clause-like replacement that fits where its match opens a clause (see Entry)
 
@@ -165,6 +167,9 @@ class Lexicon:
     scorn_emoji: tuple[str, ...]
     # name -> plain word for where the name is the predicate ("he's an idiot" -> "he's mistaken")
     name_predicates: dict[str, str]
+    # whole-sentence rules, by every phrase they spell out ("again", "scroll up"), and the longest's length
+    sentences: dict[str, Rule]
+    longest_sentence: int
 
 
 _TAGS = ("rules", "safety", "exemptions", "vocabulary")
@@ -182,6 +187,7 @@ class _Collector:
     def __init__(self) -> None:
         self.problems: list[str] = []
         self.rules: list[Rule] = []
+        self.sentences: dict[str, Rule] = {}
         self.safety: list[SafetyRule] = []
         self.exemptions: list[CompiledPattern] = []
         self.words: dict[str, set[str]] = {}
@@ -216,25 +222,39 @@ class _Collector:
                 table = {"calm": replace}
             elif replace:
                 table = {str(k): v for k, v in replace.items()}
-            self.rules.append(
-                Rule(
-                    kind=doc.kind,
-                    pattern=pattern,
-                    weight=doc.weight if entry.weight is None else entry.weight,
-                    why=entry.why or doc.why,
-                    suggestion=entry.suggestion or doc.suggestion,
-                    replace=table,
-                    negatable=doc.negatable if entry.negatable is None else entry.negatable,
-                    needs_you=doc.needs_you,
-                    at_start=doc.at_start,
-                    minimal=doc.minimal,
-                    whole_message=doc.whole_message,
-                    drop_before_noun=(
-                        doc.drop_before_noun if entry.drop_before_noun is None else entry.drop_before_noun
-                    ),
-                    in_place=entry.in_place,
-                )
+            rule = Rule(
+                kind=doc.kind,
+                pattern=pattern,
+                weight=doc.weight if entry.weight is None else entry.weight,
+                why=entry.why or doc.why,
+                suggestion=entry.suggestion or doc.suggestion,
+                replace=table,
+                negatable=doc.negatable if entry.negatable is None else entry.negatable,
+                needs_you=doc.needs_you,
+                at_start=doc.at_start,
+                minimal=doc.minimal,
+                whole_message=doc.whole_message,
+                whole_sentence=doc.whole_sentence,
+                drop_before_noun=(
+                    doc.drop_before_noun if entry.drop_before_noun is None else entry.drop_before_noun
+                ),
+                in_place=entry.in_place,
             )
+            if doc.whole_sentence:
+                self.add_sentences(name, f"entries.{i}.match", source, rule)
+            else:
+                self.rules.append(rule)
+
+    def add_sentences(self, name: str, where: str, source: str, rule: Rule) -> None:
+        try:
+            said = phrases(source)
+        except PatternSyntaxError as exc:
+            self.problems.append(f"{name}: {where}: {exc}")
+            return
+        for phrase in said:
+            if phrase in self.sentences:
+                self.problems.append(f"{name}: {where}: {phrase!r} is already a whole-sentence phrase")
+            self.sentences[phrase] = rule
 
     def add(self, name: str, doc: RulesFile | SafetyFile | ExemptionsFile | VocabularyFile) -> None:
         if isinstance(doc, RulesFile):
@@ -294,6 +314,8 @@ class _Collector:
             ask=phrases("ask"),
             scorn_emoji=tuple(dict.fromkeys(self.emoji)),
             name_predicates=dict(self.name_predicates),
+            sentences=dict(self.sentences),
+            longest_sentence=max(map(len, self.sentences), default=0),
         )
 
 

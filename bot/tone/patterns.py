@@ -3,7 +3,7 @@
     you're {so|really} lazy   words in order; braces = one of the alternatives (each may be several words)
     [just|simply] do it       brackets = optional alternatives
     fuck*                     a word starting with "fuck"
-    ~                         any one word
+    ~                         any one word (a quote, a mention, a link or a ticket id counts as one)
     ..                        up to three words
 
 Each {choice} and [option] is a numbered group, so a replacement may say "$1 wrong" to keep the word matched.
@@ -24,6 +24,8 @@ _WORD_CHARS = re.compile(r"^[\w'’-]+\*?$")
 _TOKEN = re.compile(r"\{[^{}\[\]]*\}|\[[^{}\[\]]*\]|[^\s{}\[\]]+")
 _PLAIN_TOKEN = re.compile(r"[a-z0-9_]+(?:'[a-z0-9_]+)*")
 _DIGITS = re.compile(r"\d+")
+# any one word; a protected span (a quote, a mention, a ticket id), masked by the analyser, counts as one
+_ANY_WORD = "(?:\\w+(?:['’]\\w+)*|\x00+)"
 PREFIX_DEPTH = 3
 _MAX_PREFIXES = 4096
 
@@ -55,7 +57,7 @@ def norm_word(word: str) -> str:
 
 def _word_regex(word: str) -> str:
     if word == "~":
-        return r"\w+(?:['’]\w+)*"
+        return _ANY_WORD
     if word == "..":
         raise PatternSyntaxError("'..' must stand alone between words")
     if not _WORD_CHARS.match(word):
@@ -80,6 +82,23 @@ def _alternatives(token: str) -> list[str]:
     if not alts or any(not a for a in alts):
         raise PatternSyntaxError(f"empty alternative in {token!r}")
     return alts
+
+
+def phrases(source: str) -> list[str]:
+    """Every word sequence a pattern of plain words, {choices} and [options] matches, in lookup form (a
+    whole-sentence rule is looked up, not searched for). Raises PatternSyntaxError for ~, .. and stems."""
+    out = [""]
+    for token in _TOKEN.findall(source):
+        if token[0] in "{[":
+            alts = _alternatives(token) + ([""] if token[0] == "[" else [])
+        elif token in ("~", "..") or token.endswith("*"):
+            raise PatternSyntaxError(f"{token!r}: a whole-sentence pattern spells out its words")
+        else:
+            alts = [token]
+        out = [f"{said} {alt}".strip() for said in out for alt in alts]
+        if len(out) > _MAX_PREFIXES:
+            raise PatternSyntaxError(f"more than {_MAX_PREFIXES} phrases")
+    return [norm_word(said) for said in out]
 
 
 def _index_key(word: str) -> str:
@@ -212,7 +231,7 @@ def _max_words(tokens: list[str]) -> int:
 
 def _token_regex(token: str, sep: str, leading: bool) -> str:
     if token == "..":
-        return rf"(?:{SEP}\w+(?:['’]\w+)*){{0,3}}"
+        return rf"(?:{SEP}{_ANY_WORD}){{0,3}}"
     if token[0] in "{[":
         body = "|".join(_phrase_regex(a) for a in _alternatives(token))
         if token[0] == "{":

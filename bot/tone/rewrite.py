@@ -82,7 +82,7 @@ _WORDY = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SAYS_I = re.compile(r"i(?:['’](?:m|d|ll|ve)| am| will| would| have)?\b", re.IGNORECASE)
 _SENTENCE_EDGE = re.compile(r"(?:^|[.!?\n])[\s\"'*_>-]*$")
-_WHOLE_SENTENCE = re.compile(r"[ \t]*[.!]+[ \t]*(?=\S)")
+_WHOLE_SENTENCE = re.compile(r"[ \t]*[.!?]+(?:[ \t]*(?=\S)|\s*$)")
 # Words after which a bare name at a sentence's start is its subject, not an address ("Idiot who wrote this").
 _GOES_ON = frozenset(
     {
@@ -516,6 +516,8 @@ class Rewriter:
         its full stop ("We've been over this. The answer is no." -> "The answer is no.")."""
         out: list[Edit] = []
         for edit in edits:
+            if out and edit.start < out[-1].end:
+                continue  # a mark the sentence before took with it ("Again?? It broke." -> "It broke.")
             if edit.after:
                 out.append(edit)
                 continue

@@ -57,6 +57,27 @@ def test_pattern_and_group_errors_are_reported(tmp_path: pathlib.Path) -> None:
     assert "bad_patterns.yaml: entries.2.match:" in text
 
 
+def test_whole_sentence_rules_spell_out_their_words_once(tmp_path: pathlib.Path) -> None:
+    d = _copy(tmp_path)
+    (d / "bad_sentences.yaml").write_text(
+        "type: rules\nkind: sarcasm\nwhy: x\nsuggestion: y\nweight: 0.3\nwhole_sentence: true\nentries:\n"
+        "  - match: 'nice ~'\n  - match: 'great .. job'\n  - match: '{typical|again}'\n",  # again: fragments
+        encoding="utf-8")
+    with pytest.raises(PlaybookError) as err:
+        load_lexicon(d)
+    text = "\n".join(err.value.problems)
+    assert "bad_sentences.yaml: entries.0.match: '~': a whole-sentence pattern spells out its words" in text
+    assert "bad_sentences.yaml: entries.1.match: '..'" in text
+    assert "'again' is already a whole-sentence phrase" in text
+
+
+def test_a_whole_sentence_rule_counts_only_as_a_sentence_of_its_own(engine) -> None:
+    assert [s.text for s in engine.analyse("The build is red. Again.").signals] == ["Again"]
+    assert [s.text for s in engine.analyse("Still waiting. (Still!)").signals] == ["Still waiting", "Still"]
+    for calm in ("Can you send it again?", "Again, thanks!", "again and again we win"):
+        assert engine.analyse(calm).level == "calm"
+
+
 def test_empty_or_missing_directory(tmp_path: pathlib.Path) -> None:
     with pytest.raises(PlaybookError, match="no lexicon"):
         load_lexicon(tmp_path / "nope")
@@ -119,7 +140,7 @@ def test_pattern_features() -> None:
 
 def test_no_replacement_text_raises_tension(engine, lexicon) -> None:
     """Every replacement in the data must itself read calm, or rewrites could go round in circles."""
-    for rule in lexicon.rules:
+    for rule in (*lexicon.rules, *lexicon.sentences.values()):
         for text in (rule.replace or {}).values():
             if "$" in text or not text:
                 continue

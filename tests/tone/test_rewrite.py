@@ -304,7 +304,74 @@ WORKPLACE = [
     ("So we're just ignoring the security review now?", "Are we ignoring the security review now?"),
     ("Quit stalling and give me a date.", "Please give me a date."),
     ("Why is it so hard for you to follow a simple process?", "Is it hard to follow a simple process?"),
+    # a sigh set down as a sentence of its own goes, with its mark; a short order of its own gets a please
+    ("The build is red because @jess skipped the tests. Again.",
+     "The build is red because @jess skipped the tests."),
+    ("Already answered this. Scroll up.", "Already answered this. Please scroll up."),
+    ("Whatever. Do what you want.", "It's your call."),
+    # opening words that go take their comma ("., You" before)
+    ("Sorry, I must have missed where you agreed to take this on. Oh wait, you didn't.",
+     "Sorry, I must have missed where you agreed to take this on. You didn't."),
+    ("As anyone in finance would know, you can't book revenue before the contract is signed.",
+     "You can't book revenue before the contract is signed."),
+    ("Because of your change the payroll run failed for 40 people.",
+     "After your change the payroll run failed for 40 people."),
+    ("I guess I'll just stay late again and fix it myself.", "I'll stay late and fix it myself."),
+    ("That's not really relevant, moving on.", "I don't think that's relevant here, moving on."),
+    ("Great, another outage.", "Another outage."),
+    ("Did anyone on your team actually run the migration on staging?",
+     "Did anyone on your team run the migration on staging?"),
+    ("Maybe read the style guide first? It's only 4 pages, you'll manage.",
+     "Maybe read the style guide first? It's only 4 pages."),
 ]
+
+# Found tense with no rewrite the rules can make safely: the report says why, the coach what to do instead.
+WORKPLACE_FOUND = [
+    ("Why is ENG-4412 still sitting in review? It's been nine days.", "loaded_question"),  # id as one word
+    ("Is there a reason nobody answered the customer for 48 hours?", "loaded_question"),
+    ("Are you sure you know how to do this?", "loaded_question"),
+    ("Let me explain this slowly so it sticks: a PR needs two approvals.", "condescension"),
+    ("I'm starting to wonder if you've ever used Excel before.", "condescension"),
+    ("If this isn't sorted by Thursday I'll have to loop in your manager.", "threat"),
+    ("This will be noted in your review.", "threat"),
+    ("I'm keeping a record of these misses, just so you know.", "threat"),
+    ("Either the budget is reconciled by Friday or we're having a very different conversation.", "threat"),
+    ("It's fine, I'm used to doing everyone's part.", "passive_aggressive"),
+    ("Posting here so everyone sees: the RFP section was missing.", "passive_aggressive"),
+    ("Let's not make this a thing.", "dismissive"),
+    ("You clearly enjoy making my job harder.", "blame"),
+    ("Way to throw me under the bus in front of the VP.", "blame"),
+    ("Thanks for wasting the last hour of my life.", "sarcasm"),
+    ("Hope you enjoyed your long lunch while prod was down.", "sarcasm"),
+    ("Deck in my inbox by 9am. No excuses.", "contempt"),
+]
+
+
+@pytest.mark.parametrize(("draft", "kind"), WORKPLACE_FOUND)
+def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str, kind: str) -> None:
+    report = engine.analyse(draft)
+    assert report.level != "calm" and kind in {s.kind for s in report.signals}
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Can you send it again? It didn't attach.",  # "again" inside a sentence
+        "Again, thanks for covering on Friday!",
+        "Still, I think we should ship on Tuesday.",
+        "Killed the stuck job; the pipeline is green again.",
+        "As you can see in the dashboard, latency is back to normal.",
+        "I'd hate for you to miss the offsite, it's going to be fun.",
+        "Let me explain how the retry logic works, since it's new.",
+        "Why did we pick Postgres over MySQL? Curious for the design doc.",
+        "Thanks for the heads up, I'll move the review to Thursday.",
+        "Please read the ticket before the call, it has the repro steps.",
+        "Great job on the launch, everyone!",
+        "There's a long way to go before GA, but the beta looks good.",
+    ],
+)
+def test_workplace_calm_drafts_stay_calm(engine: ToneEngine, draft: str) -> None:
+    assert engine.analyse(draft).level == "calm", engine.analyse(draft).signals
 
 
 @pytest.mark.parametrize(("draft", "expected"), WORKPLACE)
