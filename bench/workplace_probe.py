@@ -1,0 +1,62 @@
+"""Would a model trained on the workplace drafts find what the lexicon misses? A probe, not shipped.
+
+    .venv/bin/pip install scikit-learn && .venv/bin/python bench/workplace_probe.py   # sklearn: bench only
+
+Trains a logistic regression on word 1-2 grams of bench/workplace batches 1-6 (the ones rules were written
+from) and scores it on the held-out batches 7-8, alone and together with the offline analyser (tense if
+either says so); then counts how many of the 6,648 clean and 6,648 toxic detox dev sentences it flags, to
+see whether it learned tension or only what our drafts look like. Prints one line per setting.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+
+import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DETOX = ROOT.parent / "shared" / "eval" / "data" / "detox_emnlp2021"
+sys.path.insert(0, str(ROOT))
+
+from workplace import drafts  # noqa: E402
+
+from bot.tone import ToneEngine, load_lexicon  # noqa: E402
+
+
+def batches(numbers: range | tuple[int, ...]) -> tuple[list[str], np.ndarray]:
+    rows = [row for n in numbers for row in drafts(ROOT / "bench" / "workplace" / f"batch{n}.tsv")]
+    return [text for _, text in rows], np.array([label == "tense" for label, _ in rows])
+
+
+def main() -> None:
+    engine = ToneEngine(load_lexicon(ROOT / "playbooks" / "lexicon"))
+    train, y_train = batches(range(1, 7))
+    test, y_test = batches((7, 8))
+    lexicon = np.array([engine.analyse(t).level != "calm" for t in test])
+    clean = (DETOX / "dev_normal.txt").read_text(encoding="utf-8").splitlines()
+    toxic = (DETOX / "dev_toxic.txt").read_text(encoding="utf-8").splitlines()
+    tense, calm = y_test.sum(), (~y_test).sum()
+    print(f"lexicon alone: held-out tense found {(lexicon & y_test).sum()}/{tense}, "
+          f"calm flagged {(lexicon & ~y_test).sum()}/{calm}")
+    words = CountVectorizer(ngram_range=(1, 2), binary=True, min_df=2)
+    x_train = words.fit_transform(train)
+    for c in (0.5, 2.0):
+        model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(x_train, y_train)
+        p = model.predict_proba(words.transform(test))[:, 1]
+        p_clean = model.predict_proba(words.transform(clean))[:, 1]
+        p_toxic = model.predict_proba(words.transform(toxic))[:, 1]
+        for cut in (0.7, 0.8):
+            both = (p >= cut) | lexicon
+            print(f"C={c} p>={cut}: held-out AUC {roc_auc_score(y_test, p):.3f}; model found "
+                  f"{((p >= cut) & y_test).sum()}/{tense}, flagged {((p >= cut) & ~y_test).sum()}/{calm}; "
+                  f"with the lexicon {(both & y_test).sum()}/{tense}, {(both & ~y_test).sum()}/{calm}; "
+                  f"detox clean flagged {(p_clean >= cut).sum()}/{len(clean)}, "
+                  f"toxic {(p_toxic >= cut).sum()}/{len(toxic)}")
+
+
+if __name__ == "__main__":
+    main()
