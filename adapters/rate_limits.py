@@ -18,9 +18,12 @@ So, unconfigured, a workspace is paced from its first 429 on, the way TCP finds 
   cuts the pace to CUT of itself, and the ceiling is rough (in slow start there is none yet, and slow start
   goes on); nor is one after a lull a close measure (what went was under KEPT_UP of the pace): its ceiling
   is rough too;
-- the climb runs on the time spent sending at the pace, not on the clock: idle time says nothing about the
-  limit. (On the clock, an hour between two fan-outs grew the pace past any limit, and each fan-out began
-  unpaced and learned the limit again from a burst of 429s);
+- the climb runs on the time spent sending at the pace, not on the clock, and only while the sends keep
+  up with it (KEPT_UP of it over the last second): idle time, or a process too short of CPU to use its
+  pace, says nothing about the limit. (On the clock, an hour between two fan-outs grew the pace past any
+  limit, and each fan-out began unpaced and learned the limit again from a burst of 429s);
+- a 429 reads the sends accepted in the second before it by when they were started (spaced by the pace),
+  not by when their answers came (a process short of CPU handles a bunch of answers at once);
 - after FORGET_S of sending without a 429 the ceiling is dropped and slow start resumes, which finds the
   room a raised limit (or another instance that stopped) left;
 - the pace is learned for the workspace as a whole: each instance sends its equal share of it (the lesson
@@ -46,9 +49,9 @@ through `Delivery` (adapters/teams/outbox.py), which paces each conversation and
 from __future__ import annotations
 
 import asyncio
+import bisect
 import math
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -81,7 +84,8 @@ class _Workspace:
     last_start: float = -math.inf  # when the last send took its slot
     sending_since: float = -math.inf  # when this instance began sending at the pace (after a lull)
     prior: bool = False  # the pace is the others' (see `_seed`), not learned here: a guess until a 429
-    accepted: deque[float] = field(default_factory=deque)  # send times within the last WINDOW_S
+    # when the sends accepted within the last WINDOW_S took their slots, in order (see `accepted`)
+    accepted: list[float] = field(default_factory=list)
 
 
 class RateLimits:
@@ -129,12 +133,14 @@ class RateLimits:
                 state.rate, state.ceiling, state.since, state.paced_s = pace.rate, pace.ceiling, since, 0.0
                 state.settled, state.prior = pace.settled, False
 
-    async def wait(self, workspace: str) -> None:
-        """Sleep until `workspace` may take another send (held, or paced), and take the slot."""
+    async def wait(self, workspace: str) -> float:
+        """Sleep until `workspace` may take another send (held, or paced), take the slot, and return when
+        (on this clock): pass it to `accepted` once the platform took the send."""
         delay = self.delay(workspace)
-        if delay > 0:
+        while delay > 0:
             await asyncio.sleep(delay)
-            await self.wait(workspace)  # held again meanwhile, or the slot went to another send
+            delay = self.delay(workspace)  # held again meanwhile, or the slot went to another send
+        return self._clock()
 
     async def ready(self, workspace: str) -> None:
         """Sleep until `workspace` would take a send at once (neither held nor waiting for its pace)."""
@@ -161,12 +167,24 @@ class RateLimits:
         if take:
             interval = self._senders / rate
             if now - state.last_start <= 2 * interval:  # sending at the pace, not after a lull or a hold
-                state.paced_s += now - state.last_start
+                if self._keeping_up(state, now, rate):
+                    state.paced_s += now - state.last_start
             else:
                 state.sending_since = now
             state.last_start = now
             state.next_start = now + interval  # from now: no burst of saved-up slots after a lull
         return 0.0
+
+    def _keeping_up(self, state: _Workspace, now: float, rate: float) -> bool:
+        """Whether this instance sent at least KEPT_UP of its share of the pace in the last second. Only then
+        is the pace what holds sending back, and only then does time at it count for its climb: a process
+        short of CPU sends in bunches, each at the pace but well under it on the whole, and its pace doubled
+        in slow start and climbed on far past the limit (the fan-out with two other processes taking the CPU
+        learned 300-460/s for a limit of 100/s and spent the next day between 429s: 4.5x the floor)."""
+        if not self.learn:
+            return True
+        _forget_before(state.accepted, now - WINDOW_S)
+        return len(state.accepted) + 1 >= KEPT_UP * WINDOW_S * rate / self._senders
 
     def rate(self, workspace: str) -> float | None:
         """This instance's pace in sends per second (its share of the workspace's), or None when unpaced."""
@@ -188,11 +206,17 @@ class RateLimits:
             rate = climbed * 2.0 ** ((elapsed - forget) / DOUBLING_S)
         return None if rate >= MAX_RATE else rate
 
-    def accepted(self, workspace: str) -> None:
-        """A send went through."""
+    def accepted(self, workspace: str, started: float | None = None) -> None:
+        """A send went through; `started` is when it took its slot (`wait`'s answer), else now.
+
+        A 429 reads the limit from the sends accepted in the second before it, counted by when they were
+        started: those are spaced by the pace. Counted by when their answers came, a process short of CPU
+        read a second's answers that had piled up as one second's sends (the fan-out with the CPU taken by
+        other work learned 270-280/s for a limit of 100/s, and spent the day between 429s).
+        """
         if self.learn:
             now, state = self._clock(), self._state(workspace)
-            state.accepted.append(now)
+            bisect.insort(state.accepted, now if started is None else min(started, now))
             _forget_before(state.accepted, now - WINDOW_S)
 
     def refused(self, workspace: str, retry_after: float) -> None:
@@ -252,7 +276,6 @@ def _climb(ceiling: float, settled: bool) -> float:
     return (CLIMB if settled else ROUGH_CLIMB) * ceiling
 
 
-def _forget_before(times: deque[float], cutoff: float) -> None:
+def _forget_before(times: list[float], cutoff: float) -> None:
     """Drop the times at or before `cutoff` (they are in order)."""
-    while times and times[0] <= cutoff:
-        times.popleft()
+    del times[: bisect.bisect_right(times, cutoff)]

@@ -102,7 +102,7 @@ class SlackOutbox:
         the workspace is then held for its Retry-After (the caller waits for `ready` and tries again)."""
         try:
             client = await self._client_for(who.workspace)
-            await self._limits.wait(who.workspace)
+            started = await self._limits.wait(who.workspace)
             try:
                 await self._post(client, who, reply)
             except SlackApiError as exc:
@@ -114,7 +114,7 @@ class SlackOutbox:
             raise _delivery_error(exc) from None
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise DeliveryError(f"slack unreachable: {type(exc).__name__}") from None
-        self._limits.accepted(who.workspace)
+        self._limits.accepted(who.workspace, started)
         return True
 
     async def _post(self, client: AsyncWebClient, who: UserRef, reply: Reply) -> None:

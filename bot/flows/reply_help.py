@@ -25,7 +25,7 @@ _READINGS: dict[str, tuple[str, str]] = {
     "labelling": ("judged", "to be seen as more than the problem"),
     "passive_aggressive": ("annoyed but holding back", "a direct, honest conversation"),
     "sarcasm": ("exasperated", "a straight answer"),
-    "loaded_question": ("let down and wanting answers", "a straight account of what happened and what's next"),
+    "loaded_question": ("let down and wanting answers", "a plain account of what happened and what next"),
     "condescension": ("impatient, as if they had explained it before", "a clear sign that the point landed"),
     "profanity": ("very upset", "time, and a calm answer"),
     "threat": ("cornered", "a way forward they can accept"),

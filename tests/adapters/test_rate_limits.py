@@ -331,3 +331,46 @@ def test_a_429_in_the_first_second_of_slow_start_keeps_slow_start() -> None:
     clock.now += 1.0
     assert limits.learned()["T1"].ceiling is None  # still slow start: doubling, not a climb from ~10/s
     assert limits.rate("T1") == pytest.approx(0.95 * pace, rel=0.05)
+
+
+def test_answers_that_arrive_in_a_bunch_are_counted_by_when_their_sends_started() -> None:
+    """A process short of CPU handles its answers late and all at once. Counted by when the answers came,
+    a second of them read as half again the rate that was sent, and a 429 then set the ceiling above the
+    pace that met it (the fan-out learned 270-280/s for a limit of 100/s, and spent the day between 429s)."""
+    clock = Clock()
+    limits = RateLimits(learn=True, clock=clock, wall=clock)
+    limits.share_among(2)
+    limits.adopt({"T1": LearnedPace(rate=100.0, ceiling=100.0, since=clock.now, settled=True)})
+    started = []
+    for _ in range(75):  # this instance's share of 100/s, for a second and a half
+        clock.now += max(limits.delay("T1"), 0.0)
+        started.append(clock.now)
+        clock.now += 0.02
+    for at in started:  # ...whose answers are all handled now
+        limits.accepted("T1", at)
+    limits.refused("T1", retry_after=1.0)
+    clock.now += 1.0
+    pace = limits.rate("T1")
+    assert pace is not None and pace * 2 <= 100.0  # at most CUT of the 100/s sent, never above it
+
+
+
+def test_a_pace_climbs_only_while_sends_keep_up_with_it() -> None:
+    """A process short of CPU sends in bunches: each bunch waits for the pace, but on the whole it sends far
+    less. Counting those waits as time at the pace, slow start doubled the pace on and on."""
+    clock = Clock()
+    limits = RateLimits(learn=True, clock=clock, wall=clock)
+    limits.adopt({"T1": LearnedPace(rate=50.0, ceiling=None, since=clock.now, settled=False)})
+    for _ in range(300):  # 30 s: three sends at the pace every tenth of a second, 30/s on the whole
+        start = clock.now
+        for _ in range(3):
+            clock.now += max(limits.delay("T1"), 0.0)
+            limits.accepted("T1", clock.now)
+        clock.now = start + 0.1
+    rate = limits.rate("T1")
+    assert rate is not None and rate <= 55.0
+    for _ in range(200):  # then sends that keep up: slow start goes on
+        clock.now += max(limits.delay("T1"), 0.0)
+        limits.accepted("T1", clock.now)
+    grown = limits.rate("T1")
+    assert grown is not None and grown > 60.0
