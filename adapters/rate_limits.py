@@ -180,9 +180,8 @@ class RateLimits:
         is the pace what holds sending back, and only then does time at it count for its climb: a process
         short of CPU sends in bunches, each at the pace but well under it on the whole, and its pace doubled
         in slow start and climbed on far past the limit (the fan-out with two other processes taking the CPU
-        learned 300-460/s for a limit of 100/s and spent the next day between 429s: 4.5x the floor)."""
-        if not self.learn:
-            return True
+        learned 300-460/s for a limit of 100/s and spent the next day between 429s: 4.5x the floor). (Only a
+        learning instance has a pace, so `accepted` holds its sends.)"""
         _forget_before(state.accepted, now - WINDOW_S)
         return len(state.accepted) + 1 >= KEPT_UP * WINDOW_S * rate / self._senders
 

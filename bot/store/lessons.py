@@ -12,15 +12,15 @@ from __future__ import annotations
 import asyncio
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import BindParameter, and_, bindparam, case, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.model import UserRef
 from bot.ports import Clock, LearnedPace
@@ -40,6 +40,7 @@ from bot.store.tables import (
 REVIEW_AFTER = timedelta(days=3)  # a quiz answered wrongly comes back this much later
 SENDERS_KEPT = timedelta(days=1)  # rows of instances gone longer than this are deleted
 PERSONAL_TABLES = (LessonSubscription, LessonDelivery, LessonProgress, LessonDay)
+T = TypeVar("T")
 
 
 class ClaimResult(StrEnum):
@@ -197,12 +198,7 @@ class LessonRepo:
         pauses) in one transaction. Returns how many sends found their claim taken over (slower than the
         lease)."""
         now = self._clock.now()
-        async with self._own_claims:
-            async for attempt in retry_conflicts():  # a rolled-back record would mean sending again
-                with attempt:
-                    async with self.engine.begin() as conn:
-                        return await _finish(conn, instance, results, now)
-        raise AssertionError("unreachable: retry_conflicts reraises")  # pragma: no cover
+        return await self._write_own_claims(lambda conn: _finish(conn, instance, results, now))
 
     async def renew_claims(
         self, instance: str, claims: Iterable[OpenClaim]
@@ -213,16 +209,24 @@ class LessonRepo:
         now, by_day = self._clock.now(), defaultdict[tuple[tuple[str, str], date], list[str]](list)
         for where, user, day in claims:
             by_day[(where, day)].append(user)
+
+        async def renew(conn: AsyncConnection) -> set[OpenClaim]:
+            renewed = set[OpenClaim]()
+            for (where, day), users in by_day.items():
+                rows = await conn.execute(_RENEW, _claims_of(where, instance, users, day) | {"b_now": now})
+                renewed.update((where, user, day) for user in rows.scalars())
+            return renewed
+
+        return now, await self._write_own_claims(renew)
+
+    async def _write_own_claims(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """Run `work` in a transaction of its own, one at a time in this instance, and again if the database
+        rolled it back over a lock conflict (a rolled-back record of sends would mean sending them again)."""
         async with self._own_claims:
             async for attempt in retry_conflicts():
                 with attempt:
-                    renewed = set[OpenClaim]()
                     async with self.engine.begin() as conn:
-                        for (where, day), users in by_day.items():
-                            params = _claims_of(where, instance, users, day) | {"b_now": now}
-                            rows = await conn.execute(_RENEW, params)
-                            renewed.update((where, user, day) for user in rows.scalars())
-                    return now, renewed
+                        return await work(conn)
         raise AssertionError("unreachable: retry_conflicts reraises")  # pragma: no cover
 
     async def senders(self, instance: str, window: timedelta) -> int:

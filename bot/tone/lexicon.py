@@ -132,7 +132,6 @@ class Rule:
     at_start: bool
     minimal: bool
     whole_message: bool = False
-    whole_sentence: bool = False
     drop_before_noun: bool = False
     in_place: bool = False  # a clause-like replacement that fits where its match opens a clause (see Entry)
 
@@ -234,7 +233,6 @@ class _Collector:
                 at_start=doc.at_start,
                 minimal=doc.minimal,
                 whole_message=doc.whole_message,
-                whole_sentence=doc.whole_sentence,
                 drop_before_noun=(
                     doc.drop_before_noun if entry.drop_before_noun is None else entry.drop_before_noun
                 ),

@@ -43,29 +43,34 @@ def test_every_problem_is_listed_with_file_and_path(tmp_path: pathlib.Path) -> N
     assert isinstance(err.value, ValueError)
 
 
-def test_pattern_and_group_errors_are_reported(tmp_path: pathlib.Path) -> None:
+def _problems(tmp_path: pathlib.Path, name: str, content: str) -> str:
+    """The problems the loader lists for the shipped lexicon plus one file `name` holding `content`."""
     d = _copy(tmp_path)
-    (d / "bad_patterns.yaml").write_text(
-        "type: rules\nkind: insult\nwhy: x\nsuggestion: y\nweight: 1\nentries:\n"
-        "  - match: '[only optional]'\n  - match: 'ok'\n    replace: '$4'\n  - match: 'a{b'\n",
-        encoding="utf-8")
+    (d / name).write_text(content, encoding="utf-8")
     with pytest.raises(PlaybookError) as err:
         load_lexicon(d)
-    text = "\n".join(err.value.problems)
+    return "\n".join(err.value.problems)
+
+
+def test_pattern_and_group_errors_are_reported(tmp_path: pathlib.Path) -> None:
+    text = _problems(
+        tmp_path,
+        "bad_patterns.yaml",
+        "type: rules\nkind: insult\nwhy: x\nsuggestion: y\nweight: 1\nentries:\n"
+        "  - match: '[only optional]'\n  - match: 'ok'\n    replace: '$4'\n  - match: 'a{b'\n",
+    )
     assert "bad_patterns.yaml: entries.0.match:" in text
     assert "bad_patterns.yaml: entries.1.replace: refers to a group" in text
     assert "bad_patterns.yaml: entries.2.match:" in text
 
 
 def test_whole_sentence_rules_spell_out_their_words_once(tmp_path: pathlib.Path) -> None:
-    d = _copy(tmp_path)
-    (d / "bad_sentences.yaml").write_text(
+    text = _problems(
+        tmp_path,
+        "bad_sentences.yaml",
         "type: rules\nkind: sarcasm\nwhy: x\nsuggestion: y\nweight: 0.3\nwhole_sentence: true\nentries:\n"
         "  - match: 'nice ~'\n  - match: 'great .. job'\n  - match: '{typical|again}'\n",  # again: fragments
-        encoding="utf-8")
-    with pytest.raises(PlaybookError) as err:
-        load_lexicon(d)
-    text = "\n".join(err.value.problems)
+    )
     assert "bad_sentences.yaml: entries.0.match: '~': a whole-sentence pattern spells out its words" in text
     assert "bad_sentences.yaml: entries.1.match: '..'" in text
     assert "'again' is already a whole-sentence phrase" in text
