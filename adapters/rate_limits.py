@@ -31,7 +31,10 @@ So, unconfigured, a workspace is paced from its first 429 on, the way TCP finds 
   instance had accepted, times the instances). So an instance that stops leaves its share to the others at
   once;
 - the scheduler's heartbeat passes what each instance learned to the others (`learned`, `adopt`): the
-  newest learning wins everywhere, so the instances pace as one learner;
+  newest learning wins everywhere, so the instances pace as one learner. With it goes how long the pace
+  has climbed from its ceiling, so the next fan-out (a new process, the next day) starts at the pace the
+  platform last took, not at the ceiling again: a rough ceiling that a day's first 429 set at 74/s, climbed
+  to 102/s by that day's end, held the next day's fan-out at 69-98/s (1.19 x the time the limit requires);
 - a workspace that has never been paced starts from the other workspaces' settled paces (their median, PRIOR
   of it), not unpaced: a platform limits every workspace alike, so a newly installed workspace's first
   fan-out need not learn the limit again from a burst of 429s. The prior is only a guess: a 429 in its first
@@ -115,7 +118,9 @@ class RateLimits:
         now = self._clock()
         to_wall = self._wall() - now
         return {  # a pace that has grown past any limit (long without a 429) is no longer news
-            workspace: LearnedPace(state.rate, state.ceiling, round(state.since + to_wall, 3), state.settled)
+            workspace: LearnedPace(
+                state.rate, state.ceiling, round(state.since + to_wall, 3), state.settled, _climbed(state)
+            )
             for workspace, state in self._workspaces.items()
             if state.rate is not None and not state.prior and self._rate(state) is not None
         }
@@ -130,8 +135,10 @@ class RateLimits:
             state = self._state(workspace)
             since = min(pace.since + to_clock, latest)  # a clock far ahead must not freeze the pace
             if state.rate is None or state.prior or since > state.since + SAME_S:
-                state.rate, state.ceiling, state.since, state.paced_s = pace.rate, pace.ceiling, since, 0.0
-                state.settled, state.prior = pace.settled, False
+                state.rate, state.ceiling, state.since = pace.rate, pace.ceiling, since
+                state.settled, state.prior, state.paced_s = pace.settled, False, pace.climbed_s
+            elif since >= state.since - SAME_S:  # the same learning: its pace climbed as far as either did
+                state.paced_s = max(state.paced_s, pace.climbed_s)
 
     async def wait(self, workspace: str) -> float:
         """Sleep until `workspace` may take another send (held, or paced), take the slot, and return when
@@ -273,6 +280,13 @@ def _climb(ceiling: float, settled: bool) -> float:
     in the second before its 429 includes the ramp up from half the pace, so it reads low (by 5-15% in the
     fan-out benchmark), and the pace climbs fast from it to a 429 met at a steady pace, which reads close."""
     return (CLIMB if settled else ROUGH_CLIMB) * ceiling
+
+
+def _climbed(state: _Workspace) -> float:
+    """How long the pace has climbed from its ceiling, for the next process to go on from (see `learned`).
+    Not past FORGET_S: beyond it the pace is searching for room, not one the platform took. Slow start's
+    doubling is not passed on either: it is a search too, and goes on from its start."""
+    return 0.0 if state.ceiling is None else round(min(state.paced_s, FORGET_S), 3)
 
 
 def _forget_before(times: list[float], cutoff: float) -> None:

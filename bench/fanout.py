@@ -493,16 +493,21 @@ async def main(plan: Plan) -> None:
     report(result, plan)
     if plan.timeline:
         if plan.warm:
-            print(f"the first day:\n{first_timeline}\nthe paces it left (sends/s, settled): {learned}")
+            print(f"the first day:\n{first_timeline}")
+            print(f"the paces it left (sends/s, settled, climbed for s): {learned}")
             print("the next day:")
         print(timeline(fake))
     print(json.dumps(result))
 
 
-async def learned_paces(url: str) -> dict[str, tuple[float, bool]]:
-    """What the instances left in learned_paces: each workspace's rate and whether it was settled."""
-    rows = await fetch(url, "SELECT workspace, rate, settled FROM learned_paces ORDER BY workspace")
-    return {str(r["workspace"]): (round(float(r["rate"]), 1), bool(r["settled"])) for r in rows}
+async def learned_paces(url: str) -> dict[str, tuple[float, bool, float]]:
+    """What the instances left in learned_paces: each workspace's rate, whether it was settled, and how long
+    the pace had climbed from it."""
+    query = "SELECT workspace, rate, settled, climbed_s FROM learned_paces ORDER BY workspace"
+    return {
+        str(r["workspace"]): (round(float(r["rate"]), 1), bool(r["settled"]), round(float(r["climbed_s"]), 1))
+        for r in await fetch(url, query)
+    }
 
 
 def timeline(fake: FakeSlackApi) -> str:

@@ -64,12 +64,15 @@ class Outbox(Protocol):
 class LearnedPace:
     """A workspace's send rate as one instance learned it from the platform's 429s, for all the instances
     together: `rate` sends per second at `since` (Unix time), then doubling every second while `ceiling` is
-    None (slow start), or climbing from `ceiling`, the cut that the last 429 made (slowly when `settled`)."""
+    None (slow start), or climbing from `ceiling`, the cut that the last 429 made (slowly when `settled`).
+    `climbed_s`: how long the pace has climbed from `ceiling` since then, so the next process goes on from
+    the pace the platform last took instead of from the ceiling again."""
 
     rate: float
     ceiling: float | None
     since: float
     settled: bool = False  # the ceiling was set by a 429 met while climbing (close), not in slow start
+    climbed_s: float = 0.0
 
 
 @runtime_checkable

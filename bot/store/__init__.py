@@ -26,7 +26,7 @@ _MIGRATION_LOCK = 7_201_944  # arbitrary key for PostgreSQL's advisory lock arou
 # The revisions at the tips of migrations/versions (a test checks this against Alembic's own reading). A
 # database already there is not handed to Alembic, so a restart never imports it: Alembic, Mako and
 # Pygments would stay loaded for the life of the process, about 11 MB of each instance's memory.
-SCHEMA_HEADS = frozenset({"0002", "0003", "0005", "0006", "0009"})
+SCHEMA_HEADS = frozenset({"0002", "0003", "0005", "0006", "0010"})
 # Preferences are read on every checklist and change rarely: each instance keeps what it read for this
 # long, so a change made through another instance shows there within PREFERENCES_TTL_S seconds.
 PREFERENCES_TTL_S = 30

@@ -247,18 +247,19 @@ class LessonRepo:
         the recorded paces of `workspaces` (rows that are not a valid pace are left out)."""
         p = LearnedPaceRow
         async with self.engine.begin() as conn:
-            if learned:  # one statement for them all (rate, ceiling, since, settled: the row's columns)
-                rows = [{"platform": platform, "workspace": w, **asdict(pace)} for w, pace in learned.items()]
+            if learned:  # one statement for them all (LearnedPace's fields are the row's columns), rows in
+                # one order on every instance, so two instances' statements cannot deadlock on them
+                rows = [{"platform": platform, "workspace": w, **asdict(learned[w])} for w in sorted(learned)]
                 upsert = insert(conn.dialect.name, p)
-                newer = upsert.excluded
-                set_ = {f.name: newer[f.name] for f in fields(LearnedPace)}
+                new = upsert.excluded
+                set_ = {f.name: new[f.name] for f in fields(LearnedPace)}
                 keys = ["platform", "workspace"]
-                await conn.execute(
-                    upsert.on_conflict_do_update(index_elements=keys, set_=set_, where=p.since < newer.since),
-                    rows,
-                )
+                # a newer learning, or the same one climbed further
+                newer = (p.since < new.since) | ((p.since == new.since) & (p.climbed_s < new.climbed_s))
+                upsert = upsert.on_conflict_do_update(index_elements=keys, set_=set_, where=newer)
+                await conn.execute(upsert, rows)
             found = await conn.execute(
-                select(p.workspace, p.rate, p.ceiling, p.since, p.settled).where(
+                select(p.workspace, p.rate, p.ceiling, p.since, p.settled, p.climbed_s).where(
                     p.platform == platform, p.workspace.in_(list(workspaces))
                 )
             )
@@ -342,12 +343,16 @@ async def purge(session: AsyncSession, platform: str, workspace: str, user: str 
 # ---- helpers ------------------------------------------------------------------------------------------
 
 
-def _valid_pace(rate: float, ceiling: float | None, since: float, settled: bool) -> LearnedPace | None:
+def _valid_pace(
+    rate: float, ceiling: float | None, since: float, settled: bool, climbed_s: float
+) -> LearnedPace | None:
     """The pace a learned_paces row holds, or None when it is not one (a row edited by hand, say)."""
     rates = (rate,) if ceiling is None else (rate, ceiling)
     if not (math.isfinite(since) and all(math.isfinite(r) and r > 0 for r in rates)):
         return None
-    return LearnedPace(rate, ceiling, since, settled)
+    if not (math.isfinite(climbed_s) and climbed_s >= 0):
+        return None
+    return LearnedPace(rate, ceiling, since, settled, climbed_s)
 
 
 def _due(now: datetime | BindParameter[datetime]) -> tuple[Any, ...]:

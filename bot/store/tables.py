@@ -109,6 +109,7 @@ class LearnedPaceRow(Base):
     ceiling: Mapped[float | None] = mapped_column(Float, nullable=True)
     since: Mapped[float] = mapped_column(Float)  # Unix time of the 429 that taught it
     settled: Mapped[bool] = mapped_column(Boolean, default=False)  # that 429 was met climbing
+    climbed_s: Mapped[float] = mapped_column(Float, default=0.0)  # how long the pace climbed since then
 
 
 class LessonProgress(Base):

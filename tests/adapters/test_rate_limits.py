@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -228,14 +228,14 @@ def test_the_newest_learning_wins_whatever_each_process_clock_reads() -> None:
 
     mine, theirs = process(100.0), process(5_000.0)
     fan_out(theirs, wall, TokenBucket(40.0, 4.0), 20)
-    mine.adopt(theirs.learned())  # nothing learned here yet: adopted (from their last 429 on)
-    assert mine.rate("T1") == pytest.approx(theirs.learned()["T1"].rate)
+    mine.adopt(theirs.learned())  # nothing learned here yet: adopted (the pace their climb reached)
+    assert mine.rate("T1") == pytest.approx(theirs.rate("T1"))
     fan_out(mine, wall, TokenBucket(30.0, 3.0), 20)  # then this instance meets a 429, later
     learned_here = mine.rate("T1")
     mine.adopt(theirs.learned())  # older: kept out
     assert mine.rate("T1") == learned_here
     theirs.adopt(mine.learned())
-    assert theirs.rate("T1") == pytest.approx(mine.learned()["T1"].rate)
+    assert theirs.rate("T1") == pytest.approx(mine.rate("T1"))
     assert learned_here is not None and learned_here < 35  # it learned the smaller limit (theirs: 40/s)
 
 
@@ -261,6 +261,35 @@ def test_an_idle_workspace_keeps_its_pace_so_the_next_fan_out_meets_no_429() -> 
     assert limits.rate("T1") == pace and set(limits.learned()) == {"T1"}
     accepted, refused = fan_out(limits, clock, TokenBucket(100.0, 10.0), 25)
     assert refused <= 1 and accepted >= 0.9 * 100 * 25  # a cold start: 2-4 429s and 77-82%
+
+
+def test_the_next_process_goes_on_from_the_pace_the_last_one_reached() -> None:
+    """A day's first 429 set a rough ceiling at 74/s, and the pace climbed to the limit from it without
+    another 429. Passed on without that climb, the next day's processes started at 74/s again and took 20 s
+    to reach the limit (the fan-out benchmark: 1.19 x the time the limit requires)."""
+    clock = Clock()
+    first = RateLimits(learn=True, clock=clock, wall=clock)
+    first.adopt({"T1": LearnedPace(rate=74.0, ceiling=74.0, since=clock.now)})
+    _accepted, refused = fan_out(first, clock, TokenBucket(100.0, 10.0), 15)
+    reached = first.rate("T1")
+    assert refused == 0 and reached is not None and reached > 90
+    clock.now += 86_400
+    later = RateLimits(learn=True, clock=clock, wall=clock)
+    later.adopt(first.learned())
+    assert later.rate("T1") == pytest.approx(reached, rel=1e-3)
+    accepted, refused = fan_out(later, clock, TokenBucket(100.0, 10.0), 10)
+    assert accepted >= 0.88 * 100 * 10 and refused <= 1  # 90%; from 74/s again, 80%
+
+
+def test_instances_with_the_same_learning_go_on_from_the_furthest_climb() -> None:
+    clock = Clock()
+    limits = RateLimits(learn=True, clock=clock, wall=clock)
+    pace = LearnedPace(rate=80.0, ceiling=80.0, since=clock.now, settled=True)
+    limits.adopt({"T1": pace})
+    limits.adopt({"T1": replace(pace, climbed_s=10.0)})  # the other one sent for 10 s
+    assert limits.rate("T1") == pytest.approx(80.0 + 0.002 * 80.0 * 10)
+    limits.adopt({"T1": pace})  # less far: no step back
+    assert limits.rate("T1") == pytest.approx(80.0 + 0.002 * 80.0 * 10)
 
 
 def test_a_pace_sent_at_long_without_a_429_is_no_longer_passed_on() -> None:

@@ -520,8 +520,13 @@ async def test_recorded_paces_keep_the_newest_learning_and_leave_bad_rows_out(bo
     newer = LearnedPace(rate=50.0, ceiling=45.0, since=1_700_000_001.0, settled=True)
     assert await lessons.share_paces("slack", {"T1": newer}, ["T1"]) == {"T1": newer}
     assert await lessons.share_paces("teams", {}, ["T1"]) == {}  # per platform
+    climbed = replace(newer, climbed_s=12.5)  # the same learning, climbed further
+    assert await lessons.share_paces("slack", {"T1": climbed}, ["T1"]) == {"T1": climbed}
+    assert await lessons.share_paces("slack", {"T1": newer}, ["T1"]) == {"T1": climbed}  # no step back
     async with lessons.engine.begin() as conn:
-        for ws, rate in (("T3", 0.0), ("T4", float("inf")), ("T5", -1.0)):
-            row = {"platform": "slack", "workspace": ws, "rate": rate, "since": 1.0, "settled": False}
+        for ws, rate, climbed_s in (("T3", 0.0, 0.0), ("T4", float("inf"), 0.0), ("T5", -1.0, 0.0),
+                                    ("T6", 5.0, -1.0), ("T7", 5.0, float("inf"))):
+            row = {"platform": "slack", "workspace": ws, "rate": rate, "since": 1.0, "settled": False,
+                   "climbed_s": climbed_s}
             await conn.execute(insert(LearnedPaceRow).values(**row))
-    assert await lessons.share_paces("slack", {}, ["T1", "T3", "T4", "T5"]) == {"T1": newer}
+    assert await lessons.share_paces("slack", {}, ["T1", "T3", "T4", "T5", "T6", "T7"]) == {"T1": climbed}
