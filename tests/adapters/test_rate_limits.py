@@ -266,11 +266,12 @@ def test_an_idle_workspace_keeps_its_pace_so_the_next_fan_out_meets_no_429() -> 
 def test_the_next_process_goes_on_from_the_pace_the_last_one_reached() -> None:
     """A day's first 429 set a rough ceiling at 74/s, and the pace climbed to the limit from it without
     another 429. Passed on without that climb, the next day's processes started at 74/s again and took 20 s
-    to reach the limit (the fan-out benchmark: 1.19 x the time the limit requires)."""
+    to reach the limit (the fan-out benchmark: 1.19 x the time the limit requires; the climb was 2% of the
+    ceiling a second then)."""
     clock = Clock()
     first = RateLimits(learn=True, clock=clock, wall=clock)
     first.adopt({"T1": LearnedPace(rate=74.0, ceiling=74.0, since=clock.now)})
-    _accepted, refused = fan_out(first, clock, TokenBucket(100.0, 10.0), 15)
+    _accepted, refused = fan_out(first, clock, TokenBucket(100.0, 10.0), 6)
     reached = first.rate("T1")
     assert refused == 0 and reached is not None and reached > 90
     clock.now += 86_400
@@ -278,7 +279,7 @@ def test_the_next_process_goes_on_from_the_pace_the_last_one_reached() -> None:
     later.adopt(first.learned())
     assert later.rate("T1") == pytest.approx(reached, rel=1e-3)
     accepted, refused = fan_out(later, clock, TokenBucket(100.0, 10.0), 10)
-    assert accepted >= 0.88 * 100 * 10 and refused <= 1  # 90%; from 74/s again, 80%
+    assert accepted >= 0.88 * 100 * 10 and refused <= 1
 
 
 def test_instances_with_the_same_learning_go_on_from_the_furthest_climb() -> None:
