@@ -88,6 +88,7 @@ class _Workspace:
     last_start: float = -math.inf  # when the last send took its slot
     sending_since: float = -math.inf  # when this instance began sending at the pace (after a lull)
     prior: bool = False  # the pace is the others' (see `_seed`), not learned here: a guess until a 429
+    early_cuts: int = 0  # 429s in a row that each came within a second of the last one's hold
     # when the sends accepted within the last WINDOW_S took their slots, in order (see `accepted`)
     accepted: list[float] = field(default_factory=list)
 
@@ -135,10 +136,16 @@ class RateLimits:
         for workspace, pace in paces.items():
             state = self._state(workspace)
             since = min(pace.since + to_clock, latest)  # a clock far ahead must not freeze the pace
-            if state.rate is None or state.prior or since > state.since + SAME_S:
+            newer = since > state.since + SAME_S
+            same = not newer and since >= state.since - SAME_S
+            if state.rate is None or state.prior or newer or (same and pace.rate > state.rate):
+                # (Two instances refused in the same moment, as when both start sending into a full
+                # workspace, learn apart at the same time: the higher rate wins, as what went is a lower
+                # bound. Each keeping its own, one sent at 1/s, doubling, while the other read its own
+                # sends times two as the workspace's, twice the limit.)
                 state.rate, state.ceiling, state.since = pace.rate, pace.ceiling, since
                 state.settled, state.prior, state.paced_s = pace.settled, False, pace.climbed_s
-            elif since >= state.since - SAME_S:  # the same learning: its pace climbed as far as either did
+            elif same:  # the same learning: its pace climbed as far as either did
                 state.paced_s = max(state.paced_s, pace.climbed_s)
 
     async def wait(self, workspace: str) -> float:
@@ -231,6 +238,7 @@ class RateLimits:
         now, state = self._clock(), self._state(workspace)
         already_held = state.held_until > now
         sending_for = now - max(state.sending_since, state.held_until)  # (when the last hold ended)
+        after_hold = now - state.held_until < WINDOW_S  # within a second of the last hold's end
         state.held_until = max(state.held_until, now + min(max(retry_after, 0.0), MAX_RETRY_AFTER_S))
         if not self.learn or already_held:  # the other sends in flight meet the same 429: cut once
             return
@@ -246,9 +254,13 @@ class RateLimits:
             # little: the pace was too high, by an unknown amount. (Read as a measure, it halved the pace:
             # the next day's fan-out began there, or with the instances' overlap as they started.)
             state.settled = False
+            # One such 429 says little, but each that follows its hold at once says the pace is far too
+            # high: the cut doubles with each (5%, 10%, 19%, 34%...). At 5% each, a pace twice the limit
+            # took fourteen holds, a 429 and a second's wait every second, to come down.
+            state.early_cuts = state.early_cuts + 1 if after_hold else 1
             # In slow start it stays slow start: a ceiling set at its first second's pace (a few sends a
             # second) held a workspace there for a minute, climbing 2% of it a second.
-            state.rate = max(MIN_RATE, CUT * pace)
+            state.rate = max(MIN_RATE, CUT ** (2 ** min(state.early_cuts - 1, 4)) * pace)
             if state.ceiling is not None:
                 state.ceiling = state.rate
         else:  # what went is a fair measure when sends kept up with the pace; after a lull, half the pace is

@@ -293,6 +293,33 @@ def test_instances_with_the_same_learning_go_on_from_the_furthest_climb() -> Non
     assert limits.rate("T1") == pytest.approx(80.0 + 0.002 * 80.0 * 10)
 
 
+def test_429s_that_follow_their_holds_at_once_cut_harder_each_time() -> None:
+    """A pace far above the limit meets a 429 as soon as each hold ends. Cut 5% each time, a pace of twice
+    the limit took twelve holds in 15 s and sent 27% of the limit (the fan-out: a 429 a second for 17 s)."""
+    for start, share in ((200.0, 0.65), (150.0, 0.65), (120.0, 0.7)):
+        clock = Clock()
+        limits = RateLimits(learn=True, clock=clock, wall=clock)
+        limits.adopt({"T1": LearnedPace(rate=start, ceiling=start, since=clock.now)})
+        accepted, refused = fan_out(limits, clock, TokenBucket(100.0, 10.0), 15)
+        assert refused <= 6 and accepted >= share * 100 * 15, start  # 69-75%, 4-5 429s
+
+
+def test_instances_refused_in_the_same_moment_take_the_higher_rate() -> None:
+    """Both instances meet the first 429s of a fan-out together, and learn apart at the same instant. Each
+    kept its own: one had had no send accepted and paced at 1/s, doubling, while the other, pacing alone at
+    the limit, read its sends times two as the workspace's and learned twice the limit."""
+    clock = Clock()
+    first, second = (RateLimits(learn=True, clock=clock, wall=clock) for _ in range(2))
+    for limits, sent in ((first, 0), (second, 34)):
+        limits.share_among(2)
+        for _ in range(sent):
+            limits.accepted("T1")
+        limits.refused("T1", retry_after=1.0)
+    first.adopt(second.learned())
+    second.adopt(first.learned())
+    assert first.rate("T1") == second.rate("T1") == pytest.approx(34.0)
+
+
 def test_a_pace_sent_at_long_without_a_429_is_no_longer_passed_on() -> None:
     clock = Clock()
     limits = RateLimits(learn=True, clock=clock, wall=clock)
