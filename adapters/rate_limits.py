@@ -245,6 +245,7 @@ class RateLimits:
         _forget_before(state.accepted, now - WINDOW_S)
         measured = len(state.accepted) / WINDOW_S * self._senders  # the others sent their equal shares
         pace = self._rate(state)
+        early_cuts, state.early_cuts = state.early_cuts, 0  # (counted on below only by another such 429)
         if pace is None or (state.prior and sending_for < WINDOW_S):
             # the first 429, or the pace had grown past any limit, or the others' pace was far above this
             # workspace's limit: start over from what went
@@ -257,7 +258,7 @@ class RateLimits:
             # One such 429 says little, but each that follows its hold at once says the pace is far too
             # high: the cut doubles with each (5%, 10%, 19%, 34%...). At 5% each, a pace twice the limit
             # took fourteen holds, a 429 and a second's wait every second, to come down.
-            state.early_cuts = state.early_cuts + 1 if after_hold else 1
+            state.early_cuts = early_cuts + 1 if after_hold else 1
             # In slow start it stays slow start: a ceiling set at its first second's pace (a few sends a
             # second) held a workspace there for a minute, climbing 2% of it a second.
             state.rate = max(MIN_RATE, CUT ** (2 ** min(state.early_cuts - 1, 4)) * pace)
