@@ -280,6 +280,10 @@ WORKPLACE = [
     ("Can someone who actually knows the system answer this?",
      "Can someone who knows the system answer this?"),
     ("This is embarrassing for the whole team.", "This is not a good look for the whole team."),
+    ("This is not acceptable for us.", "This is a problem for us."),  # was "a problem for me for us"
+    ("The way you handled that call was embarrassing for all of us.",
+     "The way you handled that call was not a good look for all of us."),
+    ("We'll discuss your attitude in our 1:1.", "We'll discuss how things are going in our 1:1."),
     ("I can't believe I have to explain this to you.", "Let me explain this to you."),
     ("How is this still not fixed after two weeks?",
      "Is there a reason this is still not fixed after two weeks?"),
