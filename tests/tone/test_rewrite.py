@@ -281,6 +281,7 @@ WORKPLACE = [
      "Can someone who knows the system answer this?"),
     ("This is embarrassing for the whole team.", "This is not a good look for the whole team."),
     ("This is not acceptable for us.", "This is a problem for us."),  # was "a problem for me for us"
+    ("Which idiot approved this copy?", "Who approved this copy?"),  # was "What happened to this copy?"
     ("The way you handled that call was embarrassing for all of us.",
      "The way you handled that call was not a good look for all of us."),
     ("We'll discuss your attitude in our 1:1.", "We'll discuss how things are going in our 1:1."),
