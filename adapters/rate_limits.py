@@ -213,11 +213,10 @@ class RateLimits:
         forget = PRIOR_S if state.prior else FORGET_S  # the others' pace may be far below this one's limit
         if state.ceiling is None:
             rate = state.rate * 2.0 ** (elapsed / DOUBLING_S)
-        elif elapsed <= forget:
-            rate = state.rate + _climb(state) * elapsed
-        else:  # no 429 for a while: look for more room, from where the climb got to
-            climbed = state.rate + _climb(state) * forget
-            rate = climbed * 2.0 ** ((elapsed - forget) / DOUBLING_S)
+        else:
+            rate = state.rate + _climb(state.ceiling, state) * min(elapsed, forget)
+            if elapsed > forget:  # no 429 for a while: look for more room, from where the climb got to
+                rate *= 2.0 ** ((elapsed - forget) / DOUBLING_S)
         return None if rate >= MAX_RATE else rate
 
     def accepted(self, workspace: str, started: float | None = None) -> None:
@@ -289,15 +288,14 @@ class RateLimits:
         return state
 
 
-def _climb(state: _Workspace) -> float:
-    """Sends per second gained per second from the ceiling. One that slow start found is rough: what went
+def _climb(ceiling: float, state: _Workspace) -> float:
+    """Sends per second gained per second from `ceiling`. One that slow start found is rough: what went
     in the second before its 429 includes the ramp up from half the pace, so it reads low (by 5-15% in the
     fan-out benchmark, and by half where the other instance had sent more than its share), and the pace
     climbs fast from it to a 429 met at a steady pace, which reads close. (At 2% a second, a 47.5/s ceiling
     under a 100/s limit climbed 1/s: 71/s when that day's fan-out ended; the next day's ended 3 s late.)"""
-    assert state.ceiling is not None
     share = CLIMB if state.settled else PRIOR_CLIMB if state.prior else ROUGH_CLIMB
-    return share * state.ceiling
+    return share * ceiling
 
 
 def _climbed(state: _Workspace) -> float:

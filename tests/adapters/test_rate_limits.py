@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from adapters.rate_limits import RateLimits
+from adapters.rate_limits import CLIMB, RateLimits
 from bot.ports import LearnedPace
 
 
@@ -288,9 +288,10 @@ def test_instances_with_the_same_learning_go_on_from_the_furthest_climb() -> Non
     pace = LearnedPace(rate=80.0, ceiling=80.0, since=clock.now, settled=True)
     limits.adopt({"T1": pace})
     limits.adopt({"T1": replace(pace, climbed_s=10.0)})  # the other one sent for 10 s
-    assert limits.rate("T1") == pytest.approx(80.0 + 0.002 * 80.0 * 10)
+    climbed = 80.0 + CLIMB * 80.0 * 10
+    assert limits.rate("T1") == pytest.approx(climbed)
     limits.adopt({"T1": pace})  # less far: no step back
-    assert limits.rate("T1") == pytest.approx(80.0 + 0.002 * 80.0 * 10)
+    assert limits.rate("T1") == pytest.approx(climbed)
 
 
 def test_429s_that_follow_their_holds_at_once_cut_harder_each_time() -> None:
@@ -409,7 +410,6 @@ def test_answers_that_arrive_in_a_bunch_are_counted_by_when_their_sends_started(
     clock.now += 1.0
     pace = limits.rate("T1")
     assert pace is not None and pace * 2 <= 100.0  # at most CUT of the 100/s sent, never above it
-
 
 
 def test_a_pace_climbs_only_while_sends_keep_up_with_it() -> None:
