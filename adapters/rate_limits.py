@@ -13,15 +13,20 @@ So, unconfigured, a workspace is paced from its first 429 on, the way TCP finds 
   ceiling reads low, and the pace climbs fast from it (ROUGH_CLIMB of it per second) to the next 429,
   met at a steady pace: its ceiling is close (`settled`), and the pace climbs slowly from that one (CLIMB),
   so a 429 costs one hold about a minute at most (each costs the workspace its whole Retry-After, a second
-  or more: probing every ten seconds, as this did at first, cost a tenth of the rate);
+  or more: probing every ten seconds, as this did at first, cost a tenth of the rate; at twice CLIMB, once
+  the pace was sent at in full, the platform's burst ran out and a 429 came every 20-30 s, and a second's
+  hold for an instance sending alone cost more than the climb gained);
+- the slots follow one another on the pace's grid (a slot a whole interval late starts a new grid: no
+  burst of saved-up slots after a lull), so that a sleep that wakes late does not slow the pace;
 - a 429 within a second of the last hold's end, or of the start of sending at the pace, is no measure: it
   cuts the pace to CUT of itself, and the ceiling is rough (in slow start there is none yet, and slow start
   goes on); nor is one after a lull a close measure (what went was under KEPT_UP of the pace): its ceiling
   is rough too;
 - the climb runs on the time spent sending at the pace, not on the clock, and only while the sends keep
-  up with it (KEPT_UP of it over the last second): idle time, or a process too short of CPU to use its
-  pace, says nothing about the limit. (On the clock, an hour between two fan-outs grew the pace past any
-  limit, and each fan-out began unpaced and learned the limit again from a burst of 429s);
+  up with it (KEPT_UP of what it was due to send over the last second, or since the last hold): idle
+  time, or a process too short of CPU to use its pace, says nothing about the limit. (On the clock, an
+  hour between two fan-outs grew the pace past any limit, and each fan-out began unpaced and learned the
+  limit again from a burst of 429s);
 - a 429 reads the sends accepted in the second before it by when they were started (spaced by the pace),
   not by when their answers came (a process short of CPU handles a bunch of answers at once);
 - after FORGET_S of sending without a 429 the ceiling is dropped and slow start resumes, which finds the
@@ -63,7 +68,7 @@ from bot.ports import LearnedPace
 MAX_RETRY_AFTER_S = 60.0
 WINDOW_S = 1.0  # accepted sends are counted over the last second before a 429
 CUT = 0.95  # the ceiling: this share of what the platform accepted just before refusing
-CLIMB = 0.002  # from a ceiling, the pace grows by this share of it per second
+CLIMB = 0.001  # from a ceiling, the pace grows by this share of it per second (see the docstring)
 ROUGH_CLIMB = 0.05  # the same from a ceiling slow start found (not `settled`)
 PRIOR_CLIMB = 0.02  # the same from the others' pace (see `_seed`): close to a limit they all share
 KEPT_UP = 0.8  # what went in the second before a 429 is a fair measure if it was this share of the pace
@@ -187,7 +192,12 @@ class RateLimits:
             else:
                 state.sending_since = now
             state.last_start = now
-            state.next_start = now + interval  # from now: no burst of saved-up slots after a lull
+            # The next slot follows this one's on the pace's grid, so that waking late (each sleep overshoots
+            # a little) does not slow the pace: timed from each wake-up, 50 sends a second went at 46-47.
+            # Late by a whole interval (a lull, a hold), the grid starts again from now: no burst of
+            # saved-up slots.
+            on_grid = now - state.next_start < interval
+            state.next_start = (state.next_start if on_grid else now) + interval
         return 0.0
 
     def _keeping_up(self, state: _Workspace, now: float, rate: float) -> bool:
@@ -198,7 +208,7 @@ class RateLimits:
         learned 300-460/s for a limit of 100/s and spent the next day between 429s: 4.5x the floor). (Only a
         learning instance has a pace, so `accepted` holds its sends.)"""
         _forget_before(state.accepted, now - WINDOW_S)
-        return len(state.accepted) + 1 >= KEPT_UP * WINDOW_S * rate / self._senders
+        return len(state.accepted) + 1 >= KEPT_UP * _sends_due(state, now, rate / self._senders)
 
     def rate(self, workspace: str) -> float | None:
         """This instance's pace in sends per second (its share of the workspace's), or None when unpaced."""
@@ -236,8 +246,12 @@ class RateLimits:
         """A 429: hold the workspace for `retry_after` seconds and (learning) slow down."""
         now, state = self._clock(), self._state(workspace)
         already_held = state.held_until > now
-        sending_for = now - max(state.sending_since, state.held_until)  # (when the last hold ended)
-        after_hold = now - state.held_until < WINDOW_S  # within a second of the last hold's end
+        # When the last hold ended: this instance's, or the one whose 429 set the pace. While another
+        # instance was held, this one's sends times the instances read high (in a first day's storm, one
+        # instance's 87 sends in that second read as 174/s for a limit of 100/s, and the pace went there).
+        held_until = max(state.held_until, state.since)
+        sending_for = now - max(state.sending_since, held_until)
+        after_hold = now - held_until < WINDOW_S  # within a second of the last hold's end
         state.held_until = max(state.held_until, now + min(max(retry_after, 0.0), MAX_RETRY_AFTER_S))
         if not self.learn or already_held:  # the other sends in flight meet the same 429: cut once
             return
@@ -303,6 +317,19 @@ def _climbed(state: _Workspace) -> float:
     Not past FORGET_S: beyond it the pace is searching for room, not one the platform took. Slow start's
     doubling is not passed on either: it is a search too, and goes on from its start."""
     return 0.0 if state.ceiling is None else round(min(state.paced_s, FORGET_S), 3)
+
+
+def _sends_due(state: _Workspace, now: float, pace: float) -> float:
+    """How many sends went in the last second at `pace` (this instance's, now), counted from the last hold's
+    end if that was within it: right after a hold, none went yet. In slow start the pace doubled over that
+    time, so fewer were due (0.72 of a second at the pace now). Held to a second at the pace, a hold stopped
+    the climb for most of the next second, and slow start doubled every 1.7 s, not every second."""
+    span = min(WINDOW_S, now - state.held_until)
+    if span <= 0.0:
+        return 0.0
+    if state.ceiling is not None or state.rate is None:
+        return pace * span
+    return pace * DOUBLING_S / math.log(2.0) * (1.0 - math.pow(0.5, span / DOUBLING_S))
 
 
 def _forget_before(times: list[float], cutoff: float) -> None:
