@@ -58,12 +58,15 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import logging
 import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.ports import LearnedPace
+
+log = logging.getLogger(__name__)  # workspace ids and rates only (`server.log_level: info` shows them)
 
 MAX_RETRY_AFTER_S = 60.0
 WINDOW_S = 1.0  # accepted sends are counted over the last second before a 429
@@ -150,6 +153,7 @@ class RateLimits:
                 # sends times two as the workspace's, twice the limit.)
                 state.rate, state.ceiling, state.since = pace.rate, pace.ceiling, since
                 state.settled, state.prior, state.paced_s = pace.settled, False, pace.climbed_s
+                log.debug("workspace %s: another instance's pace taken: %.1f/s, %s", workspace, *_said(state))
             elif same:  # the same learning: its pace climbed as far as either did
                 state.paced_s = max(state.paced_s, pace.climbed_s)
 
@@ -178,7 +182,7 @@ class RateLimits:
         if state.held_until > now:
             return state.held_until - now
         if state.rate is None and state.last_start == -math.inf and self.learn:
-            self._seed(state, now)
+            self._seed(workspace, state, now)
         rate = self._rate(state)
         if rate is None:
             return 0.0
@@ -283,8 +287,12 @@ class RateLimits:
             state.settled = state.ceiling is not None and measured >= KEPT_UP * pace
             state.ceiling = state.rate = max(MIN_RATE, CUT * measured, pace / 2)
         state.since, state.paced_s, state.prior = state.held_until, 0.0, False
+        log.info(
+            "workspace %s: 429 %s (%.0f went in the second before); now %.1f/s, %s",
+            workspace, "unpaced" if pace is None else f"at {pace:.1f} sends/s", measured, *_said(state),
+        )  # fmt: skip
 
-    def _seed(self, state: _Workspace, now: float) -> None:
+    def _seed(self, workspace: str, state: _Workspace, now: float) -> None:
         """Start a never-paced workspace at PRIOR of the median settled pace of the others (if any)."""
         paces = sorted(
             rate
@@ -294,6 +302,7 @@ class RateLimits:
         if paces:
             state.rate = state.ceiling = max(MIN_RATE, PRIOR * paces[len(paces) // 2])
             state.settled, state.prior, state.since, state.paced_s = False, True, now, 0.0
+            log.info("workspace %s: never paced; starts at %.1f/s, %s", workspace, *_said(state))
 
     def _state(self, workspace: str) -> _Workspace:
         state = self._workspaces.get(workspace)
@@ -317,6 +326,17 @@ def _climbed(state: _Workspace) -> float:
     Not past FORGET_S: beyond it the pace is searching for room, not one the platform took. Slow start's
     doubling is not passed on either: it is a search too, and goes on from its start."""
     return 0.0 if state.ceiling is None else round(min(state.paced_s, FORGET_S), 3)
+
+
+def _said(state: _Workspace) -> tuple[float, str]:
+    """The pace's rate and what it is doing next, for the log."""
+    doing = (
+        "slow start" if state.ceiling is None
+        else "the others' pace" if state.prior
+        else "climbing slowly from a settled ceiling" if state.settled
+        else "climbing fast from a rough ceiling"
+    )  # fmt: skip
+    return state.rate or 0.0, doing
 
 
 def _sends_due(state: _Workspace, now: float, pace: float) -> float:

@@ -89,6 +89,8 @@ class Server(_Section):
     # Open connections at once; past it, new ones wait in the kernel's queue (adapters/listener.py).
     max_connections: int = Field(default=192, ge=1, le=65535)
     log_format: Literal["plain", "json"] = "plain"  # also DEESCALATE_LOG_FORMAT or `serve --log-format`
+    # info adds what the service learns as it runs (each workspace's send rate); debug, each step of it
+    log_level: Literal["debug", "info", "warning", "error"] = "warning"  # also DEESCALATE_LOG_LEVEL
 
 
 class Slack(_Section):

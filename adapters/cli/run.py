@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 
 import bot
@@ -14,6 +15,7 @@ from bot.errors import ConfigError
 from bot.settings import Config, load_config
 
 LOG_FORMATS: tuple[LogFormat, ...] = ("plain", "json")
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,6 +34,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--log-format",
         choices=LOG_FORMATS,
         help="plain or json lines (default: $DEESCALATE_LOG_FORMAT, else server.log_format)",
+    )
+    serve.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        help="the least level logged (default: $DEESCALATE_LOG_LEVEL, else server.log_level: warning)",
     )
     serve.set_defaults(func=serve_command)
     version = sub.add_parser("version", help="print the version")
@@ -54,17 +61,25 @@ def serve_command(args: argparse.Namespace) -> int:
     from adapters.server import serve
 
     config = load_config()
-    configure_logging(log_format(args.log_format, config))
+    configure_logging(log_format(args.log_format, config), log_level(args.log_level, config))
     asyncio.run(serve(config, host=args.host, port=args.port, dev=args.dev, socket=args.socket))
     return 0
 
 
 def log_format(flag: str | None, config: Config) -> LogFormat:
     """--log-format, else $DEESCALATE_LOG_FORMAT, else server.log_format in app.yaml."""
-    chosen = flag or os.environ.get("DEESCALATE_LOG_FORMAT") or config.settings.server.log_format
-    for known in LOG_FORMATS:
-        if chosen.strip().lower() == known:
-            return known
-    raise ConfigError(
-        "invalid log format:", [f"DEESCALATE_LOG_FORMAT: expected plain or json (got {chosen!r})"]
-    )
+    chosen = _chosen(flag, "DEESCALATE_LOG_FORMAT", config.settings.server.log_format, LOG_FORMATS, "format")
+    return "json" if chosen == "json" else "plain"
+
+
+def log_level(flag: str | None, config: Config) -> int:
+    """--log-level, else $DEESCALATE_LOG_LEVEL, else server.log_level in app.yaml."""
+    chosen = _chosen(flag, "DEESCALATE_LOG_LEVEL", config.settings.server.log_level, LOG_LEVELS, "level")
+    return logging.getLevelNamesMapping()[chosen.upper()]
+
+
+def _chosen(flag: str | None, variable: str, configured: str, known: tuple[str, ...], what: str) -> str:
+    chosen = flag or os.environ.get(variable) or configured
+    if chosen.strip().lower() in known:
+        return chosen.strip().lower()
+    raise ConfigError(f"invalid log {what}:", [f"{variable}: expected {' or '.join(known)} (got {chosen!r})"])

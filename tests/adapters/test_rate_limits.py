@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 
 import pytest
@@ -495,3 +496,16 @@ def test_a_429_within_a_second_of_another_instances_hold_is_no_measure() -> None
     learned = second.learned()["T1"]
     assert not learned.settled  # a rough ceiling: climbed from fast to a 429 that is a measure
     assert learned.rate == pytest.approx(0.95 * pace * 2)  # the pace cut, not a ceiling read from that second
+
+
+def test_what_a_workspace_learns_is_logged_at_info_with_its_id_and_rates_only(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = Clock()
+    with caplog.at_level(logging.INFO, logger="adapters.rate_limits"):
+        limits = after_a_first_burst(clock)
+        fan_out(limits, clock, TokenBucket(100.0, 10.0), 10)
+    lines = [r.getMessage() for r in caplog.records if r.name == "adapters.rate_limits"]
+    assert lines[0] == "workspace T1: 429 unpaced (10 went in the second before); now 10.0/s, slow start"
+    assert any(line.endswith("climbing fast from a rough ceiling") for line in lines)
+    assert any(line.endswith("climbing slowly from a settled ceiling") for line in lines)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.cli.run import log_format
+from adapters.cli.run import log_format, log_level
 from adapters.logs import make_handler
 from adapters.server import build_app
 from bot.core import Bot
@@ -80,6 +80,21 @@ def test_log_format_flag_then_environment_then_app_yaml(
     monkeypatch.delenv("DEESCALATE_LOG_FORMAT")
     monkeypatch.setenv("DEESCALATE_SERVER__LOG_FORMAT", "json")
     assert log_format(None, load_config()) == "json"
+
+
+def test_log_level_flag_then_environment_then_app_yaml(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert log_level(None, config) == logging.WARNING
+    monkeypatch.setenv("DEESCALATE_LOG_LEVEL", "Info")
+    assert log_level(None, config) == logging.INFO
+    assert log_level("debug", config) == logging.DEBUG
+    monkeypatch.setenv("DEESCALATE_LOG_LEVEL", "verbose")
+    with pytest.raises(ConfigError, match="log level"):
+        log_level(None, config)
+    monkeypatch.delenv("DEESCALATE_LOG_LEVEL")
+    monkeypatch.setenv("DEESCALATE_SERVER__LOG_LEVEL", "error")
+    assert log_level(None, load_config()) == logging.ERROR
 
 
 async def test_lesson_deliveries_are_counted_per_outcome(bot: Bot, store: SqlStore, clock: FakeClock) -> None:
