@@ -13,6 +13,12 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]{1,2000}(?<![.,;:!?)'\]])", re.I
 # A quote opens after a space or punctuation and closes before one, so stray or doubled quote marks
 # (CSV escaping, inch marks) do not swallow ordinary text.
 _QUOTE = re.compile(r"(?<![\w\"])\"(?=[^\s\"])[^\"\n]{1,500}?(?<=\S)\"(?![\w\"])|“[^”\n]{1,500}”")
+# Curly single quotes (what phones and Macs type for '...'), opening at the start or after a space or
+# bracket; ’ between letters is an apostrophe (‘I don’t mind’ is one quote). Straight ones are not kept:
+# elisions open and close them as often as quotes do ('cause, goin', 'til), and on the paradetox sample
+# they kept "'t we 're all fucked'" and four more insults out of the rewrite.
+_SINGLE_QUOTE = re.compile(r"(?<![^\s(\[])‘(?=\S)(?:[^’\n]|(?<=\w)’(?=\w)){1,500}?(?<=\S)’(?!\w)")
+_OPENS_SINGLE = re.compile(r"(?<![^\s(\[])‘(?=\S)")  # where a single quote may open
 _BLOCKQUOTE = re.compile(r"^>[^\n]{0,2000}", re.MULTILINE)
 _NUMERIC = re.compile(
     r"\d(?<![\w]\d)(?:"
@@ -145,11 +151,17 @@ _Led = tuple[re.Pattern[str], str | None]
 
 
 def _patterns_for(
-    text: str, web: bool, numeric: re.Pattern[str] | None, ticket: bool, *, ascii_shape: bool
+    text: str,
+    web: bool,
+    numeric: re.Pattern[str] | None,
+    ticket: bool,
+    single: bool,
+    *,
+    ascii_shape: bool,
 ) -> list[_Led]:
     """Only the expressions whose trigger appears in `text` (the message, or the trigger shape of an ASCII
     one, then `ascii_shape`): `web`, it holds "http" or "www."; `numeric`, the number expression to run if
-    it holds a digit (else None); `ticket`, whether a ticket id may be there."""
+    it holds a digit (else None); `ticket`, whether a ticket id may be there; `single`, a single quote."""
     found: list[_Led] = []
     if "<" in text:
         found.append((_SLACK, "<" if ascii_shape else None))
@@ -157,6 +169,8 @@ def _patterns_for(
         found.append((_URL, None))
     if '"' in text or "“" in text:
         found.append((_QUOTE, '"' if ascii_shape else None))
+    if single:
+        found.append((_SINGLE_QUOTE, None))
     if ">" in text:
         found.append((_BLOCKQUOTE, ">" if ascii_shape else None))
     if "$" in text or "€" in text or "£" in text or "¥" in text:
@@ -257,19 +271,20 @@ def protected_spans(text: str, *, dates: bool = True) -> list[tuple[int, int]]:
     """
     lowered = text.lower()
     web = "http" in lowered or "www." in lowered
+    single = "‘" in text and _OPENS_SINGLE.search(text) is not None  # (never in ASCII text)
     if text.isascii():
         # (decoded: `in` on bytes first tries its argument as an int, and raises and clears an exception)
         shape = text.encode().translate(_TRIGGER_SHAPE).decode()
-        triggered = web or _has_trigger(shape)
+        triggered = web or single or _has_trigger(shape)
         if triggered:  # every ticket id holds a hyphen and then a digit
             numeric = _NUMERIC_ASCII if "0" in shape else None
-            patterns = _patterns_for(shape, web, numeric, "-0" in shape, ascii_shape=True)
+            patterns = _patterns_for(shape, web, numeric, "-0" in shape, single, ascii_shape=True)
     else:
         shape = text  # (unused: no expression has a lead character here)
-        triggered = web or _TRIGGER.search(text) is not None
+        triggered = web or single or _TRIGGER.search(text) is not None
         if triggered:
             numeric = _NUMERIC if _DIGIT.search(text) else None
-            patterns = _patterns_for(text, web, numeric, "-" in text, ascii_shape=False)
+            patterns = _patterns_for(text, web, numeric, "-" in text, single, ascii_shape=False)
     if not triggered:
         return _merge(_date_word_spans(text, 0, len(text))) if dates else []
     code = _code_spans(text) if "`" in text else []

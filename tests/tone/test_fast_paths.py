@@ -21,7 +21,7 @@ from bot.tone.types import Signal, ToneReport, new_report, new_signal
 
 _ALPHABET = [*"aAbB xyz!?.,'’\"“”`<>@#$€3 -\n*_:;()", "you", "stupid", "FUCK", "http://x.io", "Fine", "🙄",
              "İ", " per my last email ", "Monday", "May 5", "end of day", "WHY", "idiots'", "fucking",
-             "don’t"]
+             "don’t", "‘", "’", " '", "('", "it's"]
 
 
 def _random_texts(n: int, seed: int) -> list[str]:
@@ -192,7 +192,8 @@ def _plain_spans(text: str, dates: bool) -> list[tuple[int, int]]:
     code = p._code_spans(text)
     spans = list(code)
     pos = 0
-    everything = [p._SLACK, p._URL, p._QUOTE, p._BLOCKQUOTE, p._MONEY, p._CHANNEL, p._NUMERIC, p._TICKET]
+    everything = [p._SLACK, p._URL, p._QUOTE, p._SINGLE_QUOTE, p._BLOCKQUOTE, p._MONEY, p._CHANNEL]
+    everything += [p._NUMERIC, p._TICKET]
     for start, end in [*code, (len(text), len(text))]:
         for pattern in everything:
             spans.extend(m.span() for m in pattern.finditer(text, pos, start) if m.end() > m.start())
@@ -301,6 +302,7 @@ def test_ascii_protected_checks_change_nothing() -> None:
     pieces = ["PROJ-12", "ab-3", "-", "3", "12:30", "3pm", "5 p.m.", "$1,200", "1.5%", "4th of may", "10 usd"]
     pieces += ["2024-01-02", "@x", "a@b.io", "`c`", "<@U1>", "> q", '"q"', "#c", "www.x.io", "\x1c", "\x1f"]
     pieces += ["\t", "\x0b", " ", ", ", "Q3", "A-1", "7/8", "1\x1cpm", "3\x1fusd", "x", "May"]
+    pieces += ["'", " 'q'", "it's"]
     rng = random.Random(13)
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(4000)]
     for text in texts:

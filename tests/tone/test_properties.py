@@ -13,6 +13,7 @@ WORDS = [
     "@bob", "#ops", "https://x.io/a", "`code`", '"quote"', "PROJ-1", "$5", "5pm", "Friday", "!!!", "???",
     "FIX", "THIS", "NOW", "please", "?", ".", ",", "🙄", "مرحبا", "שלום", "\u200f", "\n", "kill the process",
     "I'm not upset", "lazy", "you're", "😀", "ǅ", "İ", "ß", "```", "`", "\x00", "\ue000", "\ue0011\ue001",
+    "‘quote’", "‘", "’",
 ]
 texts = st.one_of(
     st.text(max_size=300),

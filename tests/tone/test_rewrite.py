@@ -6,6 +6,7 @@ import pytest
 
 from bot.tone import STYLES, ToneEngine, check_guard, protected_spans
 from bot.tone.engine import READS_FINE
+from bot.tone.protect import protected_tokens
 
 HEATED = [
     "You always miss the deadline, it's your fault!!!",
@@ -112,6 +113,16 @@ def test_protected_spans_cover_the_listed_kinds() -> None:
     for token in ["@bob", "<@U123>", "https://x.com/a?b=1", "#ops", "PROJ-123", "Friday", "5pm", "$1,200",
                   "3.5%", "2024-05-01", "a.b@c.io", "`kill -9`", '"keep this"']:
         assert token in found, token
+
+
+def test_curly_single_quotes_are_kept_and_apostrophes_are_not_quotes(engine: ToneEngine) -> None:
+    result = engine.rewrite("You NEVER listen. They wrote ‘a stupid plan’ and it’s the users’ call.")
+    assert "‘a stupid plan’" in result.text and "NEVER" not in result.text
+    assert "‘I don’t mind’" in protected_tokens("He said ‘I don’t mind’ twice (‘fine’)")
+    assert "‘fine’" in protected_tokens("He said ‘I don’t mind’ twice (‘fine’)")
+    assert protected_tokens("it’s the users’ data, don’t ‘worry") == []
+    # straight ones open and close on elisions as often as on quotes: not kept
+    assert protected_tokens("'cause you're goin' nowhere") == []
 
 
 def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
