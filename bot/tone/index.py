@@ -509,6 +509,15 @@ class Spans:
         i = bisect.bisect_left(self.ends, start + 1)
         return i < len(self.starts) and self.starts[i] < end
 
+    def held_by(self, start: int, end: int) -> bool:
+        """Whether every interval that meets [start, end) lies inside it and ends before it does."""
+        i = bisect.bisect_left(self.ends, start + 1)
+        while i < len(self.starts) and self.starts[i] < end:
+            if self.starts[i] < start or self.ends[i] >= end:
+                return False
+            i += 1
+        return True
+
     def add(self, start: int, end: int) -> None:
         """Insert an interval known not to overlap any other."""
         i = bisect.bisect_left(self.starts, start)

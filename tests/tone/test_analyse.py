@@ -70,6 +70,13 @@ def test_idioms_code_links_and_hedges_stay_calm(engine: ToneEngine, text: str) -
     assert report.safety is None
 
 
+def test_a_rule_that_holds_a_whole_idiom_and_goes_on_still_counts(engine: ToneEngine) -> None:
+    # "no worries" is an idiom the rules leave alone; the reproach that starts with it is not
+    reproach = engine.analyse("No worries if you're too busy, I'll tell the client myself.")
+    assert [s.text for s in reproach.signals] == ["No worries if you're too busy"]
+    assert engine.analyse("No worries if you're busy, tomorrow works too.").level == "calm"
+
+
 def test_negation_suppresses_labels_and_contempt(engine: ToneEngine) -> None:
     assert "labelling" not in kinds(engine, "You're not lazy, you're overloaded.")
     assert "contempt" not in kinds(engine, "It isn't ridiculous at all.")
