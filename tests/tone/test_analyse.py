@@ -77,6 +77,21 @@ def test_a_rule_that_holds_a_whole_idiom_and_goes_on_still_counts(engine: ToneEn
     assert engine.analyse("No worries if you're busy, tomorrow works too.").level == "calm"
 
 
+@pytest.mark.parametrize(("tense", "calm"), [
+    ("I'll take your silence as a yes.", "I'll take your answer as a yes."),
+    ("I'm sure you're very busy.", "I'm sure you're busy, so no rush."),
+    ("I don't know how many more times I can explain this.", "How many more tickets can we take on?"),
+    ("Please actually read the ticket.", "Please read the ticket; it's actually short."),
+    ("Happy to explain it again, slowly.", "Happy to explain it again."),
+    ("You should know this by now.", "You should know that the deploy moved to 5pm."),
+    ("Who taught you to write code like this?", "Who can show me how to write this?"),
+    ("Just do what I asked.", "I will do what I said yesterday."),
+])
+def test_reproaches_dressed_as_remarks_and_plain_twins(engine: ToneEngine, tense: str, calm: str) -> None:
+    assert engine.analyse(tense).level != "calm"
+    assert engine.analyse(calm).level == "calm"
+
+
 def test_negation_suppresses_labels_and_contempt(engine: ToneEngine) -> None:
     assert "labelling" not in kinds(engine, "You're not lazy, you're overloaded.")
     assert "contempt" not in kinds(engine, "It isn't ridiculous at all.")
