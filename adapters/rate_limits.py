@@ -74,6 +74,7 @@ CUT = 0.95  # the ceiling: this share of what the platform accepted just before 
 CLIMB = 0.001  # from a ceiling, the pace grows by this share of it per second (see the docstring)
 ROUGH_CLIMB = 0.05  # the same from a ceiling slow start found (not `settled`)
 PRIOR_CLIMB = 0.02  # the same from the others' pace (see `_seed`): close to a limit they all share
+EARLY_DOUBLINGS = 4  # 429s straight after their holds cut CUT, CUT**2, CUT**4...: this many doublings at most
 KEPT_UP = 0.8  # what went in the second before a 429 is a fair measure if it was this share of the pace
 DOUBLING_S = 1.0  # slow start doubles the pace this often
 FORGET_S = 60.0  # a ceiling is dropped after this long sending at the pace without a 429
@@ -278,7 +279,7 @@ class RateLimits:
             state.early_cuts = early_cuts + 1 if after_hold else 1
             # In slow start it stays slow start: a ceiling set at its first second's pace (a few sends a
             # second) held a workspace there for a minute, climbing 2% of it a second.
-            state.rate = max(MIN_RATE, CUT ** (2 ** min(state.early_cuts - 1, 4)) * pace)
+            state.rate = max(MIN_RATE, CUT ** (2 ** min(state.early_cuts - 1, EARLY_DOUBLINGS)) * pace)
             if state.ceiling is not None:
                 state.ceiling = state.rate
         else:  # what went is a fair measure when sends kept up with the pace; after a lull, half the pace is
@@ -347,7 +348,7 @@ def _sends_due(state: _Workspace, now: float, pace: float) -> float:
     span = min(WINDOW_S, now - state.held_until)
     if span <= 0.0:
         return 0.0
-    if state.ceiling is not None or state.rate is None:
+    if state.ceiling is not None:
         return pace * span
     return pace * DOUBLING_S / math.log(2.0) * (1.0 - math.pow(0.5, span / DOUBLING_S))
 

@@ -273,9 +273,8 @@ class Analyzer:
         start, end = found.start, found.end
         if not isinstance(rule, Rule) or end <= start or rule.weight <= 0:
             return None
-        # an idiom blocks the rules that meet it, unless one holds all of it and goes on ("no worries" is an
-        # idiom; "no worries if you're too busy" is a reproach)
-        if exempt is not None and exempt.overlaps(start, end) and not exempt.held_by(start, end):
+        # ("no worries" is an idiom; "no worries if you're too busy" is a reproach)
+        if exempt is not None and exempt.blocks(start, end):
             return None
         first = found.token
         if rule.negatable and self._negated(masked, words, first, start):

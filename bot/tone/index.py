@@ -509,14 +509,15 @@ class Spans:
         i = bisect.bisect_left(self.ends, start + 1)
         return i < len(self.starts) and self.starts[i] < end
 
-    def held_by(self, start: int, end: int) -> bool:
-        """Whether every interval that meets [start, end) lies inside it and ends before it does."""
+    def blocks(self, start: int, end: int) -> bool:
+        """Whether [start, end) meets an interval that it does not hold whole and go on past (an idiom
+        blocks the rules that meet it, but not one that holds all of it and goes on)."""
         i = bisect.bisect_left(self.ends, start + 1)
         while i < len(self.starts) and self.starts[i] < end:
             if self.starts[i] < start or self.ends[i] >= end:
-                return False
+                return True
             i += 1
-        return True
+        return False
 
     def add(self, start: int, end: int) -> None:
         """Insert an interval known not to overlap any other."""

@@ -18,7 +18,6 @@ _QUOTE = re.compile(r"(?<![\w\"])\"(?=[^\s\"])[^\"\n]{1,500}?(?<=\S)\"(?![\w\"])
 # elisions open and close them as often as quotes do ('cause, goin', 'til), and on the paradetox sample
 # they kept "'t we 're all fucked'" and four more insults out of the rewrite.
 _SINGLE_QUOTE = re.compile(r"(?<![^\s(\[])‘(?=\S)(?:[^’\n]|(?<=\w)’(?=\w)){1,500}?(?<=\S)’(?!\w)")
-_OPENS_SINGLE = re.compile(r"(?<![^\s(\[])‘(?=\S)")  # where a single quote may open
 _BLOCKQUOTE = re.compile(r"^>[^\n]{0,2000}", re.MULTILINE)
 _NUMERIC = re.compile(
     r"\d(?<![\w]\d)(?:"
@@ -106,7 +105,7 @@ _DIGIT = re.compile(r"\d")
 # Every character that can begin a protected span other than a link or a date word: when none is present
 # and the text holds no "http" or "www." (most short messages), the per-kind expressions are not run at all.
 # A bare character class lets the regex engine scan fast.
-_TRIGGER = re.compile(r"[`<>\"“#@$€£¥\d]")
+_TRIGGER = re.compile(r"[`<>\"“‘#@$€£¥\d]")
 # The same for ASCII text, where one byte translation shows which triggers it holds (digits as "0", the
 # trigger characters and "-" as themselves, anything else as a space) and a few substring tests replace
 # several regex scans.
@@ -151,17 +150,11 @@ _Led = tuple[re.Pattern[str], str | None]
 
 
 def _patterns_for(
-    text: str,
-    web: bool,
-    numeric: re.Pattern[str] | None,
-    ticket: bool,
-    single: bool,
-    *,
-    ascii_shape: bool,
+    text: str, web: bool, numeric: re.Pattern[str] | None, ticket: bool, *, ascii_shape: bool
 ) -> list[_Led]:
     """Only the expressions whose trigger appears in `text` (the message, or the trigger shape of an ASCII
     one, then `ascii_shape`): `web`, it holds "http" or "www."; `numeric`, the number expression to run if
-    it holds a digit (else None); `ticket`, whether a ticket id may be there; `single`, a single quote."""
+    it holds a digit (else None); `ticket`, whether a ticket id may be there."""
     found: list[_Led] = []
     if "<" in text:
         found.append((_SLACK, "<" if ascii_shape else None))
@@ -169,7 +162,7 @@ def _patterns_for(
         found.append((_URL, None))
     if '"' in text or "“" in text:
         found.append((_QUOTE, '"' if ascii_shape else None))
-    if single:
+    if "‘" in text:  # (never in ASCII text)
         found.append((_SINGLE_QUOTE, None))
     if ">" in text:
         found.append((_BLOCKQUOTE, ">" if ascii_shape else None))
@@ -271,20 +264,19 @@ def protected_spans(text: str, *, dates: bool = True) -> list[tuple[int, int]]:
     """
     lowered = text.lower()
     web = "http" in lowered or "www." in lowered
-    single = "‘" in text and _OPENS_SINGLE.search(text) is not None  # (never in ASCII text)
     if text.isascii():
         # (decoded: `in` on bytes first tries its argument as an int, and raises and clears an exception)
         shape = text.encode().translate(_TRIGGER_SHAPE).decode()
-        triggered = web or single or _has_trigger(shape)
+        triggered = web or _has_trigger(shape)
         if triggered:  # every ticket id holds a hyphen and then a digit
             numeric = _NUMERIC_ASCII if "0" in shape else None
-            patterns = _patterns_for(shape, web, numeric, "-0" in shape, single, ascii_shape=True)
+            patterns = _patterns_for(shape, web, numeric, "-0" in shape, ascii_shape=True)
     else:
         shape = text  # (unused: no expression has a lead character here)
-        triggered = web or single or _TRIGGER.search(text) is not None
+        triggered = web or _TRIGGER.search(text) is not None
         if triggered:
             numeric = _NUMERIC if _DIGIT.search(text) else None
-            patterns = _patterns_for(text, web, numeric, "-" in text, single, ascii_shape=False)
+            patterns = _patterns_for(text, web, numeric, "-" in text, ascii_shape=False)
     if not triggered:
         return _merge(_date_word_spans(text, 0, len(text))) if dates else []
     code = _code_spans(text) if "`" in text else []

@@ -15,6 +15,9 @@ def test_spans_overlap_matches_brute_force() -> None:
             a = rng.randint(0, 65)
             b = a + rng.randint(1, 6)
             assert spans.overlaps(a, b) == any(s < b and a < e for s, e in raw)
+            # met, but not held whole with more after it (the intervals as merged)
+            merged = list(zip(spans.starts, spans.ends, strict=True))
+            assert spans.blocks(a, b) == any(s < b and a < e and (s < a or e >= b) for s, e in merged)
 
 
 def test_apply_edits_keeps_protected_text_and_tidies_seams() -> None:
