@@ -254,6 +254,16 @@ def test_a_message_written_in_lower_case_stays_in_lower_case(engine: ToneEngine)
 
 # Workplace tension with no swearing at all: each draft is found tense, and the calm rewrite keeps the point.
 WORKPLACE = [
+    ("Sweetie, that's not how budgets work.", "That's not how budgets work."),
+    ("I don't trust this estimate. Break it down to the hour.",
+     "I'd like to look more closely at this estimate. Break it down in more detail."),
+    ("Send me a screenshot every hour so I know you're actually working on it.",
+     "Please send me a screenshot every hour so I know you're working on it."),
+    ("Was anyone planning to tell me the deploy failed, or was I supposed to guess?",
+     "Was anyone planning to tell me the deploy failed?"),
+    ("What's your excuse this time?", "What happened this time?"),
+    ("The summary is painful to read.", "The summary is hard to read."),
+    ("This plan reads like it was thrown together on the train.", "This plan reads like a rough draft."),
     ("Per my last email, the deadline was Friday. Not sure why this is so hard to understand.",
      "To recap, the deadline was Friday."),
     ("As I already said twice, the API key goes in the vault.", "To recap, the API key goes in the vault."),
