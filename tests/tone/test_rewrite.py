@@ -262,6 +262,10 @@ WORKPLACE = [
     ("Was anyone planning to tell me the deploy failed, or was I supposed to guess?",
      "Was anyone planning to tell me the deploy failed?"),
     ("What's your excuse this time?", "What happened this time?"),
+    ("Don't bother explaining, just fix it.", "Just fix it."),
+    ("We own our mistakes on this team. Some of us, anyway.", "We own our mistakes on this team."),
+    ("The release went out late. Really great communication, team.", "The release went out late."),
+    ("Please have the common decency to answer the client.", "Please answer the client."),
     ("The summary is painful to read.", "The summary is hard to read."),
     ("This plan reads like it was thrown together on the train.", "This plan reads like a rough draft."),
     ("Per my last email, the deadline was Friday. Not sure why this is so hard to understand.",
@@ -370,6 +374,7 @@ WORKPLACE_FOUND = [
     ("Thanks for wasting the last hour of my life.", "sarcasm"),
     ("Hope you enjoyed your long lunch while prod was down.", "sarcasm"),
     ("Deck in my inbox by 9am. No excuses.", "contempt"),
+    ("Save it. I've heard the excuses.", "dismissive"),  # a brush-off as a sentence of its own
 ]
 
 
@@ -393,6 +398,9 @@ def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str,
         "Thanks for the heads up, I'll move the review to Thursday.",
         "Please read the ticket before the call, it has the repro steps.",
         "Great job on the launch, everyone!",
+        "Please save it to the shared drive.",  # "save it" and "spare me" brush off only as sentences
+        "Can you spare me ten minutes after standup?",
+        "I've seen enough data to decide: let's ship.",
         "There's a long way to go before GA, but the beta looks good.",
     ],
 )
