@@ -16,8 +16,12 @@ from bot.tone.types import MAX_CHARS, ToneReport
 if TYPE_CHECKING:
     from bot.tone.engine import ToneEngine
 
+# "before" sets a deadline when something follows it ("before Friday", "before you merge"); as an adverb
+# ("I've said this before and I'll say it again", "as I said before.") it sets none.
 _URGENT = re.compile(
-    r"\b(?:now|immediately|right away|urgently|straight away|by|before|until|no later than)\b", re.IGNORECASE
+    r"\b(?:now|immediately|right away|urgently|straight away|by|until|no later than"
+    r"|before(?![ \t]*(?:[,.;:!?)\n]|$|(?:and|but|or|so|though|too|either|now|yet)\b)))\b",
+    re.IGNORECASE,
 )
 MAX_GROWTH = 1.6
 MAX_EXTRA_CHARS = 80

@@ -30,6 +30,15 @@ def test_rejects_lost_request_and_deadline(engine: ToneEngine) -> None:
     assert "the deadline or urgency was lost" in check_guard(draft, "Please send the report.", engine)
 
 
+def test_before_is_a_deadline_only_when_something_follows_it(engine: ToneEngine) -> None:
+    lost = "the deadline or urgency was lost"
+    assert lost in check_guard("Merge it before Friday, please.", "Merge it, please.", engine)
+    assert lost in check_guard("Ask me before you merge.", "Ask me.", engine)
+    said = "I've said this before and I'll say it again, do not push directly to main."
+    assert lost not in check_guard(said, "Do not push directly to main.", engine)
+    assert engine.rewrite(said).text == "Do not push directly to main."
+
+
 def test_rejects_new_apology_and_promise(engine: ToneEngine) -> None:
     draft = "This is a stupid plan."
     assert any("apology" in r for r in check_guard(draft, "Sorry, this plan is unwise.", engine))
