@@ -367,7 +367,7 @@ class Analyzer:
         for m in _PUNCT_RUN.finditer(masked):
             marks = m.group().replace(" ", "")
             if len(marks) >= 2:
-                hits.append(Hit("punctuation", m.start(), m.end(), 0.25 if len(marks) < 4 else 0.35, None))
+                hits.append(Hit("punctuation", m.start(), m.end(), _marks_weight(marks), None))
         return hits
 
     def _emoji(self, text: str) -> list[Hit]:
@@ -403,6 +403,15 @@ class Analyzer:
         else:
             why, suggestion = STRUCTURAL[hit.kind]
         return new_signal(hit.kind, hit.start, hit.end, text[hit.start : hit.end], why, suggestion)
+
+
+def _marks_weight(marks: str) -> float:
+    """Two or three "!" are as often delight as exasperation ("Thanks so much!!"): alone they leave a message
+    calm, beside another signal they add to it. A "?" among them, or four marks or more, reads as
+    exasperation."""
+    if len(marks) >= 4:
+        return 0.35
+    return 0.15 if marks.count("!") == len(marks) else 0.25
 
 
 def _add_shouting(hits: list[Hit], start: int, end: int, words: int, letters: int) -> None:

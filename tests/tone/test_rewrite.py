@@ -383,6 +383,9 @@ WORKPLACE_FOUND = [
     ("Hope you enjoyed your long lunch while prod was down.", "sarcasm"),
     ("Deck in my inbox by 9am. No excuses.", "contempt"),
     ("Save it. I've heard the excuses.", "dismissive"),  # a brush-off as a sentence of its own
+    ("Friendly reminder: reports were due yesterday. Some of us submitted on time.", "passive_aggressive"),
+    ("Another reminder: the reports were due yesterday.", "passive_aggressive"),
+    ("Where is it?!", "punctuation"),
 ]
 
 
@@ -409,6 +412,16 @@ def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str,
         "Please save it to the shared drive.",  # "save it" and "spare me" brush off only as sentences
         "Can you spare me ten minutes after standup?",
         "I've seen enough data to decide: let's ship.",
+        # hard negatives from a calm-only batch (bench/workplace/batch12.tsv), reworded
+        "Thanks so much!!",  # "!!" alone is as often delight as exasperation
+        "git blame says I wrote that line in 2019 lol",
+        "Still waiting on the vendor for the replacement part, no ETA yet.",
+        "Take all the time you need, we've got your projects covered.",
+        "The project got killed at the portfolio review, so we're moving to the mobile app.",
+        "Friendly reminder that timesheets are due Friday. Thanks all!",
+        "No pushback from legal, good news.",
+        "Next! Who's up?",
+        "The HVAC on floor 6 is running cold; the contrast fails WCAG on the buttons.",
         "There's a long way to go before GA, but the beta looks good.",
     ],
 )
