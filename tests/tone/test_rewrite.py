@@ -386,6 +386,7 @@ WORKPLACE_FOUND = [
     ("Friendly reminder: reports were due yesterday. Some of us submitted on time.", "passive_aggressive"),
     ("Another reminder: the reports were due yesterday.", "passive_aggressive"),
     ("Where is it?!", "punctuation"),
+    ("You always forget the standup.", "absolute"),  # "never forget" is an idiom; "always forget" is not
 ]
 
 
@@ -422,6 +423,9 @@ def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str,
         "No pushback from legal, good news.",
         "Next! Who's up?",
         "The HVAC on floor 6 is running cold; the contrast fails WCAG on the buttons.",
+        "You always know the right person to ask, thanks for the intro.",  # praise that says "always"
+        "You never disappoint, great demo!",
+        "I always forget my password, sorry!",
         "There's a long way to go before GA, but the beta looks good.",
     ],
 )
