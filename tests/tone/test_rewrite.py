@@ -426,6 +426,7 @@ def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str,
         "You always know the right person to ask, thanks for the intro.",  # praise that says "always"
         "You never disappoint, great demo!",
         "I always forget my password, sorry!",
+        "You need to restart your laptop for the update to finish.",  # an IT instruction, not a demand
         "There's a long way to go before GA, but the beta looks good.",
     ],
 )
