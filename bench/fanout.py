@@ -24,7 +24,8 @@ Options: --pace R sets lessons.sends_per_s (no learning); --inject-429 K adds K 
 over the run; --timeline prints posts and 429s per second and workspace; --warm runs the fan-out once, then
 measures the next day's, sent by two new processes that start from the send rates learned the first day
 (kept in the database), with alpha killed again (the JSON line adds the first day's figures);
---fresh-workspace (with --warm) deletes the last workspace's learned rate before the next day, as if it had
+--pacing-log DIR keeps each instance's log of its 429s and the paces they set (alpha.log, beta.log), timed on
+the timeline's clock; --fresh-workspace (with --warm) deletes the last workspace's learned rate before the next day, as if it had
 been installed overnight.
 """
 
@@ -35,6 +36,7 @@ import asyncio
 import contextlib
 import gc
 import json
+import logging
 import os
 import signal
 import sys
@@ -102,6 +104,7 @@ class Plan:
     timeline: bool = False  # print accepted posts and 429s per second and workspace
     warm: bool = False  # measure the next day's fan-out, by new instances, after a first one (unmeasured)
     fresh: bool = False  # with warm: the next day, the last workspace has no learned pace (newly installed)
+    pacing_log: str | None = None  # keep each instance's log of its pace decisions in this folder
 
     @property
     def floor_s(self) -> float:
@@ -221,6 +224,11 @@ async def delivery_states(url: str) -> Counter[str]:
 # ---- one scheduler instance (a child process) ------------------------------------------------------------
 
 
+def _timed(record: logging.LogRecord) -> logging.LogRecord:
+    record.mono = time.monotonic()  # the fake's clock (its loop's), so a log line finds its second
+    return record
+
+
 async def run_instance(name: str, plan: Plan, epoch: float) -> None:
     """Tick until nothing is due, delivering through the real Slack Outbox; print the outcome counts."""
     from adapters.server import settle_heap
@@ -232,6 +240,11 @@ async def run_instance(name: str, plan: Plan, epoch: float) -> None:
     from bot.settings import load_config
 
     clock = OffsetClock(epoch)
+    if plan.pacing_log:  # each 429 and what the pace became, timed on the fake's clock (monotonic)
+        logging.basicConfig(format="%(mono).3f %(message)s", stream=sys.stderr, level=logging.WARNING)
+        make_record = logging.getLogRecordFactory()
+        logging.setLogRecordFactory(lambda *a, **k: _timed(make_record(*a, **k)))
+        logging.getLogger("adapters.rate_limits").setLevel(logging.INFO)
     config = load_config()
     bot, store = await runtime.start(config, clock)
     settle_heap()  # as `deescalate serve` does before it starts the scheduler
@@ -289,6 +302,7 @@ async def spawn(name: str, plan: Plan, epoch: float, env: dict[str, str], log: P
         *("--concurrency", str(plan.concurrency), "--max-in-flight", str(plan.max_in_flight)),
         *("--every", str(plan.every_s), "--kill-at", str(plan.kill_at)),
         *(("--pace", str(plan.pace)) if plan.pace else ()),
+        *(("--pacing-log", plan.pacing_log) if plan.pacing_log else ()),
     ]
     with log.open("wb") as err:
         return await asyncio.create_subprocess_exec(
@@ -472,8 +486,10 @@ async def main(plan: Plan) -> None:
         # bot's. The instances under test keep their collector, as `deescalate serve` does.
         gc.disable()
         try:
-            with tempfile.TemporaryDirectory() as logs:
-                await drive(run, url, Path(logs))
+            with tempfile.TemporaryDirectory() as temporary:
+                logs = Path(plan.pacing_log or temporary)
+                logs.mkdir(parents=True, exist_ok=True)
+                await drive(run, url, logs)
                 if plan.warm:  # that was the first day: the next day's lessons, sent by new processes
                     first, run = figures(run), Run(plan, fake)
                     first_timeline, learned = timeline(fake), await learned_paces(url)
@@ -481,7 +497,7 @@ async def main(plan: Plan) -> None:
                         newest = workspace(-1, plan)
                         await fetch(url, f"DELETE FROM learned_paces WHERE workspace = '{newest}'")
                     fake.calls.clear()
-                    await drive(run, url, Path(logs), day=1)
+                    await drive(run, url, logs, day=1)
         finally:
             gc.enable()
         result = figures(run)
@@ -521,7 +537,8 @@ def timeline(fake: FakeSlackApi) -> str:
     for c in calls:
         column = str(tokens.index(c.headers.get("Authorization", "")))
         rows.setdefault(int(c.at - start), Counter())[column + ("!" if c.method != POST else "")] += 1
-    lines = ["second  " + "  ".join(f"ws{w}:posts/429s" for w in range(len(tokens)))]
+    header = "second  " + "  ".join(f"ws{w}:posts/429s" for w in range(len(tokens)))
+    lines = [f"(second 0 is {start:.3f} on the monotonic clock: --pacing-log's times)", header]
     for second in range(max(rows) + 1):
         row = rows.get(second, Counter())
         cells = (f"{row[str(w)]:8}/{row[f'{w}!']:<4}" for w in range(len(tokens)))
@@ -545,6 +562,8 @@ def parse() -> tuple[argparse.Namespace, Plan]:
     parser.add_argument("--warm", action="store_true", help="measure the next day (new processes)")
     parser.add_argument("--fresh-workspace", action="store_true", help="with --warm: the next day, the last "
                         "workspace has no learned pace, as if installed overnight")
+    parser.add_argument("--pacing-log", metavar="DIR", help="keep each instance's log of its 429s and paces "
+                        "(alpha.log, beta.log; the next day's overwrite the first's)")
     parser.add_argument("--instance", help=argparse.SUPPRESS)
     parser.add_argument("--epoch", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -556,6 +575,7 @@ def parse() -> tuple[argparse.Namespace, Plan]:
         timeline=args.timeline,
         warm=args.warm,
         fresh=args.fresh_workspace,
+        pacing_log=args.pacing_log,
     )
     return args, plan
 
