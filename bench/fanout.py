@@ -25,8 +25,8 @@ over the run; --timeline prints posts and 429s per second and workspace; --warm 
 measures the next day's, sent by two new processes that start from the send rates learned the first day
 (kept in the database), with alpha killed again (the JSON line adds the first day's figures);
 --pacing-log DIR keeps each instance's log of its 429s and the paces they set (alpha.log, beta.log), timed on
-the timeline's clock; --fresh-workspace (with --warm) deletes the last workspace's learned rate before the next day, as if it had
-been installed overnight.
+the timeline's clock; --fresh-workspace (with --warm) deletes the last workspace's learned rate before the
+next day, as if it had been installed overnight.
 """
 
 from __future__ import annotations
@@ -488,7 +488,6 @@ async def main(plan: Plan) -> None:
         try:
             with tempfile.TemporaryDirectory() as temporary:
                 logs = Path(plan.pacing_log or temporary)
-                logs.mkdir(parents=True, exist_ok=True)
                 await drive(run, url, logs)
                 if plan.warm:  # that was the first day: the next day's lessons, sent by new processes
                     first, run = figures(run), Run(plan, fake)
@@ -567,6 +566,8 @@ def parse() -> tuple[argparse.Namespace, Plan]:
     parser.add_argument("--instance", help=argparse.SUPPRESS)
     parser.add_argument("--epoch", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.pacing_log and not args.instance:
+        Path(args.pacing_log).mkdir(parents=True, exist_ok=True)
     plan = Plan(
         **{"subscribers": args.subscribers, "workspaces": args.workspaces, "rate": args.rate},
         **{"lease_s": args.lease, "kill_at": args.kill_at, "concurrency": args.concurrency},
