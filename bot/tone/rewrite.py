@@ -33,6 +33,10 @@ _INTERJECTIONS = frozenset(
         "hi", "hello", "man", "bro", "dude", "look", "listen",
     }
 )
+# Sentence adverbs that only say how a clause is said ("Honestly you're overreacting."): where that clause is
+# swapped for one of its own ("I hear that this is a concern for you"), the adverb goes with it.
+_HOW_SAID = frozenset({"honestly", "frankly", "seriously", "tbh", "truthfully"})
+_HOW_SAID_BEFORE = re.compile(r"([\w']+)[ \t]*,?[ \t]*$")
 # ... and that may stand before a clause of its own ("..., so I see it differently", "to say that I ...").
 _OPENERS = _INTERJECTIONS | {
     "and", "but", "so", "or", "because", "cause", "cuz", "then", "just", "that", "since", "if", "when",
@@ -248,16 +252,18 @@ class Rewriter:
         leads into the rest of its clause as the match did (`in_place`) and the match says "I" itself ("by 5pm
         I'm escalating to" -> "by 5pm I'd need to escalate to") or opens a clause, though not after "when",
         "if", "then" or "because", where "you" is often anyone ("when you need to ask, ...")."""
-        if self._stands_alone(text, hit.start, hit.end, hits):
+        said = self._how_said(text, hit.start)
+        start = hit.start if said is None else said  # the adverb goes with the clause (see `edits`)
+        if self._stands_alone(text, start, hit.end, hits):
             return True
         if hit.rule is None or not hit.rule.in_place:
             return False
         if _SAYS_I.match(text, hit.start):
             return True
-        before = self._word_before(text, hit.start)
+        before = self._word_before(text, start)
         if before is not None and norm_word(before.group(1)) in _OPENERS - _INTERJECTIONS - _COORDINATORS:
             return False
-        return self._opens_clause(text, hit.start, hits)
+        return self._opens_clause(text, start, hits)
 
     def _opens_clause(self, text: str, start: int, hits: list[Hit]) -> bool:
         """Whether text[start:] opens a clause: punctuation, the edge of the message or a joining word ("and",
@@ -501,6 +507,8 @@ class Rewriter:
                     start, end, after = span
                     if after or start == previous[0]:
                         previous = (end, after or previous[1])
+            if _CLAUSE_SWAP.match(after) and (said := self._how_said(text, start)) is not None:
+                start, after = said, keep_case(text[said:h.end], after, True)
             if h.rule is None and h.kind == "contempt" and (rest := _EMOJI_REST.match(text, h.end)):
                 end = rest.end()  # the whole emoji: "🤦" with its joiner and gender sign
             if h.rule is not None:
@@ -509,6 +517,14 @@ class Rewriter:
                 why = _WHY["contempt_emoji" if h.kind == "contempt" else h.kind]
             out.append(Edit(start, end, after, why))
         return self._without_lead_ins(text, _said_once(text, out))
+
+    def _how_said(self, text: str, start: int) -> int | None:
+        """Where a sentence adverb opening the sentence just before `start` begins ("Honestly, " in
+        "Honestly, you're overreacting"), or None."""
+        before = _HOW_SAID_BEFORE.search(text, max(0, start - 30), start)
+        if before is None or norm_word(before.group(1)) not in _HOW_SAID:
+            return None
+        return before.start(1) if self._left_edge(text, before.start(1)) else None
 
     def _without_lead_ins(self, text: str, edits: list[Edit]) -> list[Edit]:
         """A word dropped at the end of a clause takes the article and preposition that led into it ("shoot

@@ -466,6 +466,56 @@ def test_an_ultimatum_is_not_polished_into_a_courteous_one(engine: ToneEngine) -
     assert result.unchanged and result.notes
 
 
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        (
+            "Fix it by 5pm or I'm taking this to Priya.",
+            "Please fix it by 5pm; if that's not possible, I'm taking this to Priya.",
+        ),
+        (
+            "Send the deck by noon or I'll take it to the VP.",
+            "Please send the deck by noon; if that's not possible, I'll need to take it to the VP.",
+        ),
+        (
+            "Send me the contract by Friday or I involve legal.",
+            "Please send me the contract by Friday; if that's not possible, I'd need to involve legal.",
+        ),
+    ],
+)
+def test_an_ultimatum_becomes_the_request_with_its_time_and_the_next_step_as_information(
+    engine: ToneEngine, draft: str, expected: str
+) -> None:
+    # the deadline and the escalation both stay: only the "or ..." that held it over the reader goes
+    result = engine.rewrite(draft)
+    assert result.text == expected and result.tension_after < 0.2
+
+
+def test_a_next_step_that_is_itself_a_threat_is_not_passed_off_as_information(engine: ToneEngine) -> None:
+    assert engine.rewrite("I need the fix by EOD or I'm pulling you off the account.").unchanged
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        (
+            "Honestly you're overreacting. It's one weekend of on-call.",
+            "I hear that this is a concern for you. It's one weekend of on-call.",
+        ),
+        ("It's late. Frankly, who cares.", "It's late. I see it differently."),
+        ("Honestly you're just lazy with documentation.", "I'm concerned about progress on documentation."),
+    ],
+)
+def test_a_sentence_adverb_goes_with_the_clause_it_opens(
+    engine: ToneEngine, draft: str, expected: str
+) -> None:
+    assert engine.rewrite(draft).text == expected
+
+
+def test_a_sentence_adverb_inside_a_clause_does_not_make_room_for_a_clause_swap(engine: ToneEngine) -> None:
+    assert "honestly I" not in engine.rewrite("I think honestly you're overreacting.").text
+
+
 def test_words_of_the_lexicon_inside_other_phrases_are_left_alone(engine: ToneEngine) -> None:
     # "scope creep" is a term, not a name; "do your job" is an order only where it opens a sentence
     assert not engine.analyse("The scope creep on this epic worries me.").signals
