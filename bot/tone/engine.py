@@ -47,6 +47,10 @@ class ToneEngine:
         notes = self._notes(before) if style == "coach" else ()
         for attempt in (style, "coach") if style != "coach" else ("coach",):
             result = self._attempt(text, hits, before, style, attempt, notes)
+            if result is None and attempt != "coach" and any(map(_drops_sentence, hits)):
+                # without the jab sentences dropped: what is left may say too little on its own
+                kept = [hit for hit in hits if not _drops_sentence(hit)]
+                result = self._attempt(text, kept, before, style, attempt, notes)
             if result is not None:
                 return result
         if style == "coach":
@@ -124,3 +128,7 @@ class ToneEngine:
             unchanged=True,
             notes=notes,
         )
+
+
+def _drops_sentence(hit: Hit) -> bool:
+    return hit.rule is not None and hit.rule.drop_sentence

@@ -42,6 +42,9 @@ class Entry(BaseModel):
     # ("You need to fix it" -> "I need you to fix it", "it's not my job to" -> "I'm not the right person
     # to"): it is then used wherever the match opens a clause, or says "I" itself ("by 5pm I'm escalating").
     in_place: bool = False
+    # The phrase makes its whole sentence a jab with nothing else to say ("Nice of you to join us.", "Let me
+    # go slow."): where the message has other sentences, the sentence goes (the guard still checks the rest).
+    drop_sentence: bool = False
 
 
 class RulesFile(BaseModel):
@@ -134,6 +137,8 @@ class Rule:
     whole_message: bool = False
     drop_before_noun: bool = False
     in_place: bool = False  # a clause-like replacement that fits where its match opens a clause (see Entry)
+    drop_sentence: bool = False  # the sentence holding the match goes, if others remain (see Entry)
+    whole_sentence: bool = False  # the match is a sentence of its own (the lexicon's `sentences` table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +221,9 @@ class _Collector:
                     f"(it has {pattern.regex.groups})"
                 )
                 continue
+            if entry.drop_sentence and replace is not None:
+                self.problems.append(f"{name}: entries.{i}: drop_sentence and replace exclude each other")
+                continue
             table: dict[str, str] | None = None
             if isinstance(replace, str):
                 table = {"calm": replace}
@@ -237,6 +245,8 @@ class _Collector:
                     doc.drop_before_noun if entry.drop_before_noun is None else entry.drop_before_noun
                 ),
                 in_place=entry.in_place,
+                drop_sentence=entry.drop_sentence,
+                whole_sentence=doc.whole_sentence,
             )
             if doc.whole_sentence:
                 self.add_sentences(name, f"entries.{i}.match", source, rule)

@@ -36,6 +36,9 @@ _INTERJECTIONS = frozenset(
 # Sentence adverbs that only say how a clause is said ("Honestly you're overreacting."): where that clause is
 # swapped for one of its own ("I hear that this is a concern for you"), the adverb goes with it.
 _HOW_SAID = frozenset({"honestly", "frankly", "seriously", "tbh", "truthfully"})
+_SENTENCE_MARK = re.compile(r"[.!?\n]")
+_SENTENCE_PADDING = " \t\"'*_>-"
+_LEADING_MENTIONS = re.compile(r"(?:<?@[\w.|-]+>?[ \t,:]*)+")
 _HOW_SAID_BEFORE = re.compile(r"([\w']+)[ \t]*,?[ \t]*$")
 # ... and that may stand before a clause of its own ("..., so I see it differently", "to say that I ...").
 _OPENERS = _INTERJECTIONS | {
@@ -221,6 +224,8 @@ class Rewriter:
             return "?" if _PUNCT_KEEP.search(marks) else "!" if style == "warm" else "."
         if rule is None:
             return ""  # scorn emoji or a starred-out swear word
+        if style != "coach" and (rule.drop_sentence or (rule.whole_sentence and self._echoes(text, hit))):
+            return ""  # the sentence goes (see `edits`), or says again what the message already said
         if rule.replace is None or (style == "coach" and not rule.minimal):
             return None
         if rule.drop_before_noun and self._before_noun(text, hit):
@@ -507,6 +512,14 @@ class Rewriter:
                     start, end, after = span
                     if after or start == previous[0]:
                         previous = (end, after or previous[1])
+            if h.rule is not None and h.rule.drop_sentence:
+                sentence = self._sentence_of(text, h.start, h.end)
+                if sentence is None or not _clear_from(out, sentence[0]):
+                    continue  # the sentence is the whole message: there is nothing else to keep
+                start, end = sentence
+                edge = _SENTENCE_EDGE.search(text, max(0, start - 40), start)
+                if edge is None and (marks := _WHOLE_SENTENCE.match(text, end)) is not None:
+                    end = marks.end()  # after "@dana" its marks go too: "@dana The demo is at 3pm."
             if _CLAUSE_SWAP.match(after) and (said := self._how_said(text, start)) is not None:
                 start, after = said, keep_case(text[said:h.end], after, True)
             if h.rule is None and h.kind == "contempt" and (rest := _EMOJI_REST.match(text, h.end)):
@@ -517,6 +530,30 @@ class Rewriter:
                 why = _WHY["contempt_emoji" if h.kind == "contempt" else h.kind]
             out.append(Edit(start, end, after, why))
         return self._without_lead_ins(text, _said_once(text, out))
+
+    @staticmethod
+    def _sentence_of(text: str, start: int, end: int) -> tuple[int, int] | None:
+        """The sentence that holds text[start:end], less its closing marks and any @mentions that open it, or
+        None when it is all the message says."""
+        masked = mask(text, protected_spans(text))  # a full stop inside a link or a number ends nothing
+        left = max(masked.rfind(mark, 0, start) for mark in ".!?\n") + 1
+        left += len(masked[left:start]) - len(masked[left:start].lstrip(_SENTENCE_PADDING))
+        closing = _SENTENCE_MARK.search(masked, end)
+        right = closing.start() if closing is not None else len(text)
+        right = len(text[:right].rstrip())
+        if not _WORDY.search(text, 0, left) and not _WORDY.search(text, right):
+            return None
+        if (mentions := _LEADING_MENTIONS.match(text, left, start)) is not None:
+            left = mentions.end()  # "@dana this outage is on you." keeps "@dana" for the sentence after
+        return left, right
+
+    @staticmethod
+    def _echoes(text: str, hit: Hit) -> bool:
+        """Whether a sentence of its own only says again, for weight, words the message said before it
+        ("I want hourly updates on it. Hourly.")."""
+        said = set(_WORD.findall(text[: hit.start].lower()))
+        again = _WORD.findall(text[hit.start : hit.end].lower())
+        return bool(again) and said.issuperset(again)
 
     def _how_said(self, text: str, start: int) -> int | None:
         """Where a sentence adverb opening the sentence just before `start` begins ("Honestly, " in

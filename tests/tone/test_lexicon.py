@@ -64,6 +64,16 @@ def test_pattern_and_group_errors_are_reported(tmp_path: pathlib.Path) -> None:
     assert "bad_patterns.yaml: entries.2.match:" in text
 
 
+def test_a_rule_cannot_both_drop_its_sentence_and_replace_its_words(tmp_path: pathlib.Path) -> None:
+    text = _problems(
+        tmp_path,
+        "bad_drop.yaml",
+        "type: rules\nkind: sarcasm\nwhy: x\nsuggestion: y\nweight: 1\nentries:\n"
+        "  - match: 'nice of you to'\n    replace: 'thanks for'\n    drop_sentence: true\n",
+    )
+    assert "bad_drop.yaml: entries.0: drop_sentence and replace exclude each other" in text
+
+
 def test_whole_sentence_rules_spell_out_their_words_once(tmp_path: pathlib.Path) -> None:
     text = _problems(
         tmp_path,

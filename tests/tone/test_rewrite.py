@@ -516,6 +516,36 @@ def test_a_sentence_adverb_inside_a_clause_does_not_make_room_for_a_clause_swap(
     assert "honestly I" not in engine.rewrite("I think honestly you're overreacting.").text
 
 
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        # a jab that is a sentence of its own goes where other sentences say what matters
+        ("Nice of you to join us. Standup started 12 minutes ago.", "Standup started 12 minutes ago."),
+        ("I'm not explaining the refund policy a fifth time. It's in the wiki.", "It's in the wiki."),
+        ("@dana nice of you to show up. The demo is at 3pm.", "@dana The demo is at 3pm."),
+        # a sentence of its own that only says again what was said goes too
+        ("I want hourly updates on PROJ-22. Hourly.", "I want hourly updates on PROJ-22."),
+        # where what is left would say too little, the jab stays and the rest is still rewritten
+        (
+            "Nice of sales to promise a feature that doesn't exist. Again. Who's building it, you?",
+            "Nice of sales to promise a feature that doesn't exist. Who's building it, you?",
+        ),
+    ],
+)
+def test_a_jab_sentence_goes_when_the_rest_says_what_matters(
+    engine: ToneEngine, draft: str, expected: str
+) -> None:
+    assert engine.rewrite(draft).text == expected
+
+
+@pytest.mark.parametrize(
+    "draft", ["Nice of you to join us.", "@dana nice of you to show up.", "Client needs it. Hourly."]
+)
+def test_a_jab_that_is_all_the_message_says_is_left_with_notes(engine: ToneEngine, draft: str) -> None:
+    result = engine.rewrite(draft)
+    assert result.unchanged and result.notes
+
+
 def test_words_of_the_lexicon_inside_other_phrases_are_left_alone(engine: ToneEngine) -> None:
     # "scope creep" is a term, not a name; "do your job" is an order only where it opens a sentence
     assert not engine.analyse("The scope creep on this epic worries me.").signals
