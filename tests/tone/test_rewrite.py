@@ -387,6 +387,27 @@ WORKPLACE_FOUND = [
     ("Another reminder: the reports were due yesterday.", "passive_aggressive"),
     ("Where is it?!", "punctuation"),
     ("You always forget the standup.", "absolute"),  # "never forget" is an idiom; "always forget" is not
+    # round 4 (bench/workplace/batch13.tsv), reworded: veiled threats, sarcasm, talking down, credit taken
+    ("Just a reminder that your probation isn't over.", "threat"),
+    ("I'll make sure your boss hears about this.", "threat"),
+    ("Legal has been informed.", "threat"),
+    ("This will be remembered at calibration.", "threat"),
+    ("I'm not upset. Just keeping a tally.", "threat"),
+    ("Thanks for the last-minute heads up on the audit.", "sarcasm"),
+    ("Funny that you found time for golf but not for the review.", "sarcasm"),
+    ("Oh so now it's urgent?", "sarcasm"),
+    ("It's cute that you think finance will sign off.", "sarcasm"),
+    ("Your team has a real talent for breaking staging.", "sarcasm"),
+    ("Not to micromanage, but send me your screen every hour.", "condescension"),
+    ("You seem to have confused a deadline with a suggestion.", "condescension"),
+    ("The fact that I have to explain VAT to you is worrying.", "condescension"),
+    ("Honestly this makes me question the hire.", "contempt"),
+    ("He's presenting my slides as his own.", "blame"),
+    ("Why do you keep going around me?", "blame"),
+    ("Any reason you thought it was fine to skip QA?", "loaded_question"),
+    ("We are not reopening this again.", "dismissive"),
+    ("Every sprint, the same excuse from the data team.", "passive_aggressive"),
+    ("Typical marketing.", "passive_aggressive"),
 ]
 
 
@@ -428,6 +449,14 @@ def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str,
         "I always forget my password, sorry!",
         "You need to restart your laptop for the update to finish.",  # an IT instruction, not a demand
         "There's a long way to go before GA, but the beta looks good.",
+        # round 4: "you need to" asked about or in a condition, and killing a thing named by what it does
+        "What help do you need to get there?",
+        "Do you need to leave early today?",
+        "If you need to, take Friday off.",
+        "Can you kill the Slack reminder bot in #random?",
+        "Killed the old cron job, it was sending duplicates.",
+        "Some of us managed to get tickets for the concert!",
+        "Good luck with the launch tomorrow!",
     ],
 )
 def test_workplace_calm_drafts_stay_calm(engine: ToneEngine, draft: str) -> None:
@@ -452,6 +481,21 @@ def test_workplace_tension_without_swearing_is_found_and_rewritten(
 )
 def test_a_request_is_made_an_i_statement_only_where_it_is_one(engine: ToneEngine, draft: str) -> None:
     assert "I need you" not in engine.rewrite(draft).text
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        ("Please stop moving my tickets. You know who you are.", "Please stop moving my tickets."),
+        ("If you skip it, at least have the courtesy to say so.", "If you skip it, please say so."),
+        ("Not to micromanage, but I need hourly updates.", "I need hourly updates."),
+        ("Kindly refrain from promising dates to customers.", "Please avoid promising dates to customers."),
+        ("That's the third outage with your name on it.", "That's the third outage."),
+        ("As I've already explained twice, the refund was denied.", "To recap, the refund was denied."),
+    ],
+)
+def test_round_four_moves(engine: ToneEngine, draft: str, expected: str) -> None:
+    assert engine.rewrite(draft).text == expected
 
 
 def test_a_clause_of_the_writer_is_not_swapped_into_the_middle_of_another(engine: ToneEngine) -> None:
