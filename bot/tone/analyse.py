@@ -66,7 +66,27 @@ STRUCTURAL = {
         "An eye-roll or similar emoji reads as open scorn, and text can't soften it.",
         "Remove the emoji and say plainly what you think is wrong.",
     ),
+    "sarcasm": (
+        'Quote marks around the reader\'s own words (your "quick fix") say you don\'t believe them.',
+        "Say plainly what went wrong, without the quote marks.",
+    ),
 }
+# Scare quotes: a few words in quote marks right after "your", "the", "another"... ('your "quick fix"', 'the
+# "help"', 'while you're "heads down"'), not a label ('the "Save" button', 'the "latest" tag') and not words
+# quoted to discuss them ('say "per seat"', 'called "Update"': those follow other words).
+_SCARE_BEFORE = re.compile(
+    r"(?<![\w'’])(?:your|you|you're|youre|the|another|this level of|their|his|her|always|so-called)[ \t]+$",
+    re.IGNORECASE,
+)
+_SCARE_QUOTE = re.compile(r"[\"“]([a-z][^\"”\n]{0,29})[\"”]")
+_LABEL_AFTER = re.compile(
+    r"[ \t]+(?:button|buttons|tab|tabs|menu|field|fields|folder|option|options|link|page|setting|settings|"
+    r"role|status|channel|template|section|view|filter|checkbox|toggle|card|column|columns|list|board|label|labels|"
+    r"tag|tags|branch|flag|key|value|variable|parameter|header|command|script|file|repo|env|environment|"
+    r"stage|state|type|category|priority|severity|lane|icon|banner|screen|dialog|box|form|step|mode)\b",
+    re.IGNORECASE,
+)
+_SCARE_WEIGHT = 0.35
 
 
 @dataclass(slots=True)
@@ -248,6 +268,8 @@ class Analyzer:
             hits += self._sentences(masked)
         if not text.isascii():
             hits += self._emoji(text)
+        if spans and ('"' in text or "“" in text):
+            hits += _scare_quotes(text, spans)
         if "*" in masked or "#" in masked:
             hits += [Hit("profanity", m.start(), m.end(), 0.5, None) for m in _MASKED_SWEAR.finditer(masked)]
         if len(hits) > 1:
@@ -328,12 +350,12 @@ class Analyzer:
         return None
 
     def _shouting(self, masked: str, words: Words) -> list[Hit]:
-        acronyms = self.lexicon.acronyms
+        acronyms, emphatic = self.lexicon.acronyms, self.lexicon.emphatic
         cased = words.cased(masked)
         hits: list[Hit] = []
         # The run of loud words being read: where it starts and ends, how many words and letters it has (kept
         # as plain numbers, not a list of words, since only these make its hit).
-        run_start = run_end = run_words = letters = 0
+        run_start = run_end = run_words = letters = first = 0
         prev = -2  # the last loud word; a run continues only from the word just before
         # A loud word is upper case, so only those are looked at (the filter runs in C).
         for i in compress(range(len(cased)), map(str.isupper, cased)):
@@ -354,11 +376,13 @@ class Analyzer:
                 letters += len(word)
             else:
                 if run_words:
-                    _add_shouting(hits, run_start, run_end, run_words, letters)
-                run_start, run_words, letters = s, 1, len(word)
+                    alone = run_words == 1 and words.words[first] in emphatic
+                    _add_shouting(hits, run_start, run_end, run_words, letters, alone)
+                run_start, run_words, letters, first = s, 1, len(word), i
             prev, run_end = i, s + len(word)
         if run_words:
-            _add_shouting(hits, run_start, run_end, run_words, letters)
+            alone = run_words == 1 and words.words[first] in emphatic
+            _add_shouting(hits, run_start, run_end, run_words, letters, alone)
         return hits
 
     @staticmethod
@@ -405,6 +429,21 @@ class Analyzer:
         return new_signal(hit.kind, hit.start, hit.end, text[hit.start : hit.end], why, suggestion)
 
 
+def _scare_quotes(text: str, spans: list[tuple[int, int]]) -> list[Hit]:
+    """Quoted words set off as not meant (see _SCARE_BEFORE): each a sarcasm hit over the quote."""
+    hits = []
+    for start, end in spans:
+        quoted = _SCARE_QUOTE.fullmatch(text, start, end)
+        if (
+            quoted is not None
+            and len(quoted.group(1).split()) <= 4
+            and _SCARE_BEFORE.search(text, max(0, start - 24), start) is not None
+            and _LABEL_AFTER.match(text, end) is None
+        ):
+            hits.append(Hit("sarcasm", start, end, _SCARE_WEIGHT, None))
+    return hits
+
+
 def _marks_weight(marks: str) -> float:
     """Two or three "!" are as often delight as exasperation ("Thanks so much!!"): alone they leave a message
     calm, beside another signal they add to it. A "?" among them, or four marks or more, reads as
@@ -414,9 +453,12 @@ def _marks_weight(marks: str) -> float:
     return 0.15 if marks.count("!") == len(marks) else 0.25
 
 
-def _add_shouting(hits: list[Hit], start: int, end: int, words: int, letters: int) -> None:
-    """A run of loud words from `start` to `end` is shouting when it has two words or four letters."""
-    if words >= 2 or letters >= 4:
+def _add_shouting(
+    hits: list[Hit], start: int, end: int, words: int, letters: int, emphatic: bool = False
+) -> None:
+    """A run of loud words from `start` to `end` is shouting when it has two words or four letters, or is one
+    of the lexicon's `emphatic` words ("Do NOT merge")."""
+    if words >= 2 or letters >= 4 or emphatic:
         weight = 0.3 if words == 1 else 0.5 if words < 4 else 0.7
         hits.append(Hit("shouting", start, end, weight, None))
 

@@ -95,6 +95,8 @@ class VocabularyFile(BaseModel):
     negators: list[Text] = []
     second_person: list[Text] = []
     acronyms: list[Text] = []
+    # short words that read as shouting alone in capitals ("Do NOT merge", "a PR needs TWO approvals")
+    emphatic: list[Text] = []
     hedges: list[Text] = []
     courtesy: list[Text] = []
     apology: list[Text] = []
@@ -107,7 +109,9 @@ class VocabularyFile(BaseModel):
     # what a name says about someone, as a plain word, keyed by that word ("mistaken": [idiot, fool, ...])
     name_predicates: dict[Text, list[Text]] = {}
 
-    @field_validator("negators", "second_person", "acronyms", "fillers", "function_words", "intensifiers")
+    @field_validator(
+        "negators", "second_person", "acronyms", "emphatic", "fillers", "function_words", "intensifiers"
+    )
     @classmethod
     def _single_words(cls, words: list[str]) -> list[str]:
         bad = [w for w in words if len(w.split()) != 1]
@@ -160,6 +164,7 @@ class Lexicon:
     negators: frozenset[str]
     second_person: frozenset[str]
     acronyms: frozenset[str]
+    emphatic: frozenset[str]  # short words that are shouting alone in capitals
     fillers: frozenset[str]
     function_words: frozenset[str]  # words that never follow an adjective used before a noun
     intensifiers: frozenset[str]  # "very", "so": the adjective after them is predicative or needed
@@ -281,7 +286,9 @@ class _Collector:
     def add_vocabulary(self, name: str, doc: VocabularyFile) -> None:
         self.emoji.extend(doc.scorn_emoji)
         self.add_name_predicates(name, doc.name_predicates)
-        for key in ("negators", "second_person", "acronyms", "fillers", "function_words", "intensifiers"):
+        for key in (
+            "negators", "second_person", "acronyms", "emphatic", "fillers", "function_words", "intensifiers"
+        ):
             self.words.setdefault(key, set()).update(map(norm_word, getattr(doc, key)))
         for key in ("hedges", "courtesy", "apology", "promise", "ask"):
             for i, src in enumerate(getattr(doc, key)):
@@ -312,6 +319,7 @@ class _Collector:
             negators=words("negators"),
             second_person=words("second_person"),
             acronyms=words("acronyms"),
+            emphatic=words("emphatic"),
             fillers=words("fillers"),
             function_words=words("function_words"),
             intensifiers=words("intensifiers"),

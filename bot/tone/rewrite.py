@@ -222,8 +222,8 @@ class Rewriter:
         if hit.kind == "punctuation":
             marks = text[hit.start : hit.end]
             return "?" if _PUNCT_KEEP.search(marks) else "!" if style == "warm" else "."
-        if rule is None:
-            return ""  # scorn emoji or a starred-out swear word
+        if rule is None:  # scorn emoji or a starred-out swear word go; scare quotes are quoted text, kept
+            return "" if hit.kind in ("contempt", "profanity") else None
         if style != "coach" and (rule.drop_sentence or (rule.whole_sentence and self._echoes(text, hit))):
             return ""  # the sentence goes (see `edits`), or says again what the message already said
         if rule.replace is None or (style == "coach" and not rule.minimal):

@@ -408,6 +408,13 @@ WORKPLACE_FOUND = [
     ("We are not reopening this again.", "dismissive"),
     ("Every sprint, the same excuse from the data team.", "passive_aggressive"),
     ("Typical marketing.", "passive_aggressive"),
+    # scare quotes: the reader's own words quoted as not meant
+    ('Thanks for the "help" with the migration.', "sarcasm"),
+    ('Your "quick fix" took down staging.', "sarcasm"),
+    ('I covered your queue while you\'re "heads down".', "sarcasm"),
+    # a short word in capitals for emphasis
+    ("Do NOT push to main.", "shouting"),
+    ("A release needs TWO sign-offs.", "shouting"),
 ]
 
 
@@ -457,6 +464,13 @@ def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str,
         "Killed the old cron job, it was sending duplicates.",
         "Some of us managed to get tickets for the concert!",
         "Good luck with the launch tomorrow!",
+        # quoted words that are labels, or quoted to talk about them; short capitals that are acronyms
+        'Click the "Save" button, then refresh.',
+        'Use the "latest" tag for staging.',
+        'Can we say "per seat" instead of "per user"?',
+        'The ticket is "blocked" until legal replies.',
+        'The error says "permission denied".',
+        "I'm in the US office; the API is down.",
     ],
 )
 def test_workplace_calm_drafts_stay_calm(engine: ToneEngine, draft: str) -> None:
@@ -481,6 +495,12 @@ def test_workplace_tension_without_swearing_is_found_and_rewritten(
 )
 def test_a_request_is_made_an_i_statement_only_where_it_is_one(engine: ToneEngine, draft: str) -> None:
     assert "I need you" not in engine.rewrite(draft).text
+
+
+def test_scare_quotes_are_named_but_the_quoted_words_are_kept(engine: ToneEngine) -> None:
+    draft = 'Your "quick fix" took down staging.'
+    result = engine.rewrite(draft)
+    assert result.unchanged and any("quote marks" in note for note in result.notes)
 
 
 @pytest.mark.parametrize(
