@@ -75,7 +75,8 @@ STRUCTURAL = {
 # "help"', 'while you're "heads down"'), not a label ('the "Save" button', 'the "latest" tag') and not words
 # quoted to discuss them ('say "per seat"', 'called "Update"': those follow other words).
 _SCARE_BEFORE = re.compile(
-    r"(?<![\w'’])(?:your|you|you're|youre|the|another|this level of|their|his|her|always|so-called)[ \t]+$",
+    r"(?<![\w'’])(?:your|you|you're|youre|you've|the|another|this level of|their|his|her|always|so-called"
+    r"|stop)[ \t]+$",
     re.IGNORECASE,
 )
 _SCARE_QUOTE = re.compile(r"[\"“]([a-z][^\"”\n]{0,29})[\"”]")
@@ -375,12 +376,12 @@ class Analyzer:
                 run_words += 1
                 letters += len(word)
             else:
-                if run_words:
+                if run_words and not (run_words < 4 and _is_label(masked, run_start, run_end)):
                     alone = run_words == 1 and words.words[first] in emphatic
                     _add_shouting(hits, run_start, run_end, run_words, letters, alone)
                 run_start, run_words, letters, first = s, 1, len(word), i
             prev, run_end = i, s + len(word)
-        if run_words:
+        if run_words and not (run_words < 4 and _is_label(masked, run_start, run_end)):
             alone = run_words == 1 and words.words[first] in emphatic
             _add_shouting(hits, run_start, run_end, run_words, letters, alone)
         return hits
@@ -451,6 +452,12 @@ def _marks_weight(marks: str) -> float:
     if len(marks) >= 4:
         return 0.35
     return 0.15 if marks.count("!") == len(marks) else 0.25
+
+
+def _is_label(masked: str, start: int, end: int) -> bool:
+    """Whether capitals open a line as its label ("URGENT: the cert expires tonight", "ACTION REQUIRED:"):
+    a convention for notices, not raised voice (the caller keeps it to three words at most)."""
+    return masked.startswith(":", end) and (start == 0 or masked[start - 1] == "\n")
 
 
 def _add_shouting(

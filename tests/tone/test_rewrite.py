@@ -415,6 +415,19 @@ WORKPLACE_FOUND = [
     # a short word in capitals for emphasis
     ("Do NOT push to main.", "shouting"),
     ("A release needs TWO sign-offs.", "shouting"),
+    # round 5 (bench/workplace/batch15.tsv), reworded
+    ("You're lucky nobody in finance caught it.", "threat"),
+    ("Renew it today or we start looking at other vendors.", "threat"),
+    ("I'm cc'ing your manager since you ignore my emails.", "threat"),
+    ("There's no point explaining the cache to you.", "condescension"),
+    ("You're a lead now. Start acting like one.", "condescension"),
+    ("Respectfully, stay in your lane.", "condescension"),
+    ("Could you, for once, update the ticket?", "passive_aggressive"),
+    ("This isn't up for debate.", "dismissive"),
+    ("I didn't ask for your opinion on the font.", "dismissive"),
+    ("Isn't that literally your job?", "loaded_question"),
+    ("Nobody on the ops team ever reads the runbook.", "blame"),
+    ("I see you've \"tested\" it in two minutes.", "sarcasm"),
 ]
 
 
@@ -471,6 +484,9 @@ def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str,
         'The ticket is "blocked" until legal replies.',
         'The error says "permission denied".',
         "I'm in the US office; the API is down.",
+        # a label in capitals opening a notice is no raised voice
+        "URGENT: the SSL cert expires tonight. Can someone renew it?",
+        "ACTION REQUIRED: please renew your badge by Friday.",
     ],
 )
 def test_workplace_calm_drafts_stay_calm(engine: ToneEngine, draft: str) -> None:
