@@ -14,6 +14,9 @@ WORDS = [
     "FIX", "THIS", "NOW", "please", "?", ".", ",", "🙄", "مرحبا", "שלום", "\u200f", "\n", "kill the process",
     "I'm not upset", "lazy", "you're", "😀", "ǅ", "İ", "ß", "```", "`", "\x00", "\ue000", "\ue0011\ue001",
     "‘quote’", "‘", "’",
+    # this round's moves: jab sentences, echoes, adverbs, ultimatums, scare quotes, emphatic capitals, labels
+    "Nice of you to join us.", "You know who you are.", "Hourly.", "Honestly", "or I'm taking this to",
+    "your", '"quick fix"', "NOT", "URGENT:", "@dana", "Frankly,",
 ]
 texts = st.one_of(
     st.text(max_size=300),
