@@ -38,7 +38,6 @@ _INTERJECTIONS = frozenset(
 _HOW_SAID = frozenset({"honestly", "frankly", "seriously", "tbh", "truthfully"})
 _SENTENCE_MARK = re.compile(r"[.!?\n]")
 _SENTENCE_PADDING = " \t\"'*_>-"
-_LEADING_MENTIONS = re.compile(r"(?:<?@[\w.|-]+>?[ \t,:]*)+")
 _HOW_SAID_BEFORE = re.compile(r"([\w']+)[ \t]*,?[ \t]*$")
 # ... and that may stand before a clause of its own ("..., so I see it differently", "to say that I ...").
 _OPENERS = _INTERJECTIONS | {
@@ -97,7 +96,9 @@ _GOES_ON = frozenset(
         "or", "of", "'s", "s", "in", "on", "at", "with", "from", "for", "to",
     }
 )
-_MENTIONS_BEFORE = re.compile(r"(?:<?@[\w.|-]+>?[\s,:]*)+$")
+_MENTIONS = r"(?:<?@[\w.|-]+>?[\s,:]*)+"  # "@dana, @sam: " (Slack's <@U123> form too)
+_MENTIONS_BEFORE = re.compile(_MENTIONS + "$")
+_LEADING_MENTIONS = re.compile(_MENTIONS)
 _MINIMAL_KINDS = frozenset({"shouting", "punctuation", "contempt_emoji"})
 _WHY = {
     "shouting": "Capitals read as shouting; changed to sentence case.",
