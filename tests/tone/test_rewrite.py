@@ -528,9 +528,16 @@ def test_scare_quotes_are_named_but_the_quoted_words_are_kept(engine: ToneEngine
         ("Kindly refrain from promising dates to customers.", "Please avoid promising dates to customers."),
         ("That's the third outage with your name on it.", "That's the third outage."),
         ("As I've already explained twice, the refund was denied.", "To recap, the refund was denied."),
+        ("Fine. I'll do it myself, like always.", "Fine. I'll do it myself."),
+        ("We're all waiting on you, as usual.", "We're all waiting on you."),
+        ("We'll go with the original plan, as we were always going to.", "We'll go with the original plan."),
+        ("I blocked it for a reason, which I've explained repeatedly.", "I blocked it for a reason."),
+        ("It shipped Tuesday. It is Thursday. I'm done being polite.", "It shipped Tuesday. It is Thursday."),
     ],
 )
-def test_round_four_moves(engine: ToneEngine, draft: str, expected: str) -> None:
+def test_words_that_only_carry_the_jab_go_and_the_point_stays(
+    engine: ToneEngine, draft: str, expected: str
+) -> None:
     assert engine.rewrite(draft).text == expected
 
 
