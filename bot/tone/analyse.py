@@ -463,11 +463,15 @@ def _is_label(masked: str, start: int, end: int) -> bool:
 def _add_shouting(
     hits: list[Hit], start: int, end: int, words: int, letters: int, emphatic: bool = False
 ) -> None:
-    """A run of loud words from `start` to `end` is shouting when it has two words or four letters, or is one
-    of the lexicon's `emphatic` words ("Do NOT merge")."""
-    if words >= 2 or letters >= 4 or emphatic:
+    """A run of loud words from `start` to `end` is shouting when it has two words or four letters. One of
+    the lexicon's short `emphatic` words ("Do NOT merge", "a PR needs TWO approvals") is as often delight
+    ("Thank YOU!", "ALL tests green") as raised voice: alone it leaves a message calm, beside another signal
+    it adds."""
+    if words >= 2 or letters >= 4:
         weight = 0.3 if words == 1 else 0.5 if words < 4 else 0.7
         hits.append(Hit("shouting", start, end, weight, None))
+    elif emphatic:
+        hits.append(Hit("shouting", start, end, 0.15, None))
 
 
 def score(hits: list[Hit]) -> float:

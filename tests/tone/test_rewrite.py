@@ -412,9 +412,9 @@ WORKPLACE_FOUND = [
     ('Thanks for the "help" with the migration.', "sarcasm"),
     ('Your "quick fix" took down staging.', "sarcasm"),
     ('I covered your queue while you\'re "heads down".', "sarcasm"),
-    # a short word in capitals for emphasis
+    # a short word in capitals for emphasis, beside another signal
     ("Do NOT push to main.", "shouting"),
-    ("A release needs TWO sign-offs.", "shouting"),
+    ("Read the doc: a release needs TWO sign-offs.", "shouting"),
     # round 5 (bench/workplace/batch15.tsv), reworded
     ("You're lucky nobody in finance caught it.", "threat"),
     ("Renew it today or we start looking at other vendors.", "threat"),
@@ -484,6 +484,8 @@ def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str,
         'The ticket is "blocked" until legal replies.',
         'The error says "permission denied".',
         "I'm in the US office; the API is down.",
+        "Thank YOU so much for the help!",  # a short word in capitals alone is as often delight
+        "Thanks to ALL of you for the launch!",
         # a label in capitals opening a notice is no raised voice
         "URGENT: the SSL cert expires tonight. Can someone renew it?",
         "ACTION REQUIRED: please renew your badge by Friday.",
