@@ -176,6 +176,13 @@ class Analyzer:
         self._index: PatternIndex[Payload] = PatternIndex(items, opener=_opens_sentence)
         # Courtesy matters only to a rule hit at a sentence's start (seldom), so it is looked for apart.
         self._courtesy: PatternIndex[None] = PatternIndex([(p, "courtesy", None) for p in lexicon.courtesy])
+        words = [cue for cue in lexicon.delight if any(c.isalnum() for c in cue)]
+        self._delight_words = (
+            re.compile(r"(?<![\w'])(?:" + "|".join(map(re.escape, words)) + r")(?![\w'])", re.IGNORECASE)
+            if words
+            else None
+        )
+        self._delight_emoji = tuple(cue for cue in lexicon.delight if cue not in words)
         phrases: list[tuple[CompiledPattern, str, None]] = []
         for category in ("ask", "apology", "promise"):
             phrases += [(p, category, None) for p in getattr(lexicon, category)]
@@ -282,7 +289,23 @@ class Analyzer:
             hits += self._punctuation(masked)
         if len(hits) > 1:
             hits.sort(key=_start)  # stable: word hits stay before shouting and marks at the same start
+        if hits and all(map(_amplifies, hits)) and self._delighted(masked):
+            hits = []  # "WE SHIPPED IT!!!", "Congrats!!!!": capitals and marks carry the delight
         return hits, self._safety(masked, words, safety, exempt_spans) if safety else None
+
+    def _delighted(self, masked: str) -> bool:
+        """Whether the message says something glad ("congrats", "thank you", "amazing work", "🎉"), not
+        negated ("not happy")."""
+        if any(cue in masked for cue in self._delight_emoji):
+            return True
+        if self._delight_words is None:
+            return False
+        negators = self.lexicon.negators
+        for cue in self._delight_words.finditer(masked):
+            before = masked[max(0, cue.start() - 24) : cue.start()].lower().split()[-2:]
+            if not any(word in negators or word.endswith("n't") for word in before):
+                return True
+        return False
 
     def _accept(
         self,
@@ -428,6 +451,11 @@ class Analyzer:
         else:
             why, suggestion = STRUCTURAL[hit.kind]
         return new_signal(hit.kind, hit.start, hit.end, text[hit.start : hit.end], why, suggestion)
+
+
+def _amplifies(hit: Hit) -> bool:
+    """Capitals and stacked marks raise whatever the words say: anger, or joy."""
+    return hit.rule is None and hit.kind in ("shouting", "punctuation")
 
 
 def _scare_quotes(text: str, spans: list[tuple[int, int]]) -> list[Hit]:

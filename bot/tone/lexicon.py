@@ -106,6 +106,8 @@ class VocabularyFile(BaseModel):
     function_words: list[Text] = []
     intensifiers: list[Text] = []
     scorn_emoji: list[Text] = []
+    # words, phrases and emoji of delight: with them, capitals and stacked "!" are excitement (see Analyzer)
+    delight: list[Text] = []
     # what a name says about someone, as a plain word, keyed by that word ("mistaken": [idiot, fool, ...])
     name_predicates: dict[Text, list[Text]] = {}
 
@@ -174,6 +176,7 @@ class Lexicon:
     promise: tuple[CompiledPattern, ...]
     ask: tuple[CompiledPattern, ...]
     scorn_emoji: tuple[str, ...]
+    delight: tuple[str, ...]  # lower-case words and phrases, and emoji
     # name -> plain word for where the name is the predicate ("he's an idiot" -> "he's mistaken")
     name_predicates: dict[str, str]
     # whole-sentence rules, by every phrase they spell out ("again", "scroll up"), and the longest's length
@@ -202,6 +205,7 @@ class _Collector:
         self.words: dict[str, set[str]] = {}
         self.phrases: dict[str, list[CompiledPattern]] = {}
         self.emoji: list[str] = []
+        self.delight: list[str] = []
         self.name_predicates: dict[str, str] = {}
 
     def compile(self, name: str, where: str, source: str) -> CompiledPattern | None:
@@ -285,6 +289,7 @@ class _Collector:
 
     def add_vocabulary(self, name: str, doc: VocabularyFile) -> None:
         self.emoji.extend(doc.scorn_emoji)
+        self.delight.extend(norm_word(" ".join(cue.split())) for cue in doc.delight)
         self.add_name_predicates(name, doc.name_predicates)
         for key in (
             "negators", "second_person", "acronyms", "emphatic", "fillers", "function_words", "intensifiers"
@@ -329,6 +334,7 @@ class _Collector:
             promise=phrases("promise"),
             ask=phrases("ask"),
             scorn_emoji=tuple(dict.fromkeys(self.emoji)),
+            delight=tuple(dict.fromkeys(self.delight)),
             name_predicates=dict(self.name_predicates),
             sentences=dict(self.sentences),
             longest_sentence=max(map(len, self.sentences), default=0),

@@ -412,6 +412,9 @@ WORKPLACE_FOUND = [
     ('Thanks for the "help" with the migration.', "sarcasm"),
     ('Your "quick fix" took down staging.', "sarcasm"),
     ('I covered your queue while you\'re "heads down".', "sarcasm"),
+    # capitals and marks with a glad word that is negated, or with nothing glad, stay loud
+    ("I'm NOT HAPPY about this!!!", "shouting"),
+    ("WHY IS THIS STILL BROKEN!!!", "shouting"),
     # a short word in capitals for emphasis, beside another signal
     ("Do NOT push to main.", "shouting"),
     ("Read the doc: a release needs TWO sign-offs.", "shouting"),
@@ -486,6 +489,11 @@ def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str,
         "I'm in the US office; the API is down.",
         "Thank YOU so much for the help!",  # a short word in capitals alone is as often delight
         "Thanks to ALL of you for the launch!",
+        # capitals and stacked marks that carry delight
+        "Congrats!!!!",
+        "WE SHIPPED IT!!! Amazing work everyone",
+        "HAPPY FRIDAY everyone!",
+        "GREAT JOB team, the demo was perfect 🎉",
         # a label in capitals opening a notice is no raised voice
         "URGENT: the SSL cert expires tonight. Can someone renew it?",
         "ACTION REQUIRED: please renew your badge by Friday.",
