@@ -37,6 +37,13 @@ _INTERJECTIONS = frozenset(
 # swapped for one of its own ("I hear that this is a concern for you"), the adverb goes with it.
 _HOW_SAID = frozenset({"honestly", "frankly", "seriously", "tbh", "truthfully"})
 _SENTENCE_MARK = re.compile(r"[.!?\n]")
+# A sentence's first word, and the first words that make it a question.
+_FIRST_WORD = re.compile(r"[\s\"'*_>-]*([A-Za-z']+)")
+_QUESTION_WORDS = frozenset(
+    {"why", "what", "how", "where", "when", "who", "whose", "which", "is", "are", "was", "were", "do", "does",
+     "did", "can", "could", "will", "would", "should", "have", "has", "am", "isn't", "aren't", "don't",
+     "doesn't", "didn't", "can't", "won't"}
+)  # fmt: skip
 _SENTENCE_PADDING = " \t\"'*_>-"
 _HOW_SAID_BEFORE = re.compile(r"([\w']+)[ \t]*,?[ \t]*$")
 # ... and that may stand before a clause of its own ("..., so I see it differently", "to say that I ...").
@@ -222,7 +229,9 @@ class Rewriter:
         rule = hit.rule
         if hit.kind == "punctuation":
             marks = text[hit.start : hit.end]
-            return "?" if _PUNCT_KEEP.search(marks) else "!" if style == "warm" else "."
+            if _PUNCT_KEEP.search(marks) or self._asks(text, hit.start):
+                return "?"  # "Why is this still broken!!!" asks: it keeps a question mark
+            return "!" if style == "warm" else "."
         if rule is None:  # scorn emoji or a starred-out swear word go; scare quotes are quoted text, kept
             return "" if hit.kind in ("contempt", "profanity") else None
         if style != "coach" and (rule.drop_sentence or (rule.whole_sentence and self._echoes(text, hit))):
@@ -248,6 +257,13 @@ class Rewriter:
         # a sentence that starts in lower case stays so: the writer's own style
         starts = at_sentence_start(text, hit.start) and not text[hit.start].islower()
         return keep_case(text[hit.start : hit.end], after, starts and bool(after))
+
+    @staticmethod
+    def _asks(text: str, end: int) -> bool:
+        """Whether the sentence that ends at `end` opens with a question word ("why", "how", "did"...)."""
+        left = max(text.rfind(mark, 0, end) for mark in ".!?\n") + 1
+        first = _FIRST_WORD.match(text, left, end)
+        return first is not None and norm_word(first.group(1)) in _QUESTION_WORDS
 
     def _word_before(self, text: str, start: int) -> re.Match[str] | None:
         return _PREV_WORD.search(text, max(0, start - 30), start)

@@ -523,6 +523,16 @@ def test_a_request_is_made_an_i_statement_only_where_it_is_one(engine: ToneEngin
     assert "I need you" not in engine.rewrite(draft).text
 
 
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [("Where is the report!!!!", "Where is the report?"), ("Fix it now!!!", "Please fix it now.")],
+)
+def test_stacked_marks_after_a_question_become_a_question_mark(
+    engine: ToneEngine, draft: str, expected: str
+) -> None:
+    assert engine.rewrite(draft).text == expected
+
+
 def test_scare_quotes_are_named_but_the_quoted_words_are_kept(engine: ToneEngine) -> None:
     draft = 'Your "quick fix" took down staging.'
     result = engine.rewrite(draft)
