@@ -412,6 +412,11 @@ WORKPLACE_FOUND = [
     ('Thanks for the "help" with the migration.', "sarcasm"),
     ('Your "quick fix" took down staging.', "sarcasm"),
     ('I covered your queue while you\'re "heads down".', "sarcasm"),
+    # stock exasperation
+    ("Nobody ever listens to me on this team.", "frustration"),
+    ("Are you kidding me? The demo is in an hour.", "frustration"),
+    ("Fine, I'll fix it myself.", "passive_aggressive"),
+    ("Thanks in advance for actually reading this.", "passive_aggressive"),
     # capitals and marks with a glad word that is negated, or with nothing glad, stay loud
     ("I'm NOT HAPPY about this!!!", "shouting"),
     ("WHY IS THIS STILL BROKEN!!!", "shouting"),
@@ -494,6 +499,7 @@ def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str,
         "WE SHIPPED IT!!! Amazing work everyone",
         "HAPPY FRIDAY everyone!",
         "GREAT JOB team, the demo was perfect 🎉",
+        "Are you serious about moving to Berlin? That's great news!",
         # a label in capitals opening a notice is no raised voice
         "URGENT: the SSL cert expires tonight. Can someone renew it?",
         "ACTION REQUIRED: please renew your badge by Friday.",
