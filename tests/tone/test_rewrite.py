@@ -559,6 +559,10 @@ def test_scare_quotes_are_named_but_the_quoted_words_are_kept(engine: ToneEngine
         ("We'll go with the original plan, as we were always going to.", "We'll go with the original plan."),
         ("I blocked it for a reason, which I've explained repeatedly.", "I blocked it for a reason."),
         ("It shipped Tuesday. It is Thursday. I'm done being polite.", "It shipped Tuesday. It is Thursday."),
+        # "told you twice" before a request keeps the request; "not my problem" says whose it is
+        ("I've told you a hundred times to use the template.", "Please remember to use the template."),
+        ("I've told you twice that the key goes in the vault.", "To recap, the key goes in the vault."),
+        ("Not my problem, talk to IT.", "I'm not the right person for this, talk to IT."),
     ],
 )
 def test_words_that_only_carry_the_jab_go_and_the_point_stays(
