@@ -563,6 +563,8 @@ def test_scare_quotes_are_named_but_the_quoted_words_are_kept(engine: ToneEngine
         ("I've told you a hundred times to use the template.", "Please remember to use the template."),
         ("I've told you twice that the key goes in the vault.", "To recap, the key goes in the vault."),
         ("Not my problem, talk to IT.", "I'm not the right person for this, talk to IT."),
+        ("Why is this still not merged?", "What is keeping this from being merged?"),
+        ("I need the slides by 3pm, no excuses.", "I need the slides by 3pm."),
     ],
 )
 def test_words_that_only_carry_the_jab_go_and_the_point_stays(
