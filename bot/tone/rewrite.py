@@ -80,6 +80,10 @@ _ARTICLES = frozenset({"the", "a", "an"})
 _DETERMINERS = _DEMONSTRATIVES | _ARTICLES | _POSSESSIVES | {"some", "any"}
 # Neutral nouns put in place of a scornful one; after "this"/"that" at a clause's end none is needed.
 _DROPPABLE_NOUNS = frozenset({"stuff", "misjudgement"})
+# Words before "a"/"an" that make the adjective after them the point ("this is a stupid idea").
+_JUDGING = frozenset(
+    {"is", "was", "are", "were", "'s", "it's", "that's", "this's", "what", "such", "quite", "really", "truly"}
+)
 # What may stand between two words of one list ("stupid and corrupt", "racist asshole", "dumb, lazy"): two
 # swaps to the same word there read as one said twice ("unwise and unwise").
 _LISTED = re.compile(r"[ \t]*(?:,[ \t]*)?(?:(?:and|or|nor|&|if not|or even|and even)[ \t]+)?", re.IGNORECASE)
@@ -238,7 +242,7 @@ class Rewriter:
             return ""  # the sentence goes (see `edits`), or says again what the message already said
         if rule.replace is None or (style == "coach" and not rule.minimal):
             return None
-        if rule.drop_before_noun and self._before_noun(text, hit):
+        if rule.drop_before_noun and self._before_noun(text, hit) and not self._judges(text, hit):
             return ""
         key = "calm" if style == "coach" else style
         template = rule.replace.get(key, rule.replace.get("calm", next(iter(rule.replace.values()))))
@@ -489,6 +493,15 @@ class Rewriter:
             _RIGHT_EDGE.match(text, noun.end()) is not None
             or (then is not None and norm_word(then.group(1)) in self.lexicon.function_words)
         )
+
+    def _judges(self, text: str, hit: Hit) -> bool:
+        """Whether an adjective before a noun is what the sentence says ("This is a stupid idea", "What a
+        stupid plan"): dropped, "This is an idea" would say nothing, so the milder word goes in its place."""
+        article = self._word_before(text, hit.start)
+        if article is None or norm_word(article.group(1)) not in ("a", "an"):
+            return False
+        before = self._word_before(text, article.start(1))
+        return before is not None and norm_word(before.group(1)) in _JUDGING
 
     def _before_noun(self, text: str, hit: Hit) -> bool:
         """Whether the hit is an adjective in front of a noun ("a stupid idea"), so dropping it leaves a

@@ -247,8 +247,10 @@ def test_no_protected_trigger_means_no_spans_but_dates() -> None:
 @pytest.mark.parametrize(
     ("draft", "expected"),
     [
-        ("That was a stupid idea.", "That was an idea."),  # an adjective before a noun is dropped
+        # an adjective before a noun is dropped, unless it is what the sentence says
         ("They left dumb comments again.", "They left comments again."),
+        ("That was a stupid idea.", "That was an unwise idea."),  # not "That was an idea."
+        ("What a stupid plan.", "What an unwise plan."),
         ("You are so stupid.", None),  # predicative: a milder word, never a dangling "so"
         ("How dumb can we be?", "How unwise can we be?"),
         ("The media are playing us for fools.", "The media are playing us for people."),  # still plural
