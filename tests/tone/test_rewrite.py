@@ -413,6 +413,8 @@ WORKPLACE_FOUND = [
     ('Your "quick fix" took down staging.', "sarcasm"),
     ('I covered your queue while you\'re "heads down".', "sarcasm"),
     # stock exasperation
+    ("I can't believe you did this again.", "frustration"),
+    ("You have no idea what you're talking about.", "contempt"),
     ("Nobody ever listens to me on this team.", "frustration"),
     ("Are you kidding me? The demo is in an hour.", "frustration"),
     ("Fine, I'll fix it myself.", "passive_aggressive"),
@@ -500,6 +502,8 @@ def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str,
         "HAPPY FRIDAY everyone!",
         "GREAT JOB team, the demo was perfect 🎉",
         "Are you serious about moving to Berlin? That's great news!",
+        "I can't believe you remembered my birthday!",
+        "Does everyone know how git works? I can run a session.",  # git the tool, not the insult
         # a label in capitals opening a notice is no raised voice
         "URGENT: the SSL cert expires tonight. Can someone renew it?",
         "ACTION REQUIRED: please renew your badge by Friday.",
@@ -565,6 +569,8 @@ def test_scare_quotes_are_named_but_the_quoted_words_are_kept(engine: ToneEngine
         ("Not my problem, talk to IT.", "I'm not the right person for this, talk to IT."),
         ("Why is this still not merged?", "What is keeping this from being merged?"),
         ("I need the slides by 3pm, no excuses.", "I need the slides by 3pm."),
+        ("This is your fault, not mine.", "This has caused a problem for me."),
+        ("Do you even know how git works?", "Do you know how git works?"),
     ],
 )
 def test_words_that_only_carry_the_jab_go_and_the_point_stays(
