@@ -415,6 +415,9 @@ WORKPLACE_FOUND = [
     # stock exasperation
     ("I can't believe you did this again.", "frustration"),
     ("You have no idea what you're talking about.", "contempt"),
+    ("Don't ever speak to me like that again.", "dismissive"),
+    ("Whatever, I'm done.", "frustration"),
+    ("I'm disappointed in you.", "frustration"),
     ("Nobody ever listens to me on this team.", "frustration"),
     ("Are you kidding me? The demo is in an hour.", "frustration"),
     ("Fine, I'll fix it myself.", "passive_aggressive"),
@@ -503,6 +506,8 @@ def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str,
         "GREAT JOB team, the demo was perfect 🎉",
         "Are you serious about moving to Berlin? That's great news!",
         "I can't believe you remembered my birthday!",
+        "Whoever keeps leaving dirty mugs in the sink, please stop.",  # "dirty" said of things
+        "I'm disappointed in the result, but proud of the effort.",
         "Does everyone know how git works? I can run a session.",  # git the tool, not the insult
         # a label in capitals opening a notice is no raised voice
         "URGENT: the SSL cert expires tonight. Can someone renew it?",
