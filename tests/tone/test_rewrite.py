@@ -418,6 +418,10 @@ WORKPLACE_FOUND = [
     ("Don't ever speak to me like that again.", "dismissive"),
     ("Whatever, I'm done.", "frustration"),
     ("I'm disappointed in you.", "frustration"),
+    # international English
+    ("Why you are not replying to my mails?", "loaded_question"),
+    ("I am telling you since 3 days to fix this.", "frustration"),
+    ("This is very bad work, please redo.", "contempt"),
     ("Nobody ever listens to me on this team.", "frustration"),
     ("Are you kidding me? The demo is in an hour.", "frustration"),
     ("Fine, I'll fix it myself.", "passive_aggressive"),
@@ -508,6 +512,7 @@ def test_workplace_tension_found_with_its_reason(engine: ToneEngine, draft: str,
         "I can't believe you remembered my birthday!",
         "Whoever keeps leaving dirty mugs in the sink, please stop.",  # "dirty" said of things
         "I'm disappointed in the result, but proud of the effort.",
+        "I did a terrible job on the slides, sorry!",  # judging your own work
         "Does everyone know how git works? I can run a session.",  # git the tool, not the insult
         # a label in capitals opening a notice is no raised voice
         "URGENT: the SSL cert expires tonight. Can someone renew it?",
