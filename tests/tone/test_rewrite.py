@@ -581,6 +581,12 @@ def test_scare_quotes_are_named_but_the_quoted_words_are_kept(engine: ToneEngine
         ("I need the slides by 3pm, no excuses.", "I need the slides by 3pm."),
         ("This is your fault, not mine.", "This has caused a problem for me."),
         ("Do you even know how git works?", "Do you know how git works?"),
+        # found reading the styles side by side: "an a reminder", a statement read as a question
+        (
+            "Just a friendly reminder that this is the third friendly reminder.",
+            "Just a reminder that this is the third reminder.",
+        ),
+        ("Cool cool cool. So we're just ignoring the SLA now.", "It looks like we're ignoring the SLA now."),
     ],
 )
 def test_words_that_only_carry_the_jab_go_and_the_point_stays(
@@ -593,6 +599,11 @@ def test_a_clause_of_the_writer_is_not_swapped_into_the_middle_of_another(engine
     # "I don't care" -> "I see it differently" fits alone, not before "how you do it"
     text = engine.rewrite("I don't care how you do it, just get it done.").text
     assert "differently how" not in text
+
+
+def test_a_please_is_not_left_dangling_when_what_followed_it_goes(engine: ToneEngine) -> None:
+    text = engine.rewrite("Please don't take this personally, but your code is a mess.").text
+    assert not text.startswith("Please your")
 
 
 def test_an_ultimatum_is_not_polished_into_a_courteous_one(engine: ToneEngine) -> None:
