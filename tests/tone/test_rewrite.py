@@ -581,6 +581,10 @@ def test_scare_quotes_are_named_but_the_quoted_words_are_kept(engine: ToneEngine
         ("I need the slides by 3pm, no excuses.", "I need the slides by 3pm."),
         ("This is your fault, not mine.", "This has caused a problem for me."),
         ("Do you even know how git works?", "Do you know how git works?"),
+        (
+            "This is not professional way, I will write to your boss.",
+            "This is a problem for me, I will write to your boss.",
+        ),
         # found reading the styles side by side: "Just an a reminder ... the third a reminder"
         (
             "Just a friendly reminder that this is the THIRD friendly reminder.",
@@ -598,6 +602,10 @@ def test_a_clause_of_the_writer_is_not_swapped_into_the_middle_of_another(engine
     # "I don't care" -> "I see it differently" fits alone, not before "how you do it"
     text = engine.rewrite("I don't care how you do it, just get it done.").text
     assert "differently how" not in text
+
+
+def test_an_interjection_is_not_made_a_polite_order(engine: ToneEngine) -> None:
+    assert "Please look" not in engine.rewrite("Look, I get that you're new, but this is basic stuff.").text
 
 
 def test_a_please_is_not_left_dangling_when_what_followed_it_goes(engine: ToneEngine) -> None:
