@@ -581,6 +581,7 @@ def test_scare_quotes_are_named_but_the_quoted_words_are_kept(engine: ToneEngine
         ("I need the slides by 3pm, no excuses.", "I need the slides by 3pm."),
         ("This is your fault, not mine.", "This has caused a problem for me."),
         ("Do you even know how git works?", "Do you know how git works?"),
+        ("Per my last three emails, the template is attached.", "To recap, the template is attached."),
         (
             "This is not professional way, I will write to your boss.",
             "This is a problem for me, I will write to your boss.",
@@ -602,6 +603,10 @@ def test_a_clause_of_the_writer_is_not_swapped_into_the_middle_of_another(engine
     # "I don't care" -> "I see it differently" fits alone, not before "how you do it"
     text = engine.rewrite("I don't care how you do it, just get it done.").text
     assert "differently how" not in text
+
+
+def test_never_as_a_verdict_is_not_made_a_frequency(engine: ToneEngine) -> None:
+    assert "rarely" not in engine.rewrite("Let's be honest, you were never going to hit that date.").text
 
 
 def test_an_interjection_is_not_made_a_polite_order(engine: ToneEngine) -> None:
