@@ -375,7 +375,7 @@ class Analyzer:
 
     def _shouting(self, masked: str, words: Words) -> list[Hit]:
         acronyms, emphatic = self.lexicon.acronyms, self.lexicon.emphatic
-        cased = words.cased(masked)
+        cased, said = words.cased(masked), words.words
         hits: list[Hit] = []
         # The run of loud words being read: where it starts and ends, how many words and letters it has (kept
         # as plain numbers, not a list of words, since only these make its hit).
@@ -399,14 +399,13 @@ class Analyzer:
                 run_words += 1
                 letters += len(word)
             else:
-                if run_words and not (run_words < 4 and _is_label(masked, run_start, run_end)):
-                    alone = run_words == 1 and words.words[first] in emphatic
-                    _add_shouting(hits, run_start, run_end, run_words, letters, alone)
+                if run_words:
+                    stressed = said[first] in emphatic
+                    _add_shouting(hits, masked, run_start, run_end, run_words, letters, stressed)
                 run_start, run_words, letters, first = s, 1, len(word), i
             prev, run_end = i, s + len(word)
-        if run_words and not (run_words < 4 and _is_label(masked, run_start, run_end)):
-            alone = run_words == 1 and words.words[first] in emphatic
-            _add_shouting(hits, run_start, run_end, run_words, letters, alone)
+        if run_words:
+            _add_shouting(hits, masked, run_start, run_end, run_words, letters, said[first] in emphatic)
         return hits
 
     @staticmethod
@@ -484,21 +483,23 @@ def _marks_weight(marks: str) -> float:
 
 def _is_label(masked: str, start: int, end: int) -> bool:
     """Whether capitals open a line as its label ("URGENT: the cert expires tonight", "ACTION REQUIRED:"):
-    a convention for notices, not raised voice (the caller keeps it to three words at most)."""
+    a convention for notices, not raised voice."""
     return masked.startswith(":", end) and (start == 0 or masked[start - 1] == "\n")
 
 
 def _add_shouting(
-    hits: list[Hit], start: int, end: int, words: int, letters: int, emphatic: bool = False
+    hits: list[Hit], masked: str, start: int, end: int, words: int, letters: int, emphatic: bool
 ) -> None:
-    """A run of loud words from `start` to `end` is shouting when it has two words or four letters. One of
-    the lexicon's short `emphatic` words ("Do NOT merge", "a PR needs TWO approvals") is as often delight
-    ("Thank YOU!", "ALL tests green") as raised voice: alone it leaves a message calm, beside another signal
-    it adds."""
+    """A run of loud words from `start` to `end` is shouting when it has two words or four letters, unless
+    it is a line's label of three words at most. One of the lexicon's short `emphatic` words ("Do NOT
+    merge", "a PR needs TWO approvals") is as often delight ("Thank YOU!", "ALL tests green") as raised
+    voice: alone it leaves a message calm, beside another signal it adds."""
+    if words < 4 and _is_label(masked, start, end):
+        return
     if words >= 2 or letters >= 4:
         weight = 0.3 if words == 1 else 0.5 if words < 4 else 0.7
         hits.append(Hit("shouting", start, end, weight, None))
-    elif emphatic:
+    elif emphatic:  # (one word: two or more took the branch above)
         hits.append(Hit("shouting", start, end, 0.15, None))
 
 

@@ -45,7 +45,6 @@ _QUESTION_WORDS = frozenset(
      "doesn't", "didn't", "can't", "won't"}
 )  # fmt: skip
 _SENTENCE_PADDING = " \t\"'*_>-"
-_HOW_SAID_BEFORE = re.compile(r"([\w']+)[ \t]*,?[ \t]*$")
 # ... and that may stand before a clause of its own ("..., so I see it differently", "to say that I ...").
 _OPENERS = _INTERJECTIONS | {
     "and", "but", "so", "or", "because", "cause", "cuz", "then", "just", "that", "since", "if", "when",
@@ -143,6 +142,11 @@ def _expand(template: str, hit: Hit, text: str) -> str:
         return value
 
     return re.sub(r"\s{2,}", " ", _GROUP_REF.sub(group, template)).strip()
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding `pos` starts: just after the last mark that ends one before it."""
+    return max(text.rfind(mark, 0, pos) for mark in ".!?\n") + 1
 
 
 def _clear_from(out: list[Edit], start: int) -> bool:
@@ -265,8 +269,7 @@ class Rewriter:
     @staticmethod
     def _asks(text: str, end: int) -> bool:
         """Whether the sentence that ends at `end` opens with a question word ("why", "how", "did"...)."""
-        left = max(text.rfind(mark, 0, end) for mark in ".!?\n") + 1
-        first = _FIRST_WORD.match(text, left, end)
+        first = _FIRST_WORD.match(text, _sentence_start(text, end), end)
         return first is not None and norm_word(first.group(1)) in _QUESTION_WORDS
 
     def _word_before(self, text: str, start: int) -> re.Match[str] | None:
@@ -566,7 +569,7 @@ class Rewriter:
         """The sentence that holds text[start:end], less its closing marks and any @mentions that open it, or
         None when it is all the message says."""
         masked = mask(text, protected_spans(text))  # a full stop inside a link or a number ends nothing
-        left = max(masked.rfind(mark, 0, start) for mark in ".!?\n") + 1
+        left = _sentence_start(masked, start)
         left += len(masked[left:start]) - len(masked[left:start].lstrip(_SENTENCE_PADDING))
         closing = _SENTENCE_MARK.search(masked, end)
         right = closing.start() if closing is not None else len(text)
@@ -588,7 +591,7 @@ class Rewriter:
     def _how_said(self, text: str, start: int) -> int | None:
         """Where a sentence adverb opening the sentence just before `start` begins ("Honestly, " in
         "Honestly, you're overreacting"), or None."""
-        before = _HOW_SAID_BEFORE.search(text, max(0, start - 30), start)
+        before = self._word_before(text, start) or _PREV_WORD_PUNCT.search(text, max(0, start - 30), start)
         if before is None or norm_word(before.group(1)) not in _HOW_SAID:
             return None
         return before.start(1) if self._left_edge(text, before.start(1)) else None
