@@ -118,6 +118,7 @@ def _is_whole(masked: str, start: int, end: int) -> bool:
 
 
 _start = attrgetter("start")  # a hit's start, as a sort key in C
+_VOWELS = frozenset("AEIOUY")
 _rule_at_start = attrgetter("rule.at_start")  # for a hit from a rule: whether it counts only there (in C)
 
 
@@ -226,15 +227,25 @@ class Analyzer:
     def _you_around(self, words: Words, first: int, start: int, end: int) -> bool:
         """`_near_you` for a match of word `first` from `start` to `end`. Its last word is found only when
         no "you" lies within reach of the first word (most matches have one right next to them)."""
-        if not self.lexicon.second_person.isdisjoint(
-            words.words[max(0, first - _YOU_WINDOW) : first + _YOU_WINDOW + 1]
-        ):
+        if self._you_in(words.words, first - _YOU_WINDOW, first + _YOU_WINDOW + 1):
             return True
         return self._near_you(words, first, words.last_word(first, start, end))
 
     def _near_you(self, words: Words, first: int, last: int) -> bool:
+        return self._you_in(words.words, first - _YOU_WINDOW, last + _YOU_WINDOW + 1)
+
+    def _you_in(self, said: list[str], lo: int, hi: int) -> bool:
+        """Whether a word from `lo` to `hi` addresses the reader. The "you" of "thank you" does not, unless
+        what the thanks are for follows: "close weeks are never fun, so thank you" is about the weeks, "thank
+        you for never replying" about the reader."""
+        lo = max(0, lo)
         you = self.lexicon.second_person
-        return any(word in you for word in words.words[max(0, first - _YOU_WINDOW) : last + _YOU_WINDOW + 1])
+        window = said[lo:hi]
+        if you.isdisjoint(window):
+            return False
+        if "thank" not in window:  # the usual case, settled in C
+            return True
+        return any(word in you and not _thanks(said, k) for k, word in enumerate(said[lo:hi], lo))
 
     @staticmethod
     def _ends_as_question(masked: str, end: int) -> bool:
@@ -384,13 +395,15 @@ class Analyzer:
         # A loud word is upper case, so only those are looked at (the filter runs in C).
         for i in compress(range(len(cased)), map(str.isupper, cased)):
             word = cased[i]
+            # A word with no vowel is an abbreviation, not a raised voice ("50 MW, PJM West", "the CRM")
             if word.isalpha():  # the usual case: letters only, so no digit and every character counts
-                loud = len(word) >= 2 and words.words[i] not in acronyms
+                loud = len(word) >= 2 and words.words[i] not in acronyms and not _VOWELS.isdisjoint(word)
             else:
                 loud = (
                     sum(c.isalpha() for c in word) >= 2
                     and words.words[i] not in acronyms
                     and not any(c.isdigit() for c in word)
+                    and not _VOWELS.isdisjoint(word)
                 )
             if not loud:
                 continue
@@ -455,6 +468,11 @@ class Analyzer:
 def _amplifies(hit: Hit) -> bool:
     """Capitals and stacked marks raise whatever the words say: anger, or joy."""
     return hit.rule is None and hit.kind in ("shouting", "punctuation")
+
+
+def _thanks(said: list[str], k: int) -> bool:
+    """Whether word `k` is the "you" of a "thank you" that says nothing of what for."""
+    return k > 0 and said[k - 1] == "thank" and (k + 1 == len(said) or said[k + 1] != "for")
 
 
 def _scare_quotes(text: str, spans: list[tuple[int, int]]) -> list[Hit]:

@@ -188,6 +188,20 @@ def test_tension_orders_messages(engine: ToneEngine) -> None:
 
 def test_acronyms_are_not_shouting(engine: ToneEngine) -> None:
     assert "shouting" not in kinds(engine, "The API and the CLI both need the SSO fix ASAP.")
+    # a word with no vowel is an abbreviation, listed or not
+    assert "shouting" not in kinds(engine, "Confirm TX-55012 (50 MW, PJM West) today, please.")
+    assert "shouting" in kinds(engine, "I said NO, TWO approvals.")
+
+
+# (polite requests from a development set of graded workplace emails, bench/requests/emails_dev.tsv)
+@pytest.mark.parametrize(("tense", "calm"), [
+    ("Thank you for never replying.", "Close weeks are never fun, so thank you in advance."),
+    ("You never reply, thank you very much.", "Thank you, that never gets old."),
+    ("Oh, you know better? Do tell.", "Do tell me if you need anything else from me first."),
+])
+def test_the_reader_is_addressed_only_where_words_say_so(engine: ToneEngine, tense: str, calm: str) -> None:
+    assert engine.analyse(tense).level != "calm"
+    assert engine.analyse(calm).level == "calm", engine.analyse(calm).signals
 
 
 def test_courtesy_turns_off_bare_command(engine: ToneEngine) -> None:
