@@ -338,7 +338,9 @@ class Analyzer:
             return None
         if rule.needs_you and not self._you_around(words, first, start, end):
             return None
-        if rule.at_start and (not at_sentence_start(masked, start) or self._ends_as_question(masked, end)):
+        if rule.at_start and not at_sentence_start(masked, start):
+            return None
+        if rule.sentences != "all" and self._ends_as_question(masked, end) != (rule.sentences == "questions"):
             return None
         if rule.whole_message and not _is_whole(masked, start, end):
             return None

@@ -58,7 +58,12 @@ class RulesFile(BaseModel):
     weight: float = Field(ge=0.0, le=3.0)
     negatable: bool = False
     needs_you: bool = False
+    # only where the match opens a sentence, and only in a message with no courtesy: courtesy is what
+    # redresses a bare order or a pointed question (Brown and Levinson's politeness theory)
     at_start: bool = False
+    # the sentences it counts in: an order that ends in "?" is an ask ("Send me the report?"), while "You
+    # merged your own PR?" is a challenge only as a question
+    sentences: Literal["all", "statements", "questions"] = "all"
     minimal: bool = False  # also applied by the minimal-edit ("coach") style
     whole_message: bool = False  # only when the match is the entire message ("Fine.")
     whole_sentence: bool = False  # only when the match is a sentence of its own ("... Again.")
@@ -140,6 +145,7 @@ class Rule:
     needs_you: bool
     at_start: bool
     minimal: bool
+    sentences: str = "all"  # "all", "statements" or "questions" (see RulesFile)
     whole_message: bool = False
     drop_before_noun: bool = False
     in_place: bool = False  # a clause-like replacement that fits where its match opens a clause (see Entry)
@@ -249,6 +255,7 @@ class _Collector:
                 needs_you=doc.needs_you,
                 at_start=doc.at_start,
                 minimal=doc.minimal,
+                sentences=doc.sentences,
                 whole_message=doc.whole_message,
                 drop_before_noun=(
                     doc.drop_before_noun if entry.drop_before_noun is None else entry.drop_before_noun

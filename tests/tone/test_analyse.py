@@ -193,6 +193,30 @@ def test_acronyms_are_not_shouting(engine: ToneEngine) -> None:
     assert "shouting" in kinds(engine, "I said NO, TWO approvals.")
 
 
+# A question aimed at what the reader did weighs little alone and nothing beside courtesy, but it ranks the
+# curt request above the courteous one (requests from bench/requests/community_dev.tsv, in other words).
+@pytest.mark.parametrize(("curt", "courteous"), [
+    ("Why did you remove my paragraph?", "Thanks for the cleanup! Could you say why the paragraph went?"),
+    ("So you merged it without a review?", "I see it was merged; was there a review I missed?"),
+    ("Where exactly is the source for this?", "Could you point me to the source for this, please?"),
+    ("How is that helpful?", "Thank you, that's helpful."),
+    ("Where did you get that number from?", "Could you tell me where that number comes from? Thanks."),
+])
+def test_a_pointed_question_reads_tenser_than_a_courteous_one(
+    engine: ToneEngine, curt: str, courteous: str
+) -> None:
+    pointed, polite = engine.analyse(curt), engine.analyse(courteous)
+    assert pointed.level == "calm" and "direct_question" in kinds(engine, curt)
+    assert polite.tension == 0.0, polite.signals
+    assert pointed.tension > polite.tension
+
+
+def test_a_pointed_question_adds_to_another_signal(engine: ToneEngine) -> None:
+    assert engine.analyse("Why did you merge this? Nobody reviewed it.").level == "tense"
+    assert engine.analyse("Why don't you take Friday off? You've earned it.").level == "calm"
+    assert "direct_question" not in kinds(engine, "Why did you pick Postgres? Just curious, thanks!")
+
+
 # (polite requests from a development set of graded workplace emails, bench/requests/emails_dev.tsv)
 @pytest.mark.parametrize(("tense", "calm"), [
     ("Thank you for never replying.", "Close weeks are never fun, so thank you in advance."),

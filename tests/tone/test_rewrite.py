@@ -596,6 +596,21 @@ REWRITE_MOVES = [
         "Nice of sales to promise a feature that doesn't exist. Again. Who's building it, you?",
         "Nice of sales to promise a feature that doesn't exist. Who's building it, you?",
     ),
+    # pressure on a request goes; the request, its deadline and its reason stay (requests written for
+    # bench/requests/emails_dev.tsv, in other words)
+    ("The contract is unsigned. I expect it back by Friday.",
+     "The contract is unsigned. I'd appreciate it back by Friday."),
+    ("Send the pricing sheet. I asked for it yesterday.",
+     "Please send the pricing sheet. I'm following up on my request from yesterday."),
+    ("Any news on the move? I've heard nothing in a week.",
+     "Any news on the move? I haven't heard back in a week."),
+    ("The filing is due July 20. The regulator won't wait, and neither will I.",
+     "The filing is due July 20. The regulator won't wait."),
+    ("CHG-8840 needs your approval by 3pm. Don't make me chase you again.",
+     "CHG-8840 needs your approval by 3pm."),
+    ("The AC is still broken. This should have been fixed last week.",
+     "The AC is still broken. This is now overdue."),
+    ("Send me the spreadsheet by noon. No delays this time.", "Please send me the spreadsheet by noon."),
 ]
 
 
