@@ -66,6 +66,11 @@ STRUCTURAL = {
         "An eye-roll or similar emoji reads as open scorn, and text can't soften it.",
         "Remove the emoji and say plainly what you think is wrong.",
     ),
+    "curt_request": (
+        "A request or question with no courtesy at all (no greeting, please, could you or thanks) can read "
+        "as curt in text, even when you only meant to be brief.",
+        'Add a word of courtesy ("Could you ...?", "Thanks!") so it reads as a request between colleagues.',
+    ),
     "sarcasm": (
         'Quote marks around the reader\'s own words (your "quick fix") say you don\'t believe them.',
         "Say plainly what went wrong, without the quote marks.",
@@ -88,6 +93,7 @@ _LABEL_AFTER = re.compile(
     re.IGNORECASE,
 )
 _SCARE_WEIGHT = 0.35
+CURT_WEIGHT = 0.05  # a request with no courtesy (Analyzer._curt): calm alone, ranked above a courteous one
 
 
 @dataclass(slots=True)
@@ -174,8 +180,10 @@ class Analyzer:
         items += [(s.pattern, "safety", s) for s in lexicon.safety]
         items += [(p, "exempt", None) for p in lexicon.exemptions]
         items += [(p, "hedge", None) for p in lexicon.hedges]
+        items += [(p, "demand", None) for p in lexicon.demand]  # (see _curt)
         self._index: PatternIndex[Payload] = PatternIndex(items, opener=_opens_sentence)
-        # Courtesy matters only to a rule hit at a sentence's start (seldom), so it is looked for apart.
+        # Courtesy matters only to a rule hit at a sentence's start and to a request with no signal at all,
+        # so it is looked for apart, then.
         self._courtesy: PatternIndex[None] = PatternIndex([(p, "courtesy", None) for p in lexicon.courtesy])
         words = [cue for cue in lexicon.delight if any(c.isalnum() for c in cue)]
         self._delight_words = (
@@ -262,6 +270,7 @@ class Analyzer:
         safety: list[Found[Payload]] = []
         exempt: list[tuple[int, int]] = []
         hedges: list[int] = []
+        demand: Found[Payload] | None = None
         for found in self._index.find(masked, words, openers_anywhere=False):
             category = found.category
             if category == "rule":
@@ -270,8 +279,10 @@ class Analyzer:
                 safety.append(found)
             elif category == "exempt":
                 exempt.append((found.start, found.end))
-            else:
+            elif category == "hedge":
                 hedges.append(found.end)
+            elif demand is None:
+                demand = found
         exempt_spans = Spans(exempt) if exempt else None
         hits: list[Hit] = []
         if raw:
@@ -302,6 +313,8 @@ class Analyzer:
             hits.sort(key=_start)  # stable: word hits stay before shouting and marks at the same start
         if hits and all(map(_amplifies, hits)) and self._delighted(masked):
             hits = []  # "WE SHIPPED IT!!!", "Congrats!!!!": capitals and marks carry the delight
+        if not hits and (demand is not None or "?" in masked) and not self._courtesy.find(masked, words):
+            hits = _curt(masked, demand)
         return hits, self._safety(masked, words, safety, exempt_spans) if safety else None
 
     def _delighted(self, masked: str) -> bool:
@@ -470,6 +483,21 @@ class Analyzer:
 def _amplifies(hit: Hit) -> bool:
     """Capitals and stacked marks raise whatever the words say: anger, or joy."""
     return hit.rule is None and hit.kind in ("shouting", "punctuation")
+
+
+def _curt(masked: str, demand: Found[Payload] | None) -> list[Hit]:
+    """A message with no signal and no courtesy that asks something: a demand ("I need the numbers by
+    Friday") or a question. In Brown and Levinson's terms a bald imposition. It weighs too little to make a
+    message tense on its own (curt is not hostile), but it ranks "Where is the changelog?" above "Could you
+    point me to the changelog? Thanks!", as people do."""
+    if demand is not None:
+        return [Hit("curt_request", demand.start, demand.end, CURT_WEIGHT, None)]
+    mark = masked.find("?")
+    if mark < 0:
+        return []
+    start = max(masked.rfind(end, 0, mark) for end in ".!?\n") + 1
+    start += len(masked[start:mark]) - len(masked[start:mark].lstrip())
+    return [Hit("curt_request", start, mark + 1, CURT_WEIGHT, None)]
 
 
 def _thanks(said: list[str], k: int) -> bool:

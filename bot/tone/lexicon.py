@@ -107,6 +107,7 @@ class VocabularyFile(BaseModel):
     apology: list[Text] = []
     promise: list[Text] = []
     ask: list[Text] = []
+    demand: list[Text] = []  # a request said as a need or an obligation (see Analyzer._curt)
     fillers: list[Text] = []
     function_words: list[Text] = []
     intensifiers: list[Text] = []
@@ -181,6 +182,7 @@ class Lexicon:
     apology: tuple[CompiledPattern, ...]
     promise: tuple[CompiledPattern, ...]
     ask: tuple[CompiledPattern, ...]
+    demand: tuple[CompiledPattern, ...]
     scorn_emoji: tuple[str, ...]
     delight: tuple[str, ...]  # lower-case words and phrases, and emoji
     # name -> plain word for where the name is the predicate ("he's an idiot" -> "he's mistaken")
@@ -302,7 +304,7 @@ class _Collector:
             "negators", "second_person", "acronyms", "emphatic", "fillers", "function_words", "intensifiers"
         ):
             self.words.setdefault(key, set()).update(map(norm_word, getattr(doc, key)))
-        for key in ("hedges", "courtesy", "apology", "promise", "ask"):
+        for key in ("hedges", "courtesy", "apology", "promise", "ask", "demand"):
             for i, src in enumerate(getattr(doc, key)):
                 if (p := self.compile(name, f"{key}.{i}", src)) is not None:
                     self.phrases.setdefault(key, []).append(p)
@@ -340,6 +342,7 @@ class _Collector:
             apology=phrases("apology"),
             promise=phrases("promise"),
             ask=phrases("ask"),
+            demand=phrases("demand"),
             scorn_emoji=tuple(dict.fromkeys(self.emoji)),
             delight=tuple(dict.fromkeys(self.delight)),
             name_predicates=dict(self.name_predicates),

@@ -197,7 +197,7 @@ def test_acronyms_are_not_shouting(engine: ToneEngine) -> None:
 # curt request above the courteous one (requests from bench/requests/community_dev.tsv, in other words).
 @pytest.mark.parametrize(("curt", "courteous"), [
     ("Why did you remove my paragraph?", "Thanks for the cleanup! Could you say why the paragraph went?"),
-    ("So you merged it without a review?", "I see it was merged; was there a review I missed?"),
+    ("So you merged it without a review?", "Thanks for merging it! Was there a review I missed?"),
     ("Where exactly is the source for this?", "Could you point me to the source for this, please?"),
     ("How is that helpful?", "Thank you, that's helpful."),
     ("Where did you get that number from?", "Could you tell me where that number comes from? Thanks."),
@@ -209,6 +209,20 @@ def test_a_pointed_question_reads_tenser_than_a_courteous_one(
     assert pointed.level == "calm" and "direct_question" in kinds(engine, curt)
     assert polite.tension == 0.0, polite.signals
     assert pointed.tension > polite.tension
+
+
+@pytest.mark.parametrize(("curt", "courteous"), [
+    ("Where is the changelog entry?", "Could you point me to the changelog entry? Thanks!"),
+    ("I need the Q3 numbers by Friday.", "Hi Sam, I need the Q3 numbers by Friday, if you can."),
+    ("Which version are you on?", "Hi! Which version are you on?"),
+])
+def test_a_request_with_no_courtesy_ranks_above_one_with_it(
+    engine: ToneEngine, curt: str, courteous: str
+) -> None:
+    bald, polite = engine.analyse(curt), engine.analyse(courteous)
+    assert [s.kind for s in bald.signals] == ["curt_request"] and bald.level == "calm"
+    assert polite.signals == () and bald.tension > polite.tension
+    assert engine.analyse("The build is green.").signals == ()  # not a request
 
 
 def test_a_pointed_question_adds_to_another_signal(engine: ToneEngine) -> None:

@@ -160,7 +160,8 @@ def test_no_replacement_text_raises_tension(engine, lexicon) -> None:
             if "$" in text or not text:
                 continue
             report = engine.analyse(text)
-            hot = [s.kind for s in report.signals if s.kind != "bare_command"]
+            # (a plain request may lack courtesy: the style adds it where it fits)
+            hot = [s.kind for s in report.signals if s.kind not in ("bare_command", "curt_request")]
             assert not hot, (rule.pattern.source, text, hot)
 
 
