@@ -225,6 +225,15 @@ def test_a_request_with_no_courtesy_ranks_above_one_with_it(
     assert engine.analyse("The build is green.").signals == ()  # not a request
 
 
+def test_an_opening_on_you_or_on_a_correction_weighs_little(engine: ToneEngine) -> None:
+    for text in ("You removed three sources.", "Actually, the census figure is 41,000."):
+        report = engine.analyse(text)
+        assert [s.kind for s in report.signals] == ["pointed_opening"] and report.level == "calm"
+    assert engine.analyse("You did a great job on the slides!").signals == ()  # courtesy
+    assert engine.analyse("Thanks! You can find it in the wiki.").signals == ()
+    assert engine.analyse("I think you can find it in the wiki.").signals == ()  # not an opening
+
+
 def test_a_pointed_question_adds_to_another_signal(engine: ToneEngine) -> None:
     assert engine.analyse("Why did you merge this? Nobody reviewed it.").level == "tense"
     assert engine.analyse("Why don't you take Friday off? You've earned it.").level == "calm"

@@ -153,6 +153,11 @@ def test_pattern_features() -> None:
     assert stem.regex.match("fucking off")
 
 
+# What a replacement may read as when it stands alone: a plain request may lack courtesy (the style adds it
+# where it fits), and "you all" opens on "you" only alone (in the rewrite it stands where the name stood).
+_PLAIN_ALONE = ("bare_command", "curt_request", "pointed_opening")
+
+
 def test_no_replacement_text_raises_tension(engine, lexicon) -> None:
     """Every replacement in the data must itself read calm, or rewrites could go round in circles."""
     for rule in (*lexicon.rules, *lexicon.sentences.values()):
@@ -160,8 +165,7 @@ def test_no_replacement_text_raises_tension(engine, lexicon) -> None:
             if "$" in text or not text:
                 continue
             report = engine.analyse(text)
-            # (a plain request may lack courtesy: the style adds it where it fits)
-            hot = [s.kind for s in report.signals if s.kind not in ("bare_command", "curt_request")]
+            hot = [s.kind for s in report.signals if s.kind not in _PLAIN_ALONE]
             assert not hot, (rule.pattern.source, text, hot)
 
 
@@ -180,7 +184,8 @@ _EVERYWHERE = {"the", "a", "an", "this", "that", "is", "it", "to", "of", "and", 
 
 
 def test_no_pattern_opens_with_a_common_word_and_then_any_word(lexicon) -> None:
-    patterns = [r.pattern for r in lexicon.rules] + [s.pattern for s in lexicon.safety]
+    # (a rule that counts only where a sentence starts is tried only there: "You ..." costs little)
+    patterns = [r.pattern for r in lexicon.rules if not r.at_start] + [s.pattern for s in lexicon.safety]
     patterns += lexicon.exemptions
     slow = [
         p.source
