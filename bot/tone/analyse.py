@@ -313,7 +313,9 @@ class Analyzer:
             hits.sort(key=_start)  # stable: word hits stay before shouting and marks at the same start
         if hits and all(map(_amplifies, hits)) and self._delighted(masked):
             hits = []  # "WE SHIPPED IT!!!", "Congrats!!!!": capitals and marks carry the delight
-        if not hits and (demand is not None or "?" in masked) and not self._courtesy.find(masked, words):
+        # (a hedge redresses a request as courtesy does: "Maybe we could ...?")
+        asks = demand is not None or "?" in masked
+        if not hits and not hedges and asks and not self._courtesy.find(masked, words):
             hits = _curt(masked, demand)
         return hits, self._safety(masked, words, safety, exempt_spans) if safety else None
 

@@ -234,6 +234,19 @@ def test_an_opening_on_you_or_on_a_correction_weighs_little(engine: ToneEngine) 
     assert engine.analyse("I think you can find it in the wiki.").signals == ()  # not an opening
 
 
+@pytest.mark.parametrize("polite", [
+    # (polite requests from bench/requests/community_dev.tsv, in other words)
+    "Hello! Apologies if this is a silly question: may I cite a press release?",
+    "Hi, the README and the CLI help disagree. Shall I open a PR to fix it?",
+    "You raise a fair point about neutrality. Could we work out some wording together?",
+    "Would it be possible to reopen this question? I've added the full error.",
+    "Maybe the section could move to the talk page first?",
+])
+def test_courtesy_deference_and_hedges_leave_a_request_unmarked(engine: ToneEngine, polite: str) -> None:
+    assert engine.analyse(polite).signals == ()
+    assert engine.analyse("That's a silly question.").level != "calm"  # the reader's question, not mine
+
+
 def test_a_pointed_question_adds_to_another_signal(engine: ToneEngine) -> None:
     assert engine.analyse("Why did you merge this? Nobody reviewed it.").level == "tense"
     assert engine.analyse("Why don't you take Friday off? You've earned it.").level == "calm"
