@@ -247,7 +247,26 @@ def test_courtesy_deference_and_hedges_leave_a_request_unmarked(engine: ToneEngi
     assert engine.analyse("That's a silly question.").level != "calm"  # the reader's question, not mine
 
 
+# A reproach in a courteous frame, and thanks for a harm (from bench/requests/community_dev.tsv, in other
+# words), beside the sincere requests that share their words.
+@pytest.mark.parametrize(("tense", "calm"), [
+    ("Can you stop bumping this thread?", "Can you stop by my desk at 3pm?"),
+    ("Could you not just read the error message?", "Could you read the error message out to me?"),
+    ("Did you seriously cite your own blog?", "Did you cite the blog post in the footnotes?"),
+    ("Are you incapable of reading a diff?", "Are you able to read the diff on your phone?"),
+    ("Thanks for deleting my answer without a word.", "Thanks for deleting the duplicate answer."),
+    ("Thanks in advance, I guess.", "Thanks in advance, I appreciate it."),
+    ("Can you manage that today?", "Can you manage the release notes today? Thanks!"),
+])
+def test_a_reproach_in_a_courteous_frame_is_found(engine: ToneEngine, tense: str, calm: str) -> None:
+    assert engine.analyse(tense).level != "calm", engine.analyse(tense).signals
+    assert engine.analyse(calm).level == "calm", engine.analyse(calm).signals
+
+
 def test_a_pointed_question_adds_to_another_signal(engine: ToneEngine) -> None:
+    # ("what makes you think that?" is also asked to learn: alone it is calm, ranked above a plain question)
+    alone = engine.analyse("What makes you think a press release counts?")
+    assert alone.level == "calm" and alone.tension > engine.analyse("Does a press release count?").tension
     assert engine.analyse("Why did you merge this? Nobody reviewed it.").level == "tense"
     assert engine.analyse("Why don't you take Friday off? You've earned it.").level == "calm"
     assert "direct_question" not in kinds(engine, "Why did you pick Postgres? Just curious, thanks!")
