@@ -253,7 +253,7 @@ class Analyzer:
             return False
         if "thank" not in window:  # the usual case, settled in C
             return True
-        return any(word in you and not _thanks(said, k) for k, word in enumerate(said[lo:hi], lo))
+        return any(word in you and not _thanks(said, k) for k, word in enumerate(window, lo))
 
     @staticmethod
     def _ends_as_question(masked: str, end: int) -> bool:

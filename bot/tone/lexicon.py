@@ -61,8 +61,8 @@ class RulesFile(BaseModel):
     # only where the match opens a sentence, and only in a message with no courtesy: courtesy is what
     # redresses a bare order or a pointed question (Brown and Levinson's politeness theory)
     at_start: bool = False
-    # the sentences it counts in: an order that ends in "?" is an ask ("Send me the report?"), while "You
-    # merged your own PR?" is a challenge only as a question
+    # the sentences it counts in: an order that ends in "?" is an ask ("Send me the report?"), while "So
+    # you ..." is a challenge only in a question ("So you merged it without a review?")
     sentences: Literal["all", "statements", "questions"] = "all"
     minimal: bool = False  # also applied by the minimal-edit ("coach") style
     whole_message: bool = False  # only when the match is the entire message ("Fine.")
