@@ -312,3 +312,17 @@ def test_ascii_protected_checks_change_nothing() -> None:
             assert protected_spans(text, dates=dates) == _plain_spans(text, dates), text
         numbers = [m.span() for m in p._NUMERIC.finditer(text)]
         assert [m.span() for m in p._NUMERIC_ASCII.finditer(text)] == numbers, text
+
+
+def test_ascii_date_words_are_those_the_regex_finds() -> None:
+    # The ASCII path splits runs of letters apart in C and locates only the date words present; the regex
+    # (used for any other text) looks at every position. Both must find the same words, window included.
+    rng = random.Random(3)
+    pieces = ["monday", "Mon", "mondays", "end", "End of the week", "May 5", "may", "Sept 3, 2024", "sept",
+              "tomorrow", "eod", "_fri", "fri_", "3fri", "fri3", "the", "March 12th", "weekend", "TODAY"]
+    seps = [" ", ", ", ". ", "-", "_", "1", "\n", "'", '"']
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) + rng.choice(seps) for _ in range(rng.randint(1, 8)))
+        lo = rng.randint(0, len(text) // 3)
+        hi = rng.randint(lo, len(text))
+        assert p._ascii_date_words(text, lo, hi) == p._date_words(text, lo, hi), (text, lo, hi)
