@@ -13,7 +13,7 @@ from bot.flows.draft_value import MAX_BUTTON_VALUE, read_style_value, style_valu
 from bot.model import ActionRef, Button, Choices, Context, Heading, Inbound, Paragraph, Quote, Reply
 from bot.ports import Metrics
 from bot.settings import SafetyResources
-from bot.tone import STYLES, RewriteResult, SafetyHit, Style
+from bot.tone import STYLES, RewriteResult, SafetyHit, Style, ToneReport
 
 STYLE_NAMES: dict[str, str] = {
     "calm": "Calm",
@@ -56,17 +56,11 @@ async def rewrite_replies(
     result = await services.rewriter.rewrite(draft, style)
     services.metrics.count("rewrites", engine=engine_used(services, result))
     if result.unchanged:
-        note = result.notes[0] if result.notes else "This reads fine as it is."
-        return [Reply(note, (Paragraph(f"✅ {note}"),), replaces=replaces)]
+        return [unchanged_reply(report, result, replaces)]
     blocks: list[Heading | Paragraph | Quote | Context | Choices] = [Heading(f"{STYLE_NAMES[style]} version")]
     blocks.append(Quote(result.text))
     if report.signals:
-        blocks.append(
-            Paragraph(
-                "*What made it tense*\n"
-                + "\n".join(f"• “{s.text}”: {s.why} Try: {s.suggestion}" for s in report.signals[:8])
-            )
-        )
+        blocks.append(Paragraph("*What made it tense*\n" + _explained(report)))
     if result.notes:
         blocks.append(Paragraph("*To fix*\n" + "\n".join(f"• {n}" for n in result.notes)))
     blocks.append(
@@ -89,6 +83,27 @@ async def rewrite_replies(
         blocks.append(Choices((remind_button(style, draft),), prompt="Not ready to send?"))
     text = f"{STYLE_NAMES[style]} version:\n{result.text}"
     return [Reply(text, tuple(blocks), replaces=replaces)]
+
+
+def unchanged_reply(report: ToneReport, result: RewriteResult, replaces: str | None) -> Reply:
+    """No rewrite: a draft that reads fine (with the small things its report still names, if any), or one
+    the engine could not rewrite safely, with what to change by hand."""
+    if report.level == "calm":
+        note = result.notes[0] if result.notes else "This reads fine as it is."
+        blocks = [Paragraph(f"✅ {note}")]
+        if report.signals:  # a bare order, a curt question: calm, but worth a word
+            blocks.append(Paragraph("*Small things, if you like*\n" + _explained(report, why=False)))
+    else:
+        note = "No safe automatic rewrite this time. Here is what to change by hand:"
+        blocks = [Paragraph(f"{note}\n{_explained(report)}")]
+    return Reply("\n".join(b.text for b in blocks), tuple(blocks), replaces=replaces)
+
+
+def _explained(report: ToneReport, *, why: bool = True) -> str:
+    """The report's signals as a list: the words, why they land (optional) and what to try instead."""
+    return "\n".join(
+        f"• “{s.text}”: {s.why + ' ' if why else ''}Try: {s.suggestion}" for s in report.signals[:8]
+    )
 
 
 _CONTACTS = {
