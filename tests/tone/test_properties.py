@@ -17,6 +17,10 @@ WORDS = [
     # this round's moves: jab sentences, echoes, adverbs, ultimatums, scare quotes, emphatic capitals, labels
     "Nice of you to join us.", "You know who you are.", "Hourly.", "Honestly", "or I'm taking this to",
     "your", '"quick fix"', "NOT", "URGENT:", "@dana", "Frankly,",
+    # the politeness round: pointed questions and openings, pressure, courtesy, curt requests, date words
+    "Why did you", "So you", "Actually,", "I expect it by", "I asked for it yesterday", "Can you stop",
+    "thank you", "Would it be possible", "README", "MW", "I need", "Today.", "Don't make me chase you again.",
+    "maybe", "Mon", "end of the week", "May 5",
 ]
 texts = st.one_of(
     st.text(max_size=300),
