@@ -611,6 +611,9 @@ REWRITE_MOVES = [
     ("The AC is still broken. This should have been fixed last week.",
      "The AC is still broken. This is now overdue."),
     ("Send me the spreadsheet by noon. No delays this time.", "Please send me the spreadsheet by noon."),
+    # a starting gun goes ("Please go." would send them away)
+    ("You have until 3 to rewrite the whole deck. Go.", "You have until 3 to rewrite the whole deck."),
+    ("Deck by 3pm. Chop chop.", "Deck by 3pm."),
 ]
 
 
