@@ -10,7 +10,15 @@ from itertools import compress, repeat
 from operator import attrgetter
 
 from bot.errors import InputError
-from bot.tone.index import Found, PatternIndex, Spans, Words, at_sentence_start, words_of
+from bot.tone.index import (
+    Found,
+    PatternIndex,
+    Spans,
+    Words,
+    at_sentence_start,
+    sentence_start,
+    words_of,
+)
 from bot.tone.lexicon import Lexicon, Rule, SafetyRule
 from bot.tone.patterns import CompiledPattern, norm_word
 from bot.tone.protect import mask, protected_spans
@@ -313,11 +321,24 @@ class Analyzer:
             hits.sort(key=_start)  # stable: word hits stay before shouting and marks at the same start
         if hits and all(map(_amplifies, hits)) and self._delighted(masked):
             hits = []  # "WE SHIPPED IT!!!", "Congrats!!!!": capitals and marks carry the delight
-        # (a hedge redresses a request as courtesy does: "Maybe we could ...?")
-        asks = demand is not None or "?" in masked
-        if not hits and not hedges and asks and not self._courtesy.find(masked, words):
-            hits = _curt(masked, demand)
+        if not hits and not hedges:  # (a hedge redresses a request as courtesy does: "Maybe we could ...?")
+            hits = self._curt(masked, words, demand)
         return hits, self._safety(masked, words, safety, exempt_spans) if safety else None
+
+    def _curt(self, masked: str, words: Words, demand: Found[Payload] | None) -> list[Hit]:
+        """For a message with no signal: a demand ("I need the numbers by Friday") or a question, with no
+        courtesy anywhere. In Brown and Levinson's terms a bald imposition. It weighs too little to make a
+        message tense on its own (curt is not hostile), but it ranks "Where is the changelog?" above "Could
+        you point me to the changelog? Thanks!", as people do. (Courtesy is looked for last: it costs a pass
+        of its index.)"""
+        if (demand is None and "?" not in masked) or self._courtesy.find(masked, words):
+            return []
+        if demand is not None:
+            return [Hit("curt_request", demand.start, demand.end, CURT_WEIGHT, None)]
+        mark = masked.index("?")
+        start = sentence_start(masked, mark)
+        start += len(masked[start:mark]) - len(masked[start:mark].lstrip())
+        return [Hit("curt_request", start, mark + 1, CURT_WEIGHT, None)]
 
     def _delighted(self, masked: str) -> bool:
         """Whether the message says something glad ("congrats", "thank you", "amazing work", "🎉"), not
@@ -485,21 +506,6 @@ class Analyzer:
 def _amplifies(hit: Hit) -> bool:
     """Capitals and stacked marks raise whatever the words say: anger, or joy."""
     return hit.rule is None and hit.kind in ("shouting", "punctuation")
-
-
-def _curt(masked: str, demand: Found[Payload] | None) -> list[Hit]:
-    """A message with no signal and no courtesy that asks something: a demand ("I need the numbers by
-    Friday") or a question. In Brown and Levinson's terms a bald imposition. It weighs too little to make a
-    message tense on its own (curt is not hostile), but it ranks "Where is the changelog?" above "Could you
-    point me to the changelog? Thanks!", as people do."""
-    if demand is not None:
-        return [Hit("curt_request", demand.start, demand.end, CURT_WEIGHT, None)]
-    mark = masked.find("?")
-    if mark < 0:
-        return []
-    start = max(masked.rfind(end, 0, mark) for end in ".!?\n") + 1
-    start += len(masked[start:mark]) - len(masked[start:mark].lstrip())
-    return [Hit("curt_request", start, mark + 1, CURT_WEIGHT, None)]
 
 
 def _thanks(said: list[str], k: int) -> bool:

@@ -428,6 +428,11 @@ class PatternIndex(Generic[T]):
         return out
 
 
+def sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding `pos` starts: just after the last mark that ends one before it."""
+    return max(text.rfind(mark, 0, pos) for mark in ".!?\n") + 1
+
+
 def at_sentence_start(text: str, start: int) -> bool:
     """Whether `start` begins a sentence: only spaces, quote marks and bullets stand between it and the end
     of the sentence before (or the start of the text)."""

@@ -22,6 +22,13 @@ from bot.tone.patterns import CompiledPattern, PatternSyntaxError, compile_patte
 from bot.tone.types import SafetyKind, Style
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
+# The vocabulary's lists of single words (kept as sets) and of phrases (compiled as patterns)
+_WORD_SETS = (
+    "negators", "second_person", "acronyms", "emphatic", "fillers", "function_words", "intensifiers"
+)
+_PHRASE_LISTS = ("hedges", "courtesy", "apology", "promise", "ask", "demand")
+# The sentences a rule counts in (see RulesFile.sentences)
+Sentences = Literal["all", "statements", "questions"]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Replacement = str | dict[Style, str]
 
@@ -63,7 +70,7 @@ class RulesFile(BaseModel):
     at_start: bool = False
     # the sentences it counts in: an order that ends in "?" is an ask ("Send me the report?"), while "So
     # you ..." is a challenge only in a question ("So you merged it without a review?")
-    sentences: Literal["all", "statements", "questions"] = "all"
+    sentences: Sentences = "all"
     minimal: bool = False  # also applied by the minimal-edit ("coach") style
     whole_message: bool = False  # only when the match is the entire message ("Fine.")
     whole_sentence: bool = False  # only when the match is a sentence of its own ("... Again.")
@@ -117,9 +124,7 @@ class VocabularyFile(BaseModel):
     # what a name says about someone, as a plain word, keyed by that word ("mistaken": [idiot, fool, ...])
     name_predicates: dict[Text, list[Text]] = {}
 
-    @field_validator(
-        "negators", "second_person", "acronyms", "emphatic", "fillers", "function_words", "intensifiers"
-    )
+    @field_validator(*_WORD_SETS)
     @classmethod
     def _single_words(cls, words: list[str]) -> list[str]:
         bad = [w for w in words if len(w.split()) != 1]
@@ -146,7 +151,7 @@ class Rule:
     needs_you: bool
     at_start: bool
     minimal: bool
-    sentences: str = "all"  # "all", "statements" or "questions" (see RulesFile)
+    sentences: Sentences = "all"
     whole_message: bool = False
     drop_before_noun: bool = False
     in_place: bool = False  # a clause-like replacement that fits where its match opens a clause (see Entry)
@@ -300,11 +305,9 @@ class _Collector:
         self.emoji.extend(doc.scorn_emoji)
         self.delight.extend(norm_word(" ".join(cue.split())) for cue in doc.delight)
         self.add_name_predicates(name, doc.name_predicates)
-        for key in (
-            "negators", "second_person", "acronyms", "emphatic", "fillers", "function_words", "intensifiers"
-        ):
+        for key in _WORD_SETS:
             self.words.setdefault(key, set()).update(map(norm_word, getattr(doc, key)))
-        for key in ("hedges", "courtesy", "apology", "promise", "ask", "demand"):
+        for key in _PHRASE_LISTS:
             for i, src in enumerate(getattr(doc, key)):
                 if (p := self.compile(name, f"{key}.{i}", src)) is not None:
                     self.phrases.setdefault(key, []).append(p)

@@ -93,13 +93,13 @@ _MONTHS = frozenset(
     )
 )
 # The letter runs that can be a date word: one search finds them instead of looking at every word.
+_DATE_WORDS = _DAY_WORDS | _MONTHS | {"end"}
 _DATE_HINT = re.compile(
     r"(?<![^\W\d_])(?:"
-    + "|".join(sorted(_DAY_WORDS | _MONTHS | {"end"}, key=lambda w: (-len(w), w)))
+    + "|".join(sorted(_DATE_WORDS, key=lambda w: (-len(w), w)))
     + r")(?![^\W\d_])",
     re.IGNORECASE,
 )
-_DATE_WORDS = _DAY_WORDS | _MONTHS | {"end"}
 # For ASCII text: letters kept, every other byte a space (so str.split gives the runs of letters)
 _LETTER_BYTES = bytes(c if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256))
 _MONTH_DAY = re.compile(rf"{_MONTH}\s?\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?\b", re.IGNORECASE)

@@ -7,7 +7,7 @@ from itertools import pairwise
 
 from bot.tone.analyse import Analyzer, Hit
 from bot.tone.compose import Edit, apply_edits, fix_article, keep_case
-from bot.tone.index import at_sentence_start, tokenize
+from bot.tone.index import at_sentence_start, sentence_start, tokenize
 from bot.tone.patterns import norm_word
 from bot.tone.predicate import graded, joins_previous, plain_word, predicate_start, with_degree
 from bot.tone.protect import mask, protected_spans
@@ -144,11 +144,6 @@ def _expand(template: str, hit: Hit, text: str) -> str:
     return re.sub(r"\s{2,}", " ", _GROUP_REF.sub(group, template)).strip()
 
 
-def _sentence_start(text: str, pos: int) -> int:
-    """Where the sentence holding `pos` starts: just after the last mark that ends one before it."""
-    return max(text.rfind(mark, 0, pos) for mark in ".!?\n") + 1
-
-
 def _clear_from(out: list[Edit], start: int) -> bool:
     """Drop the edits made from `start` on (a wider edit replaces them); False if one reaches past it."""
     while out and out[-1].start >= start:
@@ -269,7 +264,7 @@ class Rewriter:
     @staticmethod
     def _asks(text: str, end: int) -> bool:
         """Whether the sentence that ends at `end` opens with a question word ("why", "how", "did"...)."""
-        first = _FIRST_WORD.match(text, _sentence_start(text, end), end)
+        first = _FIRST_WORD.match(text, sentence_start(text, end), end)
         return first is not None and norm_word(first.group(1)) in _QUESTION_WORDS
 
     def _word_before(self, text: str, start: int) -> re.Match[str] | None:
@@ -569,7 +564,7 @@ class Rewriter:
         """The sentence that holds text[start:end], less its closing marks and any @mentions that open it, or
         None when it is all the message says."""
         masked = mask(text, protected_spans(text))  # a full stop inside a link or a number ends nothing
-        left = _sentence_start(masked, start)
+        left = sentence_start(masked, start)
         left += len(masked[left:start]) - len(masked[left:start].lstrip(_SENTENCE_PADDING))
         closing = _SENTENCE_MARK.search(masked, end)
         right = closing.start() if closing is not None else len(text)

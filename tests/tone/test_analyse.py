@@ -217,7 +217,6 @@ def test_a_curt_request_ranks_above_a_courteous_one(
     pointed, polite = engine.analyse(curt), engine.analyse(courteous)
     assert [s.kind for s in pointed.signals] == [kind] and pointed.level == "calm"
     assert polite.signals == () and pointed.tension > polite.tension
-    assert engine.analyse("The build is green.").signals == ()  # not a request
 
 
 def test_an_opening_on_you_or_on_a_correction_weighs_little(engine: ToneEngine) -> None:
@@ -239,6 +238,10 @@ def test_an_opening_on_you_or_on_a_correction_weighs_little(engine: ToneEngine) 
 ])
 def test_courtesy_deference_and_hedges_leave_a_request_unmarked(engine: ToneEngine, polite: str) -> None:
     assert engine.analyse(polite).signals == ()
+
+
+def test_a_statement_is_not_curt_and_scorn_for_the_readers_question_counts(engine: ToneEngine) -> None:
+    assert engine.analyse("The build is green.").signals == ()  # not a request: nothing curt about it
     assert engine.analyse("That's a silly question.").level != "calm"  # the reader's question, not mine
 
 
