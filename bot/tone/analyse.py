@@ -125,6 +125,11 @@ def check_length(text: str) -> None:
         )
 
 
+def masked_for_analysis(text: str) -> str:
+    """`text` as the analyser reads it: protected spans (but not date words) masked, positions kept."""
+    return mask(text, protected_spans(text, dates=False))
+
+
 def _is_whole(masked: str, start: int, end: int) -> bool:
     """Whether only spaces and punctuation surround [start, end); stops at the first other character, so
     a long message costs no more than a short one."""
@@ -207,7 +212,10 @@ class Analyzer:
 
     def count_phrases(self, text: str) -> dict[str, int]:
         """How many ask, apology and promise phrases `text` holds (outside protected spans)."""
-        masked = mask(text, protected_spans(text, dates=False))
+        return self.count_masked_phrases(masked_for_analysis(text))
+
+    def count_masked_phrases(self, masked: str) -> dict[str, int]:
+        """`count_phrases` for text already masked (`masked_for_analysis`)."""
         counts = {"ask": 0, "apology": 0, "promise": 0}
         for found in self._phrases.find(masked, words_of(masked, masked.lower())):
             counts[found.category] += 1

@@ -9,8 +9,8 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from bot.tone.analyse import Analyzer
-from bot.tone.protect import mask, protected_spans, protected_tokens
+from bot.tone.analyse import Analyzer, masked_for_analysis
+from bot.tone.protect import protected_tokens
 from bot.tone.types import MAX_CHARS, ToneReport
 
 if TYPE_CHECKING:
@@ -25,10 +25,6 @@ _URGENT = re.compile(
 )
 MAX_GROWTH = 1.6
 MAX_EXTRA_CHARS = 80
-
-
-def _questions(text: str) -> int:
-    return mask(text, protected_spans(text, dates=False)).count("?")
 
 
 def _has_words(text: str) -> bool:
@@ -62,9 +58,11 @@ def _protected_reasons(original: str, candidate: str) -> list[str]:
 
 def _request_reasons(original: str, candidate: str, analyzer: Analyzer) -> list[str]:
     reasons = []
-    if _questions(original) and not _questions(candidate):
+    # (each text masked once, for its question marks and its phrases: on a long message that is most of it)
+    masked_before, masked_after = masked_for_analysis(original), masked_for_analysis(candidate)
+    if "?" in masked_before and "?" not in masked_after:
         reasons.append("a question became a statement")
-    before, after = analyzer.count_phrases(original), analyzer.count_phrases(candidate)
+    before, after = analyzer.count_masked_phrases(masked_before), analyzer.count_masked_phrases(masked_after)
     if before["ask"] and not after["ask"]:
         reasons.append("the request was lost")
     if _URGENT.search(original) and not _URGENT.search(candidate):

@@ -148,7 +148,8 @@ def _at_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 
 
 # An expression and, for ASCII text, the character in the trigger shape that each of its matches starts on
-# (None: it is searched for as usual).
+# (None: it is searched for as usual), or "http" for a link and "-0" for a ticket id (see _url_spans and
+# _ticket_spans).
 _Led = tuple[re.Pattern[str], str | None]
 
 
@@ -162,7 +163,7 @@ def _patterns_for(
     if "<" in text:
         found.append((_SLACK, "<" if ascii_shape else None))
     if web:
-        found.append((_URL, None))
+        found.append((_URL, "http" if ascii_shape else None))
     if '"' in text or "“" in text:
         found.append((_QUOTE, '"' if ascii_shape else None))
     if "‘" in text:  # (never in ASCII text)
@@ -176,7 +177,7 @@ def _patterns_for(
     if numeric is not None:
         found.append((numeric, "0" if ascii_shape else None))
         if ticket:
-            found.append((_TICKET, None))
+            found.append((_TICKET, "-0" if ascii_shape else None))
     return found
 
 
@@ -194,6 +195,43 @@ def _led_spans(
         else:
             spans.append(m.span())
             at = shape.find(lead, m.end(), end)
+    return spans
+
+
+def _url_spans(text: str, lowered: str, pos: int, end: int) -> list[tuple[int, int]]:
+    """What `_URL.finditer(text, pos, end)` finds in ASCII text, tried only where "http" or "www." is (every
+    link starts there): the regex engine cannot skip ahead on a case-blind alternation, and scanning every
+    position of a long message for one cost half of finding all its protected spans."""
+    spans: list[tuple[int, int]] = []
+    while True:
+        web, www = lowered.find("http", pos, end), lowered.find("www.", pos, end)
+        at = min(web, www) if web >= 0 and www >= 0 else max(web, www)
+        if at < 0:
+            return spans
+        m = _URL.match(text, at, end)
+        if m is None:
+            pos = at + 1
+        else:
+            spans.append(m.span())
+            pos = m.end()
+
+
+def _ticket_spans(text: str, shape: str, pos: int, end: int) -> list[tuple[int, int]]:
+    """What `_TICKET.finditer(text, pos, end)` finds in ASCII text, tried only just before a hyphen that
+    meets a digit ("-0" in the trigger shape): a ticket id's prefix is 2-10 characters long, so it starts at
+    most ten characters before that hyphen, and no earlier than the first such hyphen allows."""
+    spans: list[tuple[int, int]] = []
+    at = shape.find("-0", pos, end)
+    while at >= 0:
+        for start in range(max(pos, at - 10), at - 1):
+            m = _TICKET.match(text, start, end)
+            if m is not None:
+                spans.append(m.span())
+                pos = m.end()
+                at = shape.find("-0", pos, end)
+                break
+        else:
+            at = shape.find("-0", at + 1, end)
     return spans
 
 
@@ -311,11 +349,15 @@ def protected_spans(text: str, *, dates: bool = True) -> list[tuple[int, int]]:
     pos = 0
     for start, end in [*code, (len(text), len(text))]:
         for pattern, lead in patterns:
-            if lead is not None:
-                spans += _led_spans(pattern, text, shape, lead, pos, start)
-            else:
+            if lead is None:
                 # every expression consumes at least its first character, so no match is empty
                 spans.extend(map(_span, pattern.finditer(text, pos, start)))
+            elif lead == "http":
+                spans += _url_spans(text, lowered, pos, start)
+            elif lead == "-0":
+                spans += _ticket_spans(text, shape, pos, start)
+            else:
+                spans += _led_spans(pattern, text, shape, lead, pos, start)
         if has_at:
             spans.extend(_at_spans(text, pos, start))
         if dates:

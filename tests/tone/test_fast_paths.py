@@ -305,6 +305,9 @@ def test_ascii_protected_checks_change_nothing() -> None:
     pieces += ["2024-01-02", "@x", "a@b.io", "`c`", "<@U1>", "> q", '"q"', "#c", "www.x.io", "\x1c", "\x1f"]
     pieces += ["\t", "\x0b", " ", ", ", "Q3", "A-1", "7/8", "1\x1cpm", "3\x1fusd", "x", "May"]
     pieces += ["'", " 'q'", "it's"]
+    # links and ticket ids are tried only where "http"/"www." or a hyphen before a digit is
+    pieces += ["http://a.b/c", "HTTPS://X.Y", "xhttp://q.r", "wWw.x.io", "www.", "http", "AB12-345678"]
+    pieces += ["aPROJ-1", "P-1", "PROJ-12a", "_AB-1", "ABCDEFGHIJK-1", "ABCDEFGHIJ-1", "Q-", "-9", "PR0J-"]
     rng = random.Random(13)
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(4000)]
     for text in texts:
