@@ -22,9 +22,19 @@ class ToneEngine:
         self.lexicon = lexicon
         self.analyzer = Analyzer(lexicon)
         self._rewriter = Rewriter(self.analyzer)
+        # The last text analysed, with its hits and report: the flows rewrite the draft they have just
+        # analysed (to show what made it tense beside the rewrite), and the rewrite takes that scan instead
+        # of doing it again. It is held in memory only, until the next analyse or rewrite.
+        self._last: tuple[str, list[Hit], ToneReport] | None = None
 
     def _scan(self, text: str) -> tuple[list[Hit], ToneReport]:
+        last, self._last = self._last, None  # (taken, so the hits list is no one else's)
+        if last is not None and last[0] == text:
+            return last[1], last[2]
         check_length(text)
+        return self._fresh(text)
+
+    def _fresh(self, text: str) -> tuple[list[Hit], ToneReport]:
         hits, safety = self.analyzer.scan(text)
         return hits, self.analyzer.report(text, hits, safety)
 
@@ -33,7 +43,9 @@ class ToneEngine:
         if len(text) > MAX_CHARS:  # (the check is inline: this is the hot path)
             check_length(text)
         hits, safety = self.analyzer.scan(text)
-        return self.analyzer.report(text, hits, safety)
+        report = self.analyzer.report(text, hits, safety)
+        self._last = (text, hits, report)
+        return report
 
     def rewrite(self, text: str, style: Style = "calm") -> RewriteResult:
         """A calmer version of `text` in `style`, guarded so meaning, requests and protected text survive."""
@@ -72,7 +84,7 @@ class ToneEngine:
             candidate += ("" if candidate.endswith((".", "!", "?")) else ".") + _COURTESY_TAIL
         if candidate == text:
             return None
-        after = self.analyse(candidate)
+        _, after = self._fresh(candidate)
         if guard_reasons(text, candidate, before, after, self.analyzer):
             return None
         changes = self._changes(text, source, edits, hits)

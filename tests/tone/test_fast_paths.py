@@ -329,3 +329,20 @@ def test_ascii_date_words_are_those_the_regex_finds() -> None:
         lo = rng.randint(0, len(text) // 3)
         hi = rng.randint(lo, len(text))
         assert p._ascii_date_words(text, lo, hi) == p._date_words(text, lo, hi), (text, lo, hi)
+
+
+def test_a_rewrite_after_analysing_the_same_draft_is_the_rewrite_alone(engine: ToneEngine) -> None:
+    # The flows analyse a draft and then rewrite it; the rewrite takes that scan (ToneEngine._last) instead
+    # of doing it again, and must come out exactly as a rewrite on its own does.
+    drafts = ["Per my last email, the deadline was Friday!!", "WHY is this STILL broken, @dana?", "Thanks!"]
+    drafts += _random_texts(200, 9)
+    for style in ("calm", "coach"):
+        alone = [engine.rewrite(d, style) for d in drafts]
+        after = []
+        for draft in drafts:
+            engine.analyse(draft)
+            after.append(engine.rewrite(draft, style))
+        assert after == alone
+        # another draft analysed in between: its scan is not taken for this one
+        engine.analyse(drafts[1])
+        assert engine.rewrite(drafts[0], style) == alone[0]
