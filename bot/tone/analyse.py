@@ -101,6 +101,8 @@ _LABEL_AFTER = re.compile(
     re.IGNORECASE,
 )
 _SCARE_WEIGHT = 0.35
+_PRAISE_SOFTENS = frozenset({"absolute", "pointed_opening"})  # (see Analyzer._unpraised)
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
 CURT_WEIGHT = 0.05  # a request with no courtesy (Analyzer._curt): calm alone, ranked above a courteous one
 
 
@@ -327,6 +329,11 @@ class Analyzer:
             hits += self._punctuation(masked)
         if len(hits) > 1:
             hits.sort(key=_start)  # stable: word hits stay before shouting and marks at the same start
+        if hits and (
+            not self.lexicon.praise.isdisjoint(words.words)
+            or (not masked.isascii() and any(cue in masked for cue in self._delight_emoji))
+        ):
+            hits = self._unpraised(masked, hits)
         if hits and all(map(_amplifies, hits)) and self._delighted(masked):
             hits = []  # "WE SHIPPED IT!!!", "Congrats!!!!": capitals and marks carry the delight
         if not hits and not hedges:  # (a hedge redresses a request as courtesy does: "Maybe we could ...?")
@@ -347,6 +354,34 @@ class Analyzer:
         start = sentence_start(masked, mark)
         start += len(masked[start:mark]) - len(masked[start:mark].lstrip())
         return [Hit("curt_request", start, mark + 1, CURT_WEIGHT, None)]
+
+    def _unpraised(self, masked: str, hits: list[Hit]) -> list[Hit]:
+        """Without the absolutes and pointed openings of sentences that praise ("You're always so helpful,
+        thanks!"), when nothing else but capitals and marks reads tense: "always" there is a compliment."""
+        if not all(hit.kind in _PRAISE_SOFTENS or _amplifies(hit) for hit in hits):
+            return hits
+        return [hit for hit in hits if hit.kind not in _PRAISE_SOFTENS or not self._praised(masked, hit)]
+
+    def _praised(self, masked: str, hit: Hit) -> bool:
+        """Whether the sentence holding `hit` has a delight emoji, or a word of praise that is not negated
+        ("never helpful") and not an interjection that opens it ("Great, you always do this.")."""
+        start = sentence_start(masked, hit.start)
+        end = _SENTENCE_END.search(masked, hit.end)
+        sentence = masked[start : end.start() if end else len(masked)]
+        if any(cue in sentence for cue in self._delight_emoji):
+            return True
+        words = list(_WORD.finditer(sentence.lower()))
+        negators = self.lexicon.negators
+        for k, word in enumerate(words):
+            if word.group() not in self.lexicon.praise:
+                continue
+            before = [w.group() for w in words[max(0, k - 2) : k]]
+            if any(w in negators or w.endswith("n't") for w in before):
+                continue
+            if k == 0 and sentence[word.end() : word.end() + 1] in (",", "!", "."):
+                continue
+            return True
+        return False
 
     def _delighted(self, masked: str) -> bool:
         """Whether the message says something glad ("congrats", "thank you", "amazing work", "🎉"), not

@@ -24,7 +24,7 @@ from bot.tone.types import SafetyKind, Style
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 # The vocabulary's lists of single words (kept as sets) and of phrases (compiled as patterns)
 _WORD_SETS = (
-    "negators", "second_person", "acronyms", "emphatic", "fillers", "function_words", "intensifiers"
+    "negators", "second_person", "acronyms", "emphatic", "fillers", "function_words", "intensifiers", "praise"
 )
 _PHRASE_LISTS = ("hedges", "courtesy", "apology", "promise", "ask", "demand")
 # The sentences a rule counts in (see RulesFile.sentences)
@@ -118,6 +118,8 @@ class VocabularyFile(BaseModel):
     fillers: list[Text] = []
     function_words: list[Text] = []
     intensifiers: list[Text] = []
+    # words that praise ("helpful", "brilliant"): "you always" in a sentence of praise is no complaint
+    praise: list[Text] = []
     scorn_emoji: list[Text] = []
     # words, phrases and emoji of delight: with them, capitals and stacked "!" are excitement (see Analyzer)
     delight: list[Text] = []
@@ -182,6 +184,7 @@ class Lexicon:
     fillers: frozenset[str]
     function_words: frozenset[str]  # words that never follow an adjective used before a noun
     intensifiers: frozenset[str]  # "very", "so": the adjective after them is predicative or needed
+    praise: frozenset[str]  # words that praise (see Analyzer._praised)
     hedges: tuple[CompiledPattern, ...]
     courtesy: tuple[CompiledPattern, ...]
     apology: tuple[CompiledPattern, ...]
@@ -340,6 +343,7 @@ class _Collector:
             fillers=words("fillers"),
             function_words=words("function_words"),
             intensifiers=words("intensifiers"),
+            praise=words("praise"),
             hedges=phrases("hedges"),
             courtesy=phrases("courtesy"),
             apology=phrases("apology"),

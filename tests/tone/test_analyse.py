@@ -255,6 +255,7 @@ def test_a_statement_is_not_curt_and_scorn_for_the_readers_question_counts(engin
     ("Thanks for deleting my answer without a word.", "Thanks for deleting the duplicate answer."),
     ("Thanks in advance, I guess.", "Thanks in advance, I appreciate it."),
     ("Can you manage that today?", "Can you manage the release notes today? Thanks!"),
+    ("Can you explain why you reverted my edit?", "Could you explain why the 2010 figure was removed?"),
 ])
 def test_a_reproach_in_a_courteous_frame_is_found(engine: ToneEngine, tense: str, calm: str) -> None:
     assert engine.analyse(tense).level != "calm", engine.analyse(tense).signals
@@ -278,6 +279,20 @@ def test_a_pointed_question_adds_to_another_signal(engine: ToneEngine) -> None:
 ])
 def test_the_reader_is_addressed_only_where_words_say_so(engine: ToneEngine, tense: str, calm: str) -> None:
     assert engine.analyse(tense).level != "calm"
+    assert engine.analyse(calm).level == "calm", engine.analyse(calm).signals
+
+
+@pytest.mark.parametrize(("tense", "calm"), [
+    ("You're never helpful.", "You're always so helpful, thanks!"),
+    ("Thanks Sam, you always explain things twice.", "Thanks Sam, you always explain things so clearly."),
+    ("Great, you always do this.", "Great work, you always keep the board tidy."),
+    ("You always interrupt me, it's not great.", "You always bring the best snacks 😄"),
+    ("You always think you know best.", "You're always so thoughtful in reviews."),
+    ("You always ignore me 🙄", "You always have the best ideas in retros 🎉"),
+])
+def test_always_in_a_sentence_of_praise_is_a_compliment(engine: ToneEngine, tense: str, calm: str) -> None:
+    # (praise: the lexicon's word set, or a delight emoji, not negated and not an interjection opening it)
+    assert engine.analyse(tense).level != "calm", tense
     assert engine.analyse(calm).level == "calm", engine.analyse(calm).signals
 
 
