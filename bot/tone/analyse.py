@@ -38,6 +38,7 @@ _SENTENCE = re.compile(r"[^.!?\n…]+")
 _SENTENCE_PADDING = " \t\"'*_()>•-"
 _CLAUSE_BREAK = re.compile(r"[.!?;,\n:()\x00]")
 _SENTENCE_END = re.compile(r"[.!?\n]")
+_SENTENCE_TAIL = re.compile(r"[^\w\n.!?…]*(?:[.!?\n…]|$)")  # what may follow a match that ends its sentence
 _MASKED_SWEAR = re.compile(r"(?<![\w*#])[A-Za-z]{1,3}(?:[*#]{1,4}[A-Za-z]{1,4}|[*#]{2,4})(?![\w*#])")
 _CAPS = re.compile(r"[A-Z\u00C0-\u00DE\u0391-\u03A9\u0410-\u042F]{2}")
 
@@ -273,6 +274,13 @@ class Analyzer:
             return True
         return any(word in you and not _thanks(said, k) for k, word in enumerate(window, lo))
 
+    def _you_in_sentence(self, masked: str, start: int) -> bool:
+        """Whether the reader is addressed before `start` in its sentence: a tail ("..., as always.") is aimed
+        at the sentence's subject, however far back it is ("Your team dropped the ball on this one, as
+        always.")."""
+        said = [norm_word(w) for w in _WORD.findall(masked, sentence_start(masked, start), start)]
+        return self._you_in(said, 0, len(said))
+
     @staticmethod
     def _ends_as_question(masked: str, end: int) -> bool:
         m = _SENTENCE_END.search(masked, end)
@@ -331,6 +339,7 @@ class Analyzer:
             hits.sort(key=_start)  # stable: word hits stay before shouting and marks at the same start
         if hits and (
             not self.lexicon.praise.isdisjoint(words.words)
+            or not self.lexicon.gratitude.isdisjoint(words.words)
             or (not masked.isascii() and any(cue in masked for cue in self._delight_emoji))
         ):
             hits = self._unpraised(masked, hits)
@@ -364,7 +373,8 @@ class Analyzer:
 
     def _praised(self, masked: str, hit: Hit) -> bool:
         """Whether the sentence holding `hit` has a delight emoji, or a word of praise that is not negated
-        ("never helpful") and not an interjection that opens it ("Great, you always do this.")."""
+        ("never helpful") and not an interjection that opens it ("Great, you always do this."); for a tail
+        ("..., as always"), a word of thanks counts as praise ("Thank you for the review, as always!")."""
         start = sentence_start(masked, hit.start)
         end = _SENTENCE_END.search(masked, hit.end)
         sentence = masked[start : end.start() if end else len(masked)]
@@ -372,8 +382,11 @@ class Analyzer:
             return True
         words = list(_WORD.finditer(sentence.lower()))
         negators = self.lexicon.negators
+        praise = self.lexicon.praise
+        if hit.rule is not None and hit.rule.at_end:
+            praise = praise | self.lexicon.gratitude
         for k, word in enumerate(words):
-            if word.group() not in self.lexicon.praise:
+            if word.group() not in praise:
                 continue
             before = [w.group() for w in words[max(0, k - 2) : k]]
             if any(w in negators or w.endswith("n't") for w in before):
@@ -415,13 +428,19 @@ class Analyzer:
         first = found.token
         if rule.negatable and self._negated(masked, words, first, start):
             return None
-        if rule.needs_you and not self._you_around(words, first, start, end):
+        if rule.needs_you and not (
+            self._you_in_sentence(masked, start)
+            if rule.at_end
+            else self._you_around(words, first, start, end)
+        ):
             return None
         if rule.at_start and not at_sentence_start(masked, start):
             return None
         if rule.sentences != "all" and self._ends_as_question(masked, end) != (rule.sentences == "questions"):
             return None
         if rule.whole_message and not _is_whole(masked, start, end):
+            return None
+        if rule.at_end and _SENTENCE_TAIL.match(masked, end) is None:
             return None
         weight = rule.weight
         if hedges:

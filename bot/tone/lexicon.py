@@ -24,7 +24,8 @@ from bot.tone.types import SafetyKind, Style
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 # The vocabulary's lists of single words (kept as sets) and of phrases (compiled as patterns)
 _WORD_SETS = (
-    "negators", "second_person", "acronyms", "emphatic", "fillers", "function_words", "intensifiers", "praise"
+    "negators", "second_person", "acronyms", "emphatic", "fillers", "function_words", "intensifiers",
+    "praise", "gratitude",
 )
 _PHRASE_LISTS = ("hedges", "courtesy", "apology", "promise", "ask", "demand")
 # The sentences a rule counts in (see RulesFile.sentences)
@@ -74,6 +75,9 @@ class RulesFile(BaseModel):
     minimal: bool = False  # also applied by the minimal-edit ("coach") style
     whole_message: bool = False  # only when the match is the entire message ("Fine.")
     whole_sentence: bool = False  # only when the match is a sentence of its own ("... Again.")
+    # only where the match ends its sentence: "You missed the deadline, as always." is a jab, "As always, let
+    # me know if you have questions" a courtesy
+    at_end: bool = False
     # an adjective that only adds heat: before a noun it is dropped ("stupid comments" -> "comments"),
     # elsewhere the replacement is used ("that is stupid" -> "that is unwise")
     drop_before_noun: bool = False
@@ -120,6 +124,8 @@ class VocabularyFile(BaseModel):
     intensifiers: list[Text] = []
     # words that praise ("helpful", "brilliant"): "you always" in a sentence of praise is no complaint
     praise: list[Text] = []
+    # words of thanks: a tail on a sentence of thanks is no jab (see Analyzer._praised)
+    gratitude: list[Text] = []
     scorn_emoji: list[Text] = []
     # words, phrases and emoji of delight: with them, capitals and stacked "!" are excitement (see Analyzer)
     delight: list[Text] = []
@@ -155,6 +161,7 @@ class Rule:
     minimal: bool
     sentences: Sentences = "all"
     whole_message: bool = False
+    at_end: bool = False  # only where the match ends its sentence (see RulesFile.at_end)
     drop_before_noun: bool = False
     in_place: bool = False  # a clause-like replacement that fits where its match opens a clause (see Entry)
     drop_sentence: bool = False  # the sentence holding the match goes, if others remain (see Entry)
@@ -185,6 +192,7 @@ class Lexicon:
     function_words: frozenset[str]  # words that never follow an adjective used before a noun
     intensifiers: frozenset[str]  # "very", "so": the adjective after them is predicative or needed
     praise: frozenset[str]  # words that praise (see Analyzer._praised)
+    gratitude: frozenset[str]  # words of thanks (the same)
     hedges: tuple[CompiledPattern, ...]
     courtesy: tuple[CompiledPattern, ...]
     apology: tuple[CompiledPattern, ...]
@@ -267,6 +275,7 @@ class _Collector:
                 minimal=doc.minimal,
                 sentences=doc.sentences,
                 whole_message=doc.whole_message,
+                at_end=doc.at_end,
                 drop_before_noun=(
                     doc.drop_before_noun if entry.drop_before_noun is None else entry.drop_before_noun
                 ),
@@ -344,6 +353,7 @@ class _Collector:
             function_words=words("function_words"),
             intensifiers=words("intensifiers"),
             praise=words("praise"),
+            gratitude=words("gratitude"),
             hedges=phrases("hedges"),
             courtesy=phrases("courtesy"),
             apology=phrases("apology"),

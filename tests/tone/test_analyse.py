@@ -296,6 +296,21 @@ def test_always_in_a_sentence_of_praise_is_a_compliment(engine: ToneEngine, tens
     assert engine.analyse(calm).level == "calm", engine.analyse(calm).signals
 
 
+@pytest.mark.parametrize(("tense", "calm"), [
+    ("You missed the deadline, like always.", "As always, let me know if you have questions."),
+    ("Your team dropped the ball on this, as usual.", "As usual, the notes are in the wiki if you need it."),
+    ("You forgot to update the changelog, once again.", "Thank you for the quick review, as always!"),
+    ("You skipped the review, as usual 🙄", "You did a great job, as always."),
+    ("You merged it unreviewed, as always.", "Your team can find the deck on the drive, as always, or ask."),
+])
+def test_a_tail_that_makes_one_slip_a_verdict_counts_only_at_the_end(
+    engine: ToneEngine, tense: str, calm: str
+) -> None:
+    # (at_end rules: the reader may be the sentence's subject however far back; thanks or praise excuse it)
+    assert "absolute" in kinds(engine, tense), tense
+    assert engine.analyse(calm).level == "calm", engine.analyse(calm).signals
+
+
 def test_courtesy_turns_off_bare_command(engine: ToneEngine) -> None:
     assert "bare_command" not in kinds(engine, "Send me the report, please.")
     assert "bare_command" not in kinds(engine, "Send me the report?")

@@ -166,6 +166,8 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         ("Don't be a dick about it.", "Don't be unkind about it."),
         ("He is an ass hole.", "He is unkind."),  # a compound insult written apart is one name, not "ass"
         ("Don't be an ass-hole about it.", "Don't be unkind about it."),
+        # a tail that makes one slip a verdict goes ("..., as always.")
+        ("Your team dropped the ball on this one, as always.", "Your team dropped the ball on this one."),
         # ...but not where the sentence goes on about the name, or an adjective would be lost
         ("He is an idiot who never reads the spec.", "He is a person who never reads the spec."),
         ("You're not a tough bitch.", "You're not a tough person."),
