@@ -90,7 +90,7 @@ STRUCTURAL = {
 # quoted to discuss them ('say "per seat"', 'called "Update"': those follow other words).
 _SCARE_BEFORE = re.compile(
     r"(?<![\w'’])(?:your|you|you're|youre|you've|the|another|this level of|their|his|her|always|so-called"
-    r"|stop)[ \t]+$",
+    r"|stop|was|were|been|being|how|will)[ \t]+$",
     re.IGNORECASE,
 )
 _SCARE_QUOTE = re.compile(r"[\"“]([a-z][^\"”\n]{0,29})[\"”]")
@@ -104,6 +104,8 @@ _LABEL_AFTER = re.compile(
 _SCARE_WEIGHT = 0.35
 _PRAISE_SOFTENS = frozenset({"absolute", "pointed_opening"})  # (see Analyzer._unpraised)
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+_INTERJECTION = re.compile(r"[\W_]*\w+[,!.]")  # a word that opens a sentence on its own: "Great, ..."
+_kind = attrgetter("kind")
 CURT_WEIGHT = 0.05  # a request with no courtesy (Analyzer._curt): calm alone, ranked above a courteous one
 
 
@@ -208,6 +210,7 @@ class Analyzer:
             else None
         )
         self._delight_emoji = tuple(cue for cue in lexicon.delight if cue not in words)
+        self._praise_cues = lexicon.praise | lexicon.gratitude  # (see _unpraised)
         phrases: list[tuple[CompiledPattern, str, None]] = []
         for category in ("ask", "apology", "promise"):
             phrases += [(p, category, None) for p in getattr(lexicon, category)]
@@ -337,10 +340,13 @@ class Analyzer:
             hits += self._punctuation(masked)
         if len(hits) > 1:
             hits.sort(key=_start)  # stable: word hits stay before shouting and marks at the same start
-        if hits and (
-            not self.lexicon.praise.isdisjoint(words.words)
-            or not self.lexicon.gratitude.isdisjoint(words.words)
-            or (not masked.isascii() and any(cue in masked for cue in self._delight_emoji))
+        if (
+            hits
+            and not _PRAISE_SOFTENS.isdisjoint(map(_kind, hits))
+            and (
+                not self._praise_cues.isdisjoint(words.words)
+                or (not masked.isascii() and any(cue in masked for cue in self._delight_emoji))
+            )
         ):
             hits = self._unpraised(masked, hits)
         if hits and all(map(_amplifies, hits)) and self._delighted(masked):
@@ -378,22 +384,21 @@ class Analyzer:
         start = sentence_start(masked, hit.start)
         end = _SENTENCE_END.search(masked, hit.end)
         sentence = masked[start : end.start() if end else len(masked)]
-        if any(cue in sentence for cue in self._delight_emoji):
+        if not sentence.isascii() and any(cue in sentence for cue in self._delight_emoji):
             return True
-        words = list(_WORD.finditer(sentence.lower()))
-        negators = self.lexicon.negators
+        said = _WORD.findall(sentence.lower())
         praise = self.lexicon.praise
         if hit.rule is not None and hit.rule.at_end:
-            praise = praise | self.lexicon.gratitude
-        for k, word in enumerate(words):
-            if word.group() not in praise:
+            praise = self._praise_cues
+        if praise.isdisjoint(said):  # the usual case, settled in C
+            return False
+        negators = self.lexicon.negators
+        opening = _INTERJECTION.match(sentence)
+        for k, word in enumerate(said):
+            if word not in praise or (k == 0 and opening is not None):
                 continue
-            before = [w.group() for w in words[max(0, k - 2) : k]]
-            if any(w in negators or w.endswith("n't") for w in before):
-                continue
-            if k == 0 and sentence[word.end() : word.end() + 1] in (",", "!", "."):
-                continue
-            return True
+            if not any(w in negators or w.endswith("n't") for w in said[max(0, k - 2) : k]):
+                return True
         return False
 
     def _delighted(self, masked: str) -> bool:

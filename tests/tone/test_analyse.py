@@ -311,6 +311,23 @@ def test_a_tail_that_makes_one_slip_a_verdict_counts_only_at_the_end(
     assert engine.analyse(calm).level == "calm", engine.analyse(calm).signals
 
 
+def test_urgency_against_the_readers_pace_is_pressure_dates_alone_are_not(engine: ToneEngine) -> None:
+    assert "pressure" in kinds(engine, "I need the numbers today, not when you get around to it.")
+    assert engine.analyse("Can we do the retro now, not tomorrow? Thanks!").level == "calm"
+
+
+@pytest.mark.parametrize("calm", [
+    "Not a dumb question at all, the fonts are in the design folder.",
+    "Silly question but where do we keep the brand fonts?",
+    "Could you not use my desk while I'm out? I keep patient files there. Thanks!",
+    "I'm going to murder this to-do list today. Wish me luck.",
+    "You never fail to make standup more fun, Priya.",
+    'The label says "Save" and the field is "Required".',
+])
+def test_near_misses_from_batch_17_stay_calm(engine: ToneEngine, calm: str) -> None:
+    assert engine.analyse(calm).level == "calm", engine.analyse(calm).signals
+
+
 def test_courtesy_turns_off_bare_command(engine: ToneEngine) -> None:
     assert "bare_command" not in kinds(engine, "Send me the report, please.")
     assert "bare_command" not in kinds(engine, "Send me the report?")

@@ -416,6 +416,22 @@ WORKPLACE_FOUND = [
     ('Thanks for the "help" with the migration.', "sarcasm"),
     ('Your "quick fix" took down staging.', "sarcasm"),
     ('I covered your queue while you\'re "heads down".', "sarcasm"),
+    # ...or a claim quoted after "was", "been", "how", "will" ("the schedule was "handled."")
+    ('Tell the board the volunteer schedule was "handled."', "sarcasm"),
+    ('I\'d love to hear how "almost done" became two more weeks.', "sarcasm"),
+    # (batch 17, reworded) "Can you not?" alone; a count set down as a sentence; mock admiration; reminders
+    # that the reader dropped it; threats held for later; a question waved away
+    ("Ugh. Can you not?", "dismissive"),
+    ("I see you merged it. Twice.", "passive_aggressive"),
+    ("Bold of you to close this without a fix.", "sarcasm"),
+    ("Must have missed the memo where QA became optional.", "sarcasm"),
+    ("The deadline is Friday, in case that got lost.", "passive_aggressive"),
+    ("Funny how I had to hear about the reorg from a vendor.", "passive_aggressive"),
+    ("Fine. I'll remember that next time you need cover.", "threat"),
+    ("Watch your tone if you want this approved.", "threat"),
+    ("Say so and I'll hand it to someone who will.", "threat"),
+    ("I'm not a search engine.", "dismissive"),
+    ("Don't bother replying, it's done.", "dismissive"),
     # stock exasperation
     ("I can't believe you did this again.", "frustration"),
     ("You have no idea what you're talking about.", "contempt"),
@@ -615,6 +631,7 @@ REWRITE_MOVES = [
     ("The AC is still broken. This should have been fixed last week.",
      "The AC is still broken. This is now overdue."),
     ("Send me the spreadsheet by noon. No delays this time.", "Please send me the spreadsheet by noon."),
+    ("I need the numbers today, not when you get around to it.", "I need the numbers today."),
     # a starting gun goes ("Please go." would send them away)
     ("You have until 3 to rewrite the whole deck. Go.", "You have until 3 to rewrite the whole deck."),
     ("Deck by 3pm. Chop chop.", "Deck by 3pm."),
