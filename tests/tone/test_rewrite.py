@@ -632,6 +632,10 @@ REWRITE_MOVES = [
      "The AC is still broken. This is now overdue."),
     ("Send me the spreadsheet by noon. No delays this time.", "Please send me the spreadsheet by noon."),
     ("I need the numbers today, not when you get around to it.", "I need the numbers today."),
+    ("The deadline is Friday, in case that got lost.", "The deadline is Friday."),
+    # a threat held for later goes with its sentence
+    ("Fine, thanks. I'll remember that next time you ask for cover. See you Monday.",
+     "Fine, thanks. See you Monday."),
     # a starting gun goes ("Please go." would send them away)
     ("You have until 3 to rewrite the whole deck. Go.", "You have until 3 to rewrite the whole deck."),
     ("Deck by 3pm. Chop chop.", "Deck by 3pm."),
