@@ -11,6 +11,7 @@ from operator import attrgetter
 
 from bot.errors import InputError
 from bot.tone.index import (
+    WORD,
     Found,
     PatternIndex,
     Spans,
@@ -103,7 +104,6 @@ _LABEL_AFTER = re.compile(
 )
 _SCARE_WEIGHT = 0.35
 _PRAISE_SOFTENS = frozenset({"absolute", "pointed_opening"})  # (see Analyzer._unpraised)
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
 _INTERJECTION = re.compile(r"[\W_]*\w+[,!.]")  # a word that opens a sentence on its own: "Great, ..."
 _kind = attrgetter("kind")
 CURT_WEIGHT = 0.05  # a request with no courtesy (Analyzer._curt): calm alone, ranked above a courteous one
@@ -281,7 +281,7 @@ class Analyzer:
         """Whether the reader is addressed before `start` in its sentence: a tail ("..., as always.") is aimed
         at the sentence's subject, however far back it is ("Your team dropped the ball on this one, as
         always.")."""
-        said = [norm_word(w) for w in _WORD.findall(masked, sentence_start(masked, start), start)]
+        said = [norm_word(w) for w in WORD.findall(masked, sentence_start(masked, start), start)]
         return self._you_in(said, 0, len(said))
 
     @staticmethod
@@ -386,7 +386,7 @@ class Analyzer:
         sentence = masked[start : end.start() if end else len(masked)]
         if not sentence.isascii() and any(cue in sentence for cue in self._delight_emoji):
             return True
-        said = _WORD.findall(sentence.lower())
+        said = WORD.findall(sentence.lower())
         praise = self.lexicon.praise
         if hit.rule is not None and hit.rule.at_end:
             praise = self._praise_cues

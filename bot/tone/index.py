@@ -15,7 +15,7 @@ from bot.tone.patterns import LOOKBEHIND, CompiledPattern, norm_word
 
 T = TypeVar("T")
 _new_tuple = tuple.__new__
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+WORD = re.compile(r"\w+(?:['’]\w+)*")  # a word of a message, as the analyser reads it
 _TOKEN_SPLIT = re.compile(r"(\w+(?:['’]\w+)*)")
 # For ASCII text: every byte that can be part of a word (letters, digits, _ and the apostrophe) kept, every
 # other byte turned into a space, so plain `str.split` finds the words (much faster than a regex scan).
@@ -461,7 +461,7 @@ def tokenize(masked: str) -> Tokens:
     if masked.isascii():
         return _split_spaced(spaced_words(lowered))
     if len(lowered) != len(masked):
-        spans = [m.span() for m in _TOKEN.finditer(masked)]
+        spans = [m.span() for m in WORD.finditer(masked)]
         words = [norm_word(masked[s:e]) for s, e in spans]
         return Tokens([s for s, _ in spans], [e for _, e in spans], words)
     tokens = _split_words(lowered)
