@@ -21,6 +21,9 @@ WORDS = [
     "Why did you", "So you", "Actually,", "I expect it by", "I asked for it yesterday", "Can you stop",
     "thank you", "Would it be possible", "README", "MW", "I need", "Today.", "Don't make me chase you again.",
     "maybe", "Mon", "end of the week", "May 5",
+    # praise, tails, scare quotes after a verb, jab counts, led links and ticket ids
+    "helpful", "Great,", "thanks", "as always", "like always.", "🎉", "was", '"handled."', "Twice.",
+    "ass hole", "HTTP://X.IO", "www.", "AB-12", "-9",
 ]
 texts = st.one_of(
     st.text(max_size=300),
