@@ -1,11 +1,14 @@
 """Would a model trained on the workplace drafts find what the lexicon misses? A probe, not shipped.
 
     .venv/bin/pip install scikit-learn && .venv/bin/python bench/workplace_probe.py   # sklearn: bench only
+        [--train 1,2,...] [--test 7,8,...] [--clean-negatives N]
 
-Trains a logistic regression on word 1-2 grams of bench/workplace batches 1-6 (the ones rules were written
-from) and scores it on the held-out batches 7-8, alone and together with the offline analyser (tense if
-either says so); then counts how many of the 6,648 clean and 6,648 toxic detox dev sentences it flags, to
-see whether it learned tension or only what our drafts look like. Prints one line per setting.
+Trains a logistic regression on word 1-2 grams of the development batches (default: every batch written for
+fixes) and scores it on the held-out ones (default: 7, 8, 11, 14, 16, 18), alone and together with the offline
+analyser (tense if either says so); then counts how many of the 6,648 clean and 6,648 toxic detox dev
+sentences it flags, to see whether it learned tension or only what our drafts look like. With
+--clean-negatives N, the first N clean detox sentences join the training set as calm (the rest are counted).
+Prints one line per setting; no draft text.
 """
 
 from __future__ import annotations
@@ -32,13 +35,27 @@ def batches(numbers: range | tuple[int, ...]) -> tuple[list[str], np.ndarray]:
     return [text for _, text in rows], np.array([label == "tense" for label, _ in rows])
 
 
-def main() -> None:
+DEVELOPMENT = (1, 2, 3, 4, 5, 6, 9, 10, 12, 13, 15, 17)
+HELD_OUT = (7, 8, 11, 14, 16, 18)
+
+
+def _option(argv: list[str], name: str, default: str) -> str:
+    return argv[argv.index(name) + 1] if name in argv else default
+
+
+def main(argv: list[str]) -> None:
     engine = ToneEngine(load_lexicon(ROOT / "playbooks" / "lexicon"))
-    train, y_train = batches(range(1, 7))
-    test, y_test = batches((7, 8))
+    numbers = [int(n) for n in _option(argv, "--train", ",".join(map(str, DEVELOPMENT))).split(",")]
+    train, y_train = batches(tuple(numbers))
+    held_out = _option(argv, "--test", ",".join(map(str, HELD_OUT)))
+    test, y_test = batches(tuple(int(n) for n in held_out.split(",")))
     lexicon = np.array([engine.analyse(t).level != "calm" for t in test])
     clean = (DETOX / "dev_normal.txt").read_text(encoding="utf-8").splitlines()
     toxic = (DETOX / "dev_toxic.txt").read_text(encoding="utf-8").splitlines()
+    negatives = int(_option(argv, "--clean-negatives", "0"))
+    if negatives:
+        train, y_train = train + clean[:negatives], np.concatenate([y_train, np.zeros(negatives, bool)])
+        clean = clean[negatives:]
     tense, calm = y_test.sum(), (~y_test).sum()
     print(f"lexicon alone: held-out tense found {(lexicon & y_test).sum()}/{tense}, "
           f"calm flagged {(lexicon & ~y_test).sum()}/{calm}")
@@ -59,4 +76,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
