@@ -397,7 +397,9 @@ class Analyzer:
         for k, word in enumerate(said):
             if word not in praise or (k == 0 and opening is not None):
                 continue
-            if not any(w in negators or w.endswith("n't") for w in said[max(0, k - 2) : k]):
+            # (negated before, "never helpful", or after, "I learn nothing")
+            near = [*said[max(0, k - 2) : k], *said[k + 1 : k + 2]]
+            if not any(w in negators or w.endswith("n't") or w in ("nothing", "none") for w in near):
                 return True
         return False
 

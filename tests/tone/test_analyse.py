@@ -289,6 +289,7 @@ def test_the_reader_is_addressed_only_where_words_say_so(engine: ToneEngine, ten
     ("You always interrupt me, it's not great.", "You always bring the best snacks 😄"),
     ("You always think you know best.", "You're always so thoughtful in reviews."),
     ("You always ignore me 🙄", "You always have the best ideas in retros 🎉"),
+    ("Every time I ask you, I learn nothing.", "Honestly, every time I pair with you I learn something."),
 ])
 def test_always_in_a_sentence_of_praise_is_a_compliment(engine: ToneEngine, tense: str, calm: str) -> None:
     # (praise: the lexicon's word set, or a delight emoji, not negated and not an interjection opening it)
