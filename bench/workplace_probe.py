@@ -6,7 +6,8 @@
 Trains a logistic regression on word 1-2 grams of the development batches (default: every batch written for
 fixes) and scores it on the held-out ones (default: 7, 8, 11, 14, 16, 18), alone and together with the offline
 analyser (tense if either says so); then counts how many of the 6,648 clean and 6,648 toxic detox dev
-sentences it flags, to see whether it learned tension or only what our drafts look like. With
+sentences it flags, to see whether it learned tension or only what our drafts look like, and how it ranks
+the request sets of bench/requests.py (a different kind of text). With
 --clean-negatives N, the first N clean detox sentences join the training set as calm (the rest are counted).
 Prints one line per setting; no draft text.
 """
@@ -25,6 +26,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 DETOX = ROOT.parent / "shared" / "eval" / "data" / "detox_emnlp2021"
 sys.path.insert(0, str(ROOT))
 
+from requests import rows  # noqa: E402
 from workplace import drafts  # noqa: E402
 
 from bot.tone import ToneEngine, load_lexicon  # noqa: E402
@@ -73,6 +75,24 @@ def main(argv: list[str]) -> None:
                   f"with the lexicon {(both & y_test).sum()}/{tense}, {(both & ~y_test).sum()}/{calm}; "
                   f"detox clean flagged {(p_clean >= cut).sum()}/{len(clean)}, "
                   f"toxic {(p_toxic >= cut).sum()}/{len(toxic)}")
+        _requests(engine, model, words, c)
+
+
+def _requests(engine: ToneEngine, model: LogisticRegression, words: CountVectorizer, c: float) -> None:
+    """AUC on the request sets (bench/requests/): impolite vs polite, and level 1 vs level 5 emails, for the
+    model, the analyser's tension, and their sum (tension + 0.3 x the model's probability)."""
+    for path in sorted((ROOT / "bench" / "requests").glob("*.tsv")):
+        found = rows(path)
+        if path.name.startswith("emails"):
+            found = [row for row in found if row[1] in ("1", "5")]
+            labels = [row[1] == "1" for row in found]
+        else:
+            labels = [row[0] == "impolite" for row in found]
+        texts = [row[-1] for row in found]
+        p = model.predict_proba(words.transform(texts))[:, 1]
+        tension = np.array([engine.analyse(t).tension for t in texts])
+        print(f"C={c} {path.stem}: AUC model {roc_auc_score(labels, p):.3f}, analyser "
+              f"{roc_auc_score(labels, tension):.3f}, both {roc_auc_score(labels, tension + 0.3 * p):.3f}")
 
 
 if __name__ == "__main__":
