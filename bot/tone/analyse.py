@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import attrgetter
@@ -105,6 +106,7 @@ _LABEL_AFTER = re.compile(
 _SCARE_WEIGHT = 0.35
 _PRAISE_SOFTENS = frozenset({"absolute", "pointed_opening"})  # (see Analyzer._unpraised)
 _INTERJECTION = re.compile(r"[\W_]*\w+[,!.]")  # a word that opens a sentence on its own: "Great, ..."
+_NOTHING = frozenset({"nothing", "none"})  # beside a word of praise, they take it back ("I learn nothing")
 _kind = attrgetter("kind")
 CURT_WEIGHT = 0.05  # a request with no courtesy (Analyzer._curt): calm alone, ranked above a courteous one
 
@@ -210,6 +212,7 @@ class Analyzer:
             else None
         )
         self._delight_emoji = tuple(cue for cue in lexicon.delight if cue not in words)
+        self._ascii_delight = any(cue.isascii() for cue in self._delight_emoji)  # (":)" would be one)
         self._praise_cues = lexicon.praise | lexicon.gratitude  # (see _unpraised)
         phrases: list[tuple[CompiledPattern, str, None]] = []
         for category in ("ask", "apology", "promise"):
@@ -249,10 +252,12 @@ class Analyzer:
         before = words.words[max(0, index - _WINDOW) : index]
         if negators.isdisjoint(before) and "n't" not in "".join(before):
             return False
-        for word in self._preceding(masked, words, index, start):
-            if word in negators or word.endswith("n't"):
-                return True
-        return False
+        return self._negating(self._preceding(masked, words, index, start))
+
+    def _negating(self, words: Iterable[str]) -> bool:
+        """Whether any of `words` (lower case) negates: a negator, or a word ending in "n't"."""
+        negators = self.lexicon.negators
+        return any(word in negators or word.endswith("n't") for word in words)
 
     def _you_around(self, words: Words, first: int, start: int, end: int) -> bool:
         """`_near_you` for a match of word `first` from `start` to `end`. Its last word is found only when
@@ -340,15 +345,8 @@ class Analyzer:
             hits += self._punctuation(masked)
         if len(hits) > 1:
             hits.sort(key=_start)  # stable: word hits stay before shouting and marks at the same start
-        if (
-            hits
-            and not _PRAISE_SOFTENS.isdisjoint(map(_kind, hits))
-            and (
-                not self._praise_cues.isdisjoint(words.words)
-                or (not masked.isascii() and any(cue in masked for cue in self._delight_emoji))
-            )
-        ):
-            hits = self._unpraised(masked, hits)
+        if hits and not _PRAISE_SOFTENS.isdisjoint(map(_kind, hits)):
+            hits = self._unpraised(masked, words, hits)
         if hits and all(map(_amplifies, hits)) and self._delighted(masked):
             hits = []  # "WE SHIPPED IT!!!", "Congrats!!!!": capitals and marks carry the delight
         if not hits and not hedges:  # (a hedge redresses a request as courtesy does: "Maybe we could ...?")
@@ -370,9 +368,11 @@ class Analyzer:
         start += len(masked[start:mark]) - len(masked[start:mark].lstrip())
         return [Hit("curt_request", start, mark + 1, CURT_WEIGHT, None)]
 
-    def _unpraised(self, masked: str, hits: list[Hit]) -> list[Hit]:
+    def _unpraised(self, masked: str, words: Words, hits: list[Hit]) -> list[Hit]:
         """Without the absolutes and pointed openings of sentences that praise ("You're always so helpful,
         thanks!"), when nothing else but capitals and marks reads tense: "always" there is a compliment."""
+        if self._praise_cues.isdisjoint(words.words) and not self._has_delight_emoji(masked):
+            return hits  # the usual case: no word of praise or thanks anywhere
         if not all(hit.kind in _PRAISE_SOFTENS or _amplifies(hit) for hit in hits):
             return hits
         return [hit for hit in hits if hit.kind not in _PRAISE_SOFTENS or not self._praised(masked, hit)]
@@ -384,7 +384,7 @@ class Analyzer:
         start = sentence_start(masked, hit.start)
         end = _SENTENCE_END.search(masked, hit.end)
         sentence = masked[start : end.start() if end else len(masked)]
-        if not sentence.isascii() and any(cue in sentence for cue in self._delight_emoji):
+        if self._has_delight_emoji(sentence):
             return True
         said = WORD.findall(sentence.lower())
         praise = self.lexicon.praise
@@ -392,28 +392,28 @@ class Analyzer:
             praise = self._praise_cues
         if praise.isdisjoint(said):  # the usual case, settled in C
             return False
-        negators = self.lexicon.negators
         opening = _INTERJECTION.match(sentence)
         for k, word in enumerate(said):
             if word not in praise or (k == 0 and opening is not None):
                 continue
             # (negated before, "never helpful", or after, "I learn nothing")
             near = [*said[max(0, k - 2) : k], *said[k + 1 : k + 2]]
-            if not any(w in negators or w.endswith("n't") or w in ("nothing", "none") for w in near):
+            if _NOTHING.isdisjoint(near) and not self._negating(near):
                 return True
         return False
+
+    def _has_delight_emoji(self, text: str) -> bool:
+        return (self._ascii_delight or not text.isascii()) and any(cue in text for cue in self._delight_emoji)
 
     def _delighted(self, masked: str) -> bool:
         """Whether the message says something glad ("congrats", "thank you", "amazing work", "🎉"), not
         negated ("not happy")."""
-        if any(cue in masked for cue in self._delight_emoji):
+        if self._has_delight_emoji(masked):
             return True
         if self._delight_words is None:
             return False
-        negators = self.lexicon.negators
         for cue in self._delight_words.finditer(masked):
-            before = masked[max(0, cue.start() - 24) : cue.start()].lower().split()[-2:]
-            if not any(word in negators or word.endswith("n't") for word in before):
+            if not self._negating(masked[max(0, cue.start() - 24) : cue.start()].lower().split()[-2:]):
                 return True
         return False
 

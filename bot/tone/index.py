@@ -16,7 +16,7 @@ from bot.tone.patterns import LOOKBEHIND, CompiledPattern, norm_word
 T = TypeVar("T")
 _new_tuple = tuple.__new__
 WORD = re.compile(r"\w+(?:['’]\w+)*")  # a word of a message, as the analyser reads it
-_TOKEN_SPLIT = re.compile(r"(\w+(?:['’]\w+)*)")
+_TOKEN_SPLIT = re.compile(f"({WORD.pattern})")
 # For ASCII text: every byte that can be part of a word (letters, digits, _ and the apostrophe) kept, every
 # other byte turned into a space, so plain `str.split` finds the words (much faster than a regex scan).
 _ASCII_WORD_BYTES = bytes(c if c < 128 and (chr(c).isalnum() or chr(c) in "_'") else 32 for c in range(256))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
 _DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
@@ -147,58 +148,41 @@ def _at_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return spans
 
 
-# An expression and, for ASCII text, the character in the trigger shape that each of its matches starts on
-# (None: it is searched for as usual), or "http" for a link and "-0" for a ticket id (see _url_spans and
-# _ticket_spans).
-_Led = tuple[re.Pattern[str], str | None]
+# How one kind of protected text is found between two positions:
+# (text, its lower case, its trigger shape, pos, end) -> spans
+_Finder = Callable[[str, str, str, int, int], list[tuple[int, int]]]
 
 
-def _patterns_for(
-    text: str, web: bool, numeric: re.Pattern[str] | None, ticket: bool, *, ascii_shape: bool
-) -> list[_Led]:
-    """Only the expressions whose trigger appears in `text` (the message, or the trigger shape of an ASCII
-    one, then `ascii_shape`): `web`, it holds "http" or "www."; `numeric`, the number expression to run if
-    it holds a digit (else None); `ticket`, whether a ticket id may be there."""
-    found: list[_Led] = []
-    if "<" in text:
-        found.append((_SLACK, "<" if ascii_shape else None))
-    if web:
-        found.append((_URL, "http" if ascii_shape else None))
-    if '"' in text or "“" in text:
-        found.append((_QUOTE, '"' if ascii_shape else None))
-    if "‘" in text:  # (never in ASCII text)
-        found.append((_SINGLE_QUOTE, None))
-    if ">" in text:
-        found.append((_BLOCKQUOTE, ">" if ascii_shape else None))
-    if "$" in text or "€" in text or "£" in text or "¥" in text:
-        found.append((_MONEY, "$" if ascii_shape else None))
-    if "#" in text:
-        found.append((_CHANNEL, "#" if ascii_shape else None))
-    if numeric is not None:
-        found.append((numeric, "0" if ascii_shape else None))
-        if ticket:
-            found.append((_TICKET, "-0" if ascii_shape else None))
-    return found
+def _every(pattern: re.Pattern[str]) -> _Finder:
+    """`pattern.finditer`, tried at every position (text that is not ASCII has no trigger shape)."""
+
+    def find(text: str, lowered: str, shape: str, pos: int, end: int) -> list[tuple[int, int]]:
+        # every expression consumes at least its first character, so no match is empty
+        return list(map(_span, pattern.finditer(text, pos, end)))
+
+    return find
 
 
-def _led_spans(
-    pattern: re.Pattern[str], text: str, shape: str, lead: str, pos: int, end: int
-) -> list[tuple[int, int]]:
-    """What `pattern.finditer(text, pos, end)` finds, with the pattern tried only where `shape` holds `lead`
-    (where every match starts): str.find passes over the rest much faster than the regex engine's search."""
-    spans: list[tuple[int, int]] = []
-    at = shape.find(lead, pos, end)
-    while at >= 0:
-        m = pattern.match(text, at, end)
-        if m is None:
-            at = shape.find(lead, at + 1, end)
-        else:
-            spans.append(m.span())
-            at = shape.find(lead, m.end(), end)
-    return spans
+def _led(pattern: re.Pattern[str], lead: str) -> _Finder:
+    """What `pattern.finditer` finds in ASCII text, with the pattern tried only where the trigger shape holds
+    `lead` (where every match starts): str.find passes over the rest much faster than the regex engine."""
+
+    def find(text: str, lowered: str, shape: str, pos: int, end: int) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        at = shape.find(lead, pos, end)
+        while at >= 0:
+            m = pattern.match(text, at, end)
+            if m is None:
+                at = shape.find(lead, at + 1, end)
+            else:
+                spans.append(m.span())
+                at = shape.find(lead, m.end(), end)
+        return spans
+
+    return find
 
 
-def _url_spans(text: str, lowered: str, pos: int, end: int) -> list[tuple[int, int]]:
+def _url_spans(text: str, lowered: str, shape: str, pos: int, end: int) -> list[tuple[int, int]]:
     """What `_URL.finditer(text, pos, end)` finds in ASCII text, tried only where "http" or "www." is (every
     link starts there): the regex engine cannot skip ahead on a case-blind alternation, and scanning every
     position of a long message for one cost half of finding all its protected spans."""
@@ -216,7 +200,7 @@ def _url_spans(text: str, lowered: str, pos: int, end: int) -> list[tuple[int, i
             pos = m.end()
 
 
-def _ticket_spans(text: str, shape: str, pos: int, end: int) -> list[tuple[int, int]]:
+def _ticket_spans(text: str, lowered: str, shape: str, pos: int, end: int) -> list[tuple[int, int]]:
     """What `_TICKET.finditer(text, pos, end)` finds in ASCII text, tried only just before a hyphen that
     meets a digit ("-0" in the trigger shape): a ticket id's prefix is 2-10 characters long, so it starts at
     most ten characters before that hyphen, and no earlier than the first such hyphen allows."""
@@ -233,6 +217,45 @@ def _ticket_spans(text: str, shape: str, pos: int, end: int) -> list[tuple[int, 
         else:
             at = shape.find("-0", at + 1, end)
     return spans
+
+
+# Each kind's finder for ASCII text (led by its trigger in the shape) and for any other text.
+_SLACK_FINDERS = (_led(_SLACK, "<"), _every(_SLACK))
+_URL_FINDERS = (_url_spans, _every(_URL))
+_QUOTE_FINDERS = (_led(_QUOTE, '"'), _every(_QUOTE))
+_BLOCKQUOTE_FINDERS = (_led(_BLOCKQUOTE, ">"), _every(_BLOCKQUOTE))
+_MONEY_FINDERS = (_led(_MONEY, "$"), _every(_MONEY))
+_CHANNEL_FINDERS = (_led(_CHANNEL, "#"), _every(_CHANNEL))
+_NUMERIC_FINDERS = (_led(_NUMERIC_ASCII, "0"), _every(_NUMERIC))
+_TICKET_FINDERS = (_ticket_spans, _every(_TICKET))
+_FIND_SINGLE_QUOTES = _every(_SINGLE_QUOTE)  # (curly quotes: never in ASCII text)
+
+
+def _finders_for(text: str, web: bool, numbers: bool, ticket: bool, *, ascii_shape: bool) -> list[_Finder]:
+    """Only the finders whose trigger appears in `text` (the message, or the trigger shape of an ASCII one,
+    then `ascii_shape`): `web`, it holds "http" or "www."; `numbers`, a digit; `ticket`, whether a ticket
+    id may be there."""
+    k = 0 if ascii_shape else 1
+    found: list[_Finder] = []
+    if "<" in text:
+        found.append(_SLACK_FINDERS[k])
+    if web:
+        found.append(_URL_FINDERS[k])
+    if '"' in text or "“" in text:
+        found.append(_QUOTE_FINDERS[k])
+    if "‘" in text:
+        found.append(_FIND_SINGLE_QUOTES)
+    if ">" in text:
+        found.append(_BLOCKQUOTE_FINDERS[k])
+    if "$" in text or "€" in text or "£" in text or "¥" in text:
+        found.append(_MONEY_FINDERS[k])
+    if "#" in text:
+        found.append(_CHANNEL_FINDERS[k])
+    if numbers:
+        found.append(_NUMERIC_FINDERS[k])
+        if ticket:
+            found.append(_TICKET_FINDERS[k])
+    return found
 
 
 def _date_word_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -333,14 +356,13 @@ def protected_spans(text: str, *, dates: bool = True) -> list[tuple[int, int]]:
         shape = text.encode().translate(_TRIGGER_SHAPE).decode()
         triggered = web or _has_trigger(shape)
         if triggered:  # every ticket id holds a hyphen and then a digit
-            numeric = _NUMERIC_ASCII if "0" in shape else None
-            patterns = _patterns_for(shape, web, numeric, "-0" in shape, ascii_shape=True)
+            finders = _finders_for(shape, web, "0" in shape, "-0" in shape, ascii_shape=True)
     else:
-        shape = text  # (unused: no expression has a lead character here)
+        shape = text  # (unused: no finder is led by a trigger here)
         triggered = web or _TRIGGER.search(text) is not None
         if triggered:
-            numeric = _NUMERIC if _DIGIT.search(text) else None
-            patterns = _patterns_for(text, web, numeric, "-" in text, ascii_shape=False)
+            has_digit = _DIGIT.search(text) is not None
+            finders = _finders_for(text, web, has_digit, "-" in text, ascii_shape=False)
     if not triggered:
         return _merge(_date_word_spans(text, 0, len(text))) if dates else []
     code = _code_spans(text) if "`" in text else []
@@ -348,16 +370,8 @@ def protected_spans(text: str, *, dates: bool = True) -> list[tuple[int, int]]:
     spans = list(code)
     pos = 0
     for start, end in [*code, (len(text), len(text))]:
-        for pattern, lead in patterns:
-            if lead is None:
-                # every expression consumes at least its first character, so no match is empty
-                spans.extend(map(_span, pattern.finditer(text, pos, start)))
-            elif lead == "http":
-                spans += _url_spans(text, lowered, pos, start)
-            elif lead == "-0":
-                spans += _ticket_spans(text, shape, pos, start)
-            else:
-                spans += _led_spans(pattern, text, shape, lead, pos, start)
+        for find in finders:
+            spans += find(text, lowered, shape, pos, start)
         if has_at:
             spans.extend(_at_spans(text, pos, start))
         if dates:

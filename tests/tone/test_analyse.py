@@ -10,6 +10,12 @@ def kinds(engine: ToneEngine, text: str) -> set[str]:
     return {s.kind for s in engine.analyse(text).signals}
 
 
+def assert_twins(engine: ToneEngine, tense: str, calm: str) -> None:
+    """`tense` reads tense (or heated) and its plain twin `calm` reads calm."""
+    assert engine.analyse(tense).level != "calm", (tense, engine.analyse(tense).signals)
+    assert engine.analyse(calm).level == "calm", (calm, engine.analyse(calm).signals)
+
+
 @pytest.mark.parametrize(("text", "kind"), [
     ("You're such an idiot.", "insult"),
     ("This is fucking broken.", "profanity"),
@@ -88,8 +94,7 @@ def test_a_rule_that_holds_a_whole_idiom_and_goes_on_still_counts(engine: ToneEn
     ("Just do what I asked.", "I will do what I said yesterday."),
 ])
 def test_reproaches_dressed_as_remarks_and_plain_twins(engine: ToneEngine, tense: str, calm: str) -> None:
-    assert engine.analyse(tense).level != "calm"
-    assert engine.analyse(calm).level == "calm"
+    assert_twins(engine, tense, calm)
 
 
 # Written from the misses of a development batch of workplace drafts (bench/workplace/batch10.tsv), in other
@@ -258,8 +263,7 @@ def test_a_statement_is_not_curt_and_scorn_for_the_readers_question_counts(engin
     ("Can you explain why you reverted my edit?", "Could you explain why the 2010 figure was removed?"),
 ])
 def test_a_reproach_in_a_courteous_frame_is_found(engine: ToneEngine, tense: str, calm: str) -> None:
-    assert engine.analyse(tense).level != "calm", engine.analyse(tense).signals
-    assert engine.analyse(calm).level == "calm", engine.analyse(calm).signals
+    assert_twins(engine, tense, calm)
 
 
 def test_a_pointed_question_adds_to_another_signal(engine: ToneEngine) -> None:
@@ -278,8 +282,7 @@ def test_a_pointed_question_adds_to_another_signal(engine: ToneEngine) -> None:
     ("Oh, you know better? Do tell.", "Do tell me if you need anything else from me first."),
 ])
 def test_the_reader_is_addressed_only_where_words_say_so(engine: ToneEngine, tense: str, calm: str) -> None:
-    assert engine.analyse(tense).level != "calm"
-    assert engine.analyse(calm).level == "calm", engine.analyse(calm).signals
+    assert_twins(engine, tense, calm)
 
 
 @pytest.mark.parametrize(("tense", "calm"), [
@@ -293,8 +296,7 @@ def test_the_reader_is_addressed_only_where_words_say_so(engine: ToneEngine, ten
 ])
 def test_always_in_a_sentence_of_praise_is_a_compliment(engine: ToneEngine, tense: str, calm: str) -> None:
     # (praise: the lexicon's word set, or a delight emoji, not negated and not an interjection opening it)
-    assert engine.analyse(tense).level != "calm", tense
-    assert engine.analyse(calm).level == "calm", engine.analyse(calm).signals
+    assert_twins(engine, tense, calm)
 
 
 @pytest.mark.parametrize(("tense", "calm"), [
@@ -323,7 +325,7 @@ def test_urgency_against_the_readers_pace_is_pressure_dates_alone_are_not(engine
     "Could you not use my desk while I'm out? I keep patient files there. Thanks!",
     "I'm going to murder this to-do list today. Wish me luck.",
     "You never fail to make standup more fun, Priya.",
-    'The label says "Save" and the field is "Required".',
+    'The label says "save" and the field is "required".',  # (after "is" a quote names a value)
 ])
 def test_near_misses_from_batch_17_stay_calm(engine: ToneEngine, calm: str) -> None:
     assert engine.analyse(calm).level == "calm", engine.analyse(calm).signals
