@@ -14,6 +14,7 @@ Prints one line per setting; no draft text.
 
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 import sys
 
@@ -46,7 +47,8 @@ def _option(argv: list[str], name: str, default: str) -> str:
 
 
 def main(argv: list[str]) -> None:
-    engine = ToneEngine(load_lexicon(ROOT / "playbooks" / "lexicon"))
+    # the phrase rules alone: the shipped wording model (bench/train_wording.py) grew out of this probe
+    engine = ToneEngine(dataclasses.replace(load_lexicon(ROOT / "playbooks" / "lexicon"), wording=None))
     numbers = [int(n) for n in _option(argv, "--train", ",".join(map(str, DEVELOPMENT))).split(",")]
     train, y_train = batches(tuple(numbers))
     held_out = _option(argv, "--test", ",".join(map(str, HELD_OUT)))

@@ -30,6 +30,7 @@ _READINGS: dict[str, tuple[str, str]] = {
     "profanity": ("very upset", "time, and a calm answer"),
     "threat": ("cornered", "a way forward they can accept"),
     "shouting": ("upset and urgent", "to know it is being handled now"),
+    "wording": ("on edge, though the words don't say it outright", "a calm, direct answer to their point"),
 }
 _OUTLINE = (
     "Acknowledge: name what they seem to feel (“I can see this has been frustrating”).",

@@ -34,6 +34,7 @@ from bot.tone.types import (
     new_report,
     new_signal,
 )
+from bot.tone.wording import WordingModel
 
 _PUNCT_RUN = re.compile(r"[!?¡¿](?:\s?[!?¡¿1]){1,200}")
 _SENTENCE = re.compile(r"[^.!?\n…]+")
@@ -86,6 +87,11 @@ STRUCTURAL = {
         'Quote marks around the reader\'s own words (your "quick fix") say you don\'t believe them.',
         "Say plainly what went wrong, without the quote marks.",
     ),
+    "wording": (
+        "Taken as a whole, the wording reads as tense: it is close to messages that readers found tense "
+        "(a model learned from examples, not a fixed phrase). The marked sentence weighs most.",
+        "Read it as the other person will: say what happened and what you need, plainly, without the edge.",
+    ),
 }
 # Scare quotes: a few words in quote marks right after "your", "the", "another"... ('your "quick fix"', 'the
 # "help"', 'while you're "heads down"'), not a label ('the "Save" button', 'the "latest" tag') and not words
@@ -108,6 +114,8 @@ _PRAISE_SOFTENS = frozenset({"absolute", "pointed_opening"})  # (see Analyzer._u
 _INTERJECTION = re.compile(r"[\W_]*\w+[,!.]")  # a word that opens a sentence on its own: "Great, ..."
 _NOTHING = frozenset({"nothing", "none"})  # beside a word of praise, they take it back ("I learn nothing")
 _kind = attrgetter("kind")
+# The wording model's weight, from its threshold to certainty: tension 0.2 (tense) to 0.45 (short of heated)
+WORDING_WEIGHT = (0.2232, 0.5978)
 CURT_WEIGHT = 0.05  # a request with no courtesy (Analyzer._curt): calm alone, ranked above a courteous one
 
 
@@ -218,6 +226,7 @@ class Analyzer:
         for category in ("ask", "apology", "promise"):
             phrases += [(p, category, None) for p in getattr(lexicon, category)]
         self._phrases: PatternIndex[None] = PatternIndex(phrases)
+        self._wording = lexicon.wording
 
     def count_phrases(self, text: str) -> dict[str, int]:
         """How many ask, apology and promise phrases `text` holds (outside protected spans)."""
@@ -351,7 +360,30 @@ class Analyzer:
             hits = []  # "WE SHIPPED IT!!!", "Congrats!!!!": capitals and marks carry the delight
         if not hits and not hedges:  # (a hedge redresses a request as courtesy does: "Maybe we could ...?")
             hits = self._curt(masked, words, demand)
-        return hits, self._safety(masked, words, safety, exempt_spans) if safety else None
+        route = self._safety(masked, words, safety, exempt_spans) if safety else None
+        if route is None and self._wording is not None:
+            hits = self._worded(self._wording, masked, hits)
+        return hits, route
+
+    @staticmethod
+    def _worded(model: WordingModel, masked: str, hits: list[Hit]) -> list[Hit]:
+        """`hits` with the wording model's signal, where the rules read the message as calm and the model is
+        sure the whole reads tense (its weight grows with its confidence), on the sentence that weighs most.
+
+        Only there: a draft the rules find tense is judged by them. The model reads what a message is about
+        as well as how it is said, and a rewrite keeps what it is about, so it would read most rewrites as
+        no calmer than their drafts."""
+        if hits and score(hits) >= TENSE_FROM:
+            return hits
+        p = model.probability(masked)
+        if p < model.threshold:
+            return hits
+        marked = model.marked(masked)
+        if marked is None:  # (no words at all)
+            return hits
+        low, high = WORDING_WEIGHT
+        weight = low + (high - low) * (p - model.threshold) / (1.0 - model.threshold)
+        return sorted([*hits, Hit("wording", *marked, weight, None)], key=_start)
 
     def _curt(self, masked: str, words: Words, demand: Found[Payload] | None) -> list[Hit]:
         """For a message with no signal: a demand ("I need the numbers by Friday") or a question, with no
@@ -656,11 +688,12 @@ def _tension(total: float) -> float:
     return tension
 
 
+TENSE_FROM = 0.2  # (and heated from 0.55)
 _CALM = ToneReport(tension=0.0, level="calm", signals=(), safety=None)
 
 
 def level_of(tension: float) -> Level:
     """calm below 0.2, heated from 0.55."""
-    if tension < 0.2:
+    if tension < TENSE_FROM:
         return "calm"
     return "tense" if tension < 0.55 else "heated"

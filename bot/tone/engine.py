@@ -57,6 +57,7 @@ class ToneEngine:
         if before.level == "calm":
             return self._unchanged(text, style, before, (READS_FINE,))
         notes = self._notes(before) if style == "coach" else ()
+        hits = [hit for hit in hits if hit.kind != "wording"]  # (no edit for it: it stays in the notes)
         for attempt in (style, "coach") if style != "coach" else ("coach",):
             result = self._attempt(text, hits, before, style, attempt, notes)
             if result is None and attempt != "coach" and any(map(_drops_sentence, hits)):

@@ -9,6 +9,7 @@ Each file declares its `type`:
 
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 import re
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from bot.errors import PlaybookError
 from bot.tone.patterns import CompiledPattern, PatternSyntaxError, compile_pattern, norm_word, phrases
 from bot.tone.types import SafetyKind, Style
+from bot.tone.wording import WordingModel, load_wording
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 # The vocabulary's lists of single words (kept as sets) and of phrases (compiled as patterns)
@@ -206,6 +208,7 @@ class Lexicon:
     # whole-sentence rules, by every phrase they spell out ("again", "scroll up"), and the longest's length
     sentences: dict[str, Rule]
     longest_sentence: int
+    wording: WordingModel | None = None  # wording.json, if the directory has one
 
 
 _TAGS = ("rules", "safety", "exemptions", "vocabulary")
@@ -377,7 +380,8 @@ def _read(path: pathlib.Path, problems: list[str]) -> Any:
 
 
 def load_lexicon(directory: pathlib.Path) -> Lexicon:
-    """Read every *.yaml in `directory`; raise PlaybookError listing each problem as 'file: path: problem'."""
+    """Read every *.yaml in `directory`, and the wording model if there is one (wording.json); raise
+    PlaybookError listing each problem as 'file: path: problem'."""
     files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
     col = _Collector()
     if not files:
@@ -392,6 +396,8 @@ def load_lexicon(directory: pathlib.Path) -> Lexicon:
             col.problems.extend(f"{path.name}: {_loc(e['loc'])}: {e['msg']}" for e in exc.errors())
     if files and not col.safety and not col.problems:
         col.problems.append(f"{directory}: (dir): no safety patterns; the safety route needs them")
+    wording_file = directory / "wording.json"
+    wording = load_wording(wording_file, col.problems) if wording_file.is_file() else None
     if col.problems:
         raise PlaybookError(f"The tone lexicon in {directory} is invalid:", col.problems)
-    return col.lexicon()
+    return dataclasses.replace(col.lexicon(), wording=wording)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 
 import pytest
@@ -17,3 +18,9 @@ def lexicon() -> Lexicon:
 @pytest.fixture(scope="session")
 def engine(lexicon: Lexicon) -> ToneEngine:
     return ToneEngine(lexicon)
+
+
+@pytest.fixture(scope="session")
+def rules(lexicon: Lexicon) -> ToneEngine:
+    """The phrase rules alone, without the wording model."""
+    return ToneEngine(dataclasses.replace(lexicon, wording=None))

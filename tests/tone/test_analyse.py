@@ -217,11 +217,12 @@ def test_acronyms_are_not_shouting(engine: ToneEngine) -> None:
     ("Which version are you on?", "Hi! Which version are you on?", "curt_request"),
 ])
 def test_a_curt_request_ranks_above_a_courteous_one(
-    engine: ToneEngine, curt: str, courteous: str, kind: str
+    engine: ToneEngine, rules: ToneEngine, curt: str, courteous: str, kind: str
 ) -> None:
     pointed, polite = engine.analyse(curt), engine.analyse(courteous)
-    assert [s.kind for s in pointed.signals] == [kind] and pointed.level == "calm"
     assert polite.signals == () and pointed.tension > polite.tension
+    # the rules find it calm, with the kind (the wording model may find it tense: "Why did you ...?")
+    assert [s.kind for s in rules.analyse(curt).signals] == [kind] and rules.analyse(curt).level == "calm"
 
 
 def test_an_opening_on_you_or_on_a_correction_weighs_little(engine: ToneEngine) -> None:

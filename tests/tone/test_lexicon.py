@@ -155,7 +155,8 @@ def test_pattern_features() -> None:
 
 # What a replacement may read as when it stands alone: a plain request may lack courtesy (the style adds it
 # where it fits), and "you all" opens on "you" only alone (in the rewrite it stands where the name stood).
-_PLAIN_ALONE = ("bare_command", "curt_request", "pointed_opening")
+# (and the wording model, which reads whole messages, not the fragments here, and never makes an edit)
+_PLAIN_ALONE = ("bare_command", "curt_request", "pointed_opening", "wording")
 
 
 def test_no_replacement_text_raises_tension(engine, lexicon) -> None:
