@@ -88,9 +88,9 @@ STRUCTURAL = {
         "Say plainly what went wrong, without the quote marks.",
     ),
     "wording": (
-        "Taken as a whole, the wording reads as tense: it is close to messages that readers found tense "
-        "(a model learned from examples, not a fixed phrase). The marked sentence weighs most.",
-        "Read it as the other person will: say what happened and what you need, plainly, without the edge.",
+        "Taken as a whole, this reads as tense, though no single phrase says so: it is close to messages "
+        "that readers found tense (a model learned from examples).",
+        "Read it as the other person will, then say what happened and what you need, plainly.",
     ),
 }
 # Scare quotes: a few words in quote marks right after "your", "the", "another"... ('your "quick fix"', 'the

@@ -91,7 +91,7 @@ def test_a_confident_model_marks_the_sentence_that_weighs_most(toy: ToneEngine) 
     assert [(s.kind, s.text) for s in report.signals] == [("wording", "Zorp the plan again.")]
     assert report.level == "tense"
     assert report.tension == round(1 - math.exp(-_weight(_p(2.0))), 4)
-    assert report.signals[0].why.startswith("Taken as a whole, the wording reads as tense")
+    assert report.signals[0].why.startswith("Taken as a whole, this reads as tense")
 
 
 def test_below_its_threshold_the_model_changes_nothing(toy: ToneEngine, rules: ToneEngine) -> None:
