@@ -40,7 +40,7 @@ from bot.tone import ToneEngine, load_lexicon  # noqa: E402
 from bot.tone.analyse import masked_for_analysis  # noqa: E402
 from bot.tone.wording import features  # noqa: E402
 
-DEVELOPMENT = (1, 2, 3, 4, 5, 6, 9, 10, 12, 13, 15, 17)  # workplace batches; 7, 8, 11, 14, 16, 18 held out
+DEVELOPMENT = (1, 2, 3, 4, 5, 6, 9, 10, 12, 13, 15, 17)  # workplace batches; the others are held out
 C = 1.0  # inverse regularisation strength
 THRESHOLD = 0.92  # the probability from which the analyser raises a signal
 OUT = ROOT / "playbooks" / "lexicon" / "wording.json"
