@@ -26,14 +26,10 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _SENTENCE = re.compile(r"[^.!?\n…]*\w[^.!?\n…]*[.!?…]*")  # with its closing marks
 
 
-def words(masked: str) -> list[str]:
-    """The lower-case words of masked text (apostrophes inside a word kept: "don't", "you're")."""
-    return _WORD.findall(masked.lower().replace("’", "'"))
-
-
 def features(masked: str) -> set[str]:
-    """The words and adjacent word pairs of masked text: what the model weighs (each counts once)."""
-    said = words(masked)
+    """The words and adjacent word pairs of masked text, in lower case with apostrophes inside a word kept
+    ("don't", "you're"): what the model weighs, each once."""
+    said = _WORD.findall(masked.lower().replace("’", "'"))
     found = set(said)
     found.update(map(" ".join, pairwise(said)))
     return found
