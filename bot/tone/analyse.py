@@ -383,7 +383,8 @@ class Analyzer:
             return hits
         low, high = WORDING_WEIGHT
         weight = low + (high - low) * (p - model.threshold) / (1.0 - model.threshold)
-        return sorted([*hits, Hit("wording", *marked, weight, None)], key=_start)
+        heaviest = model.heaviest(masked, *marked)  # (kept as the hit's groups: the signal names them)
+        return sorted([*hits, Hit("wording", *marked, weight, None, heaviest)], key=_start)
 
     def _curt(self, masked: str, words: Words, demand: Found[Payload] | None) -> list[Hit]:
         """For a message with no signal: a demand ("I need the numbers by Friday") or a question, with no
@@ -601,6 +602,9 @@ class Analyzer:
             why, suggestion = hit.rule.why, hit.rule.suggestion
         else:
             why, suggestion = STRUCTURAL[hit.kind]
+            if hit.kind == "wording" and hit.groups:
+                words = ", ".join(f"“{text[a:b]}”" for a, b in hit.groups)
+                why = f"{why} The words that weigh most: {words}."
         return new_signal(hit.kind, hit.start, hit.end, text[hit.start : hit.end], why, suggestion)
 
 

@@ -75,6 +75,27 @@ class WordingModel:
         text = best.group()
         return best.start() + len(text) - len(text.lstrip()), best.end() - len(text) + len(text.rstrip())
 
+    def heaviest(self, masked: str, start: int, end: int, count: int = 3) -> tuple[tuple[int, int], ...]:
+        """The spans of the words or word pairs between `start` and `end` that push hardest toward tense, at
+        most `count`, none overlapping another, in reading order: what the signal names."""
+        said = list(_WORD.finditer(masked, start, end))
+        found = [(w.span(), w.group()) for w in said]
+        found += [((a.start(), b.end()), f"{a.group()} {b.group()}") for a, b in pairwise(said)]
+        weights = self.weights
+        ranked = sorted(
+            ((weight, span) for span, word in found if (weight := weights.get(_key(word), 0.0)) > 0),
+            key=lambda item: (-item[0], item[1]),
+        )
+        chosen: list[tuple[int, int]] = []
+        for _, (a, b) in ranked:
+            if len(chosen) < count and not any(a < e and s < b for s, e in chosen):
+                chosen.append((a, b))
+        return tuple(sorted(chosen))
+
+
+def _key(word: str) -> str:
+    return word.lower().replace("’", "'")
+
 
 def load_wording(path: pathlib.Path, problems: list[str]) -> WordingModel | None:
     """Read and check a wording model file; each problem is added to `problems` as 'file: where: what'."""

@@ -92,6 +92,17 @@ def test_a_confident_model_marks_the_sentence_that_weighs_most(toy: ToneEngine) 
     assert report.level == "tense"
     assert report.tension == round(1 - math.exp(-_weight(_p(2.0))), 4)
     assert report.signals[0].why.startswith("Taken as a whole, this reads as tense")
+    assert report.signals[0].why.endswith("The words that weigh most: “Zorp”.")
+
+
+def test_the_signal_names_the_heaviest_words_in_its_sentence_in_reading_order(toy: ToneEngine) -> None:
+    # "zorp" (6) and "blip" (1) push toward tense; "zorp it" (0.5) overlaps "zorp" and gives way; "thanks"
+    # pulls the other way and is never named
+    model = dataclasses.replace(TOY, weights={**TOY.weights, "zorp it": 0.5})
+    engine = ToneEngine(dataclasses.replace(toy.lexicon, wording=model))
+    report = engine.analyse("Thanks for the blip, zorp it now.")
+    assert report.signals[0].why.endswith("The words that weigh most: “blip”, “zorp”.")
+    assert model.heaviest("Thanks for the blip, zorp it now.", 0, 33, count=1) == ((21, 25),)
 
 
 def test_below_its_threshold_the_model_changes_nothing(toy: ToneEngine, rules: ToneEngine) -> None:
