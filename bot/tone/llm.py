@@ -21,6 +21,7 @@ import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_random_exponential
 
+from bot.tone.analyse import level_of
 from bot.tone.engine import ToneEngine
 from bot.tone.guard import check_guard
 from bot.tone.types import Change, RewriteResult, Style
@@ -87,8 +88,8 @@ class LlmRewriter:
     async def rewrite(self, text: str, style: Style = "calm") -> RewriteResult:
         """The guarded rewrite; `engine` on the result says which engine produced it."""
         offline = self.engine.rewrite(text, style)  # raises InputError for over-long input
-        if offline.safety is not None or offline.unchanged:
-            return offline
+        if offline.safety is not None or (offline.unchanged and level_of(offline.tension_before) == "calm"):
+            return offline  # (a tense draft the offline engine could not rewrite is the model's to try)
         try:
             async with asyncio.timeout(self._budget):
                 candidate = await self._ask(text, style)

@@ -123,3 +123,20 @@ def test_redaction_round_trip() -> None:
     sent, keys = redact(text)
     assert "ana@example.com" not in sent and "7946" not in sent
     assert restore(sent, keys) == text
+
+
+async def test_a_draft_only_the_wording_model_finds_can_be_rewritten_by_the_llm(
+    fake: FakeOpenAI, engine: ToneEngine
+) -> None:
+    """The offline rewriter has no edit for what only the wording model finds; the LLM's answer passes the
+    same guard, with the model reading it as any other text."""
+    draft = "Some of us actually read the brief before the meeting."
+    assert {s.kind for s in engine.analyse(draft).signals} == {"wording"}
+    assert engine.rewrite(draft).unchanged
+    fake.answers = [Answer(content=reply("Could everyone read the brief before the meeting? It makes the "
+                                         "discussion quicker."))]
+    result = await (await rewriter(fake, engine)).rewrite(draft)
+    assert result.engine == "llm" and result.tension_after < 0.2 < result.tension_before
+    fake.answers = [Answer(content=reply("Some of us actually read the brief before the meeting, you know."))]
+    kept = await (await rewriter(fake, engine)).rewrite(draft)
+    assert kept.engine == "offline" and kept.unchanged  # (read as no calmer: the guard refuses it)
