@@ -99,6 +99,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SAYS_I = re.compile(r"i(?:['’](?:m|d|ll|ve)| am| will| would| have)?\b", re.IGNORECASE)
 _SENTENCE_EDGE = re.compile(r"(?:^|[.!?\n])[\s\"'*_>-]*$")
 _WHOLE_SENTENCE = re.compile(r"[ \t]*[.!?]+(?:[ \t]*(?=\S)|\s*$)")
+_OF_A = re.compile(r"[ \t]+of[ \t]+an?[ \t]+(?=[^\W\d_])", re.IGNORECASE)  # "that idiot of a manager"
 # Words after which a bare name at a sentence's start is its subject, not an address ("Idiot who wrote this").
 _GOES_ON = frozenset(
     {
@@ -435,9 +436,12 @@ class Rewriter:
         without it, and "..., person." reads oddly. A name that is the predicate becomes the plain word for
         what it says ("he's a complete idiot" -> "he's mistaken"); `previous` is the end and the word of the
         last such predicate, so that "are racists and bigots" says "biased" once. A name between a possessive
-        and a noun goes, as an adjective would ("his bigot mouth" -> "his mouth", not "his person mouth")."""
+        and a noun goes, as an adjective would ("his bigot mouth" -> "his mouth", not "his person mouth"), and
+        so does a name that describes the noun after "of a" ("that idiot of a manager" -> "that manager")."""
         if self._names_a_noun(text, hit):
             return hit.start, hit.end, ""
+        if (of_a := _OF_A.match(text, hit.end)) is not None:
+            return hit.start, of_a.end(), ""
         address = self._address_start(text, hit, hits)
         if address is not None:
             whole = _WHOLE_SENTENCE.match(text, hit.end)

@@ -199,6 +199,10 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         # a name between a possessive and a noun goes, as an adjective would
         ("He cc'd his idiot manager and left.", "He cc'd his manager and left."),
         ("Tell your moron boss to read it.", "Please tell your boss to read it."),
+        # a name that describes the noun after "of a" goes with it ("person of a manager" was the rewrite)
+        ("That idiot of a manager cancelled it again.", "That manager cancelled it again."),
+        ("His ass hole of a boss moved the deadline.", "His boss moved the deadline."),
+        ("What an idiot of a driver.", "What a driver."),
         # a list whose words swap to one word says it once, and one whose word went loses its "and"
         ("We hired a racist and misogynist last year.", "We hired a person last year."),
         ("The plan is stupid and idiotic.", "The plan is unwise."),
