@@ -11,6 +11,8 @@ Training text, all written for this project (never ../shared/eval, which stays f
 - the offline rewriter's calm rewrites of those tense texts that the phrase rules could rewrite (the rules
   alone, no model), as calm: a rewrite keeps what the message is about, so the model learns that the topic
   is not the tension ("I need you to fix the build by Friday" beside "You need to fix the build by Friday").
+  (So a change to the rules or the rewriter changes this training text: retrain, and commit the file with
+  the change. The training is deterministic: the same inputs write the same file.)
 Each text is masked as the analyser masks it. Features are `features()` from the runtime module itself, so
 training and inference cannot tokenise differently. The file keeps every weight unrounded, and check rows
 whose probabilities come from scikit-learn: loading recomputes them (bot/tone/wording.py).
