@@ -36,22 +36,21 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from requests import rows  # noqa: E402
-from workplace import drafts  # noqa: E402
+from workplace import DEVELOPMENT, drafts  # noqa: E402
 
 from bot.tone import ToneEngine, load_lexicon  # noqa: E402
 from bot.tone.analyse import masked_for_analysis  # noqa: E402
 from bot.tone.wording import features  # noqa: E402
 
-DEVELOPMENT = (1, 2, 3, 4, 5, 6, 9, 10, 12, 13, 15, 17)  # workplace batches; the others are held out
 C = 1.0  # inverse regularisation strength
 THRESHOLD = 0.93  # the probability from which the analyser raises a signal
 OUT = ROOT / "playbooks" / "lexicon" / "wording.json"
 
 
-def request_rows(dev: bool = True) -> tuple[list[str], list[bool]]:
-    """The request sets as labelled rows (see the module docstring)."""
+def request_rows() -> tuple[list[str], list[bool]]:
+    """The development request sets as labelled rows (see the module docstring)."""
     texts, labels = [], []
-    for path in sorted((ROOT / "bench" / "requests").glob(f"*_{'dev' if dev else 'heldout'}.tsv")):
+    for path in sorted((ROOT / "bench" / "requests").glob("*_dev.tsv")):
         for row in rows(path):
             if path.name.startswith("emails"):
                 if row[1] == "3":

@@ -28,7 +28,7 @@ DETOX = ROOT.parent / "shared" / "eval" / "data" / "detox_emnlp2021"
 sys.path.insert(0, str(ROOT))
 
 from requests import rows  # noqa: E402
-from workplace import drafts  # noqa: E402
+from workplace import DEVELOPMENT, HELD_OUT, drafts  # noqa: E402
 
 from bot.tone import ToneEngine, load_lexicon  # noqa: E402
 
@@ -36,10 +36,6 @@ from bot.tone import ToneEngine, load_lexicon  # noqa: E402
 def batches(numbers: range | tuple[int, ...]) -> tuple[list[str], np.ndarray]:
     rows = [row for n in numbers for row in drafts(ROOT / "bench" / "workplace" / f"batch{n}.tsv")]
     return [text for _, text in rows], np.array([label == "tense" for label, _ in rows])
-
-
-DEVELOPMENT = (1, 2, 3, 4, 5, 6, 9, 10, 12, 13, 15, 17)
-HELD_OUT = (7, 8, 11, 14, 16, 18, 19, 20, 21)
 
 
 def _option(argv: list[str], name: str, default: str) -> str:

@@ -226,7 +226,6 @@ class Analyzer:
         for category in ("ask", "apology", "promise"):
             phrases += [(p, category, None) for p in getattr(lexicon, category)]
         self._phrases: PatternIndex[None] = PatternIndex(phrases)
-        self._wording = lexicon.wording
 
     def count_phrases(self, text: str) -> dict[str, int]:
         """How many ask, apology and promise phrases `text` holds (outside protected spans)."""
@@ -361,8 +360,8 @@ class Analyzer:
         if not hits and not hedges:  # (a hedge redresses a request as courtesy does: "Maybe we could ...?")
             hits = self._curt(masked, words, demand)
         route = self._safety(masked, words, safety, exempt_spans) if safety else None
-        if route is None and self._wording is not None:
-            hits = self._worded(self._wording, masked, hits)
+        if route is None and self.lexicon.wording is not None:
+            hits = self._worded(self.lexicon.wording, masked, hits)
         return hits, route
 
     @staticmethod

@@ -22,14 +22,16 @@ from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
+from bot.tone.index import WORD
+from bot.tone.patterns import norm_word
+
 _SENTENCE = re.compile(r"[^.!?\n…]*\w[^.!?\n…]*[.!?…]*")  # with its closing marks
 
 
 def features(masked: str) -> set[str]:
     """The words and adjacent word pairs of masked text, in lower case with apostrophes inside a word kept
     ("don't", "you're"): what the model weighs, each once."""
-    said = _WORD.findall(masked.lower().replace("’", "'"))
+    said = WORD.findall(norm_word(masked))
     found = set(said)
     found.update(map(" ".join, pairwise(said)))
     return found
@@ -78,12 +80,12 @@ class WordingModel:
     def heaviest(self, masked: str, start: int, end: int, count: int = 3) -> tuple[tuple[int, int], ...]:
         """The spans of the words or word pairs between `start` and `end` that push hardest toward tense, at
         most `count`, none overlapping another, in reading order: what the signal names."""
-        said = list(_WORD.finditer(masked, start, end))
+        said = list(WORD.finditer(masked, start, end))
         found = [(w.span(), w.group()) for w in said]
         found += [((a.start(), b.end()), f"{a.group()} {b.group()}") for a, b in pairwise(said)]
         weights = self.weights
         ranked = sorted(
-            ((weight, span) for span, word in found if (weight := weights.get(_key(word), 0.0)) > 0),
+            ((weight, span) for span, word in found if (weight := weights.get(norm_word(word), 0.0)) > 0),
             key=lambda item: (-item[0], item[1]),
         )
         chosen: list[tuple[int, int]] = []
@@ -91,10 +93,6 @@ class WordingModel:
             if len(chosen) < count and not any(a < e and s < b for s, e in chosen):
                 chosen.append((a, b))
         return tuple(sorted(chosen))
-
-
-def _key(word: str) -> str:
-    return word.lower().replace("’", "'")
 
 
 def load_wording(path: pathlib.Path, problems: list[str]) -> WordingModel | None:
@@ -111,7 +109,7 @@ def load_wording(path: pathlib.Path, problems: list[str]) -> WordingModel | None
         return None
     model = WordingModel(data.intercept, data.threshold, data.weights)
     for i, check in enumerate(data.checks):
-        if abs(model.probability(check.text) - check.probability) > 1e-6:
-            problems.append(f"{path.name}: checks.{i}: the weights give {model.probability(check.text):.6f}, "
+        if abs((given := model.probability(check.text)) - check.probability) > 1e-6:
+            problems.append(f"{path.name}: checks.{i}: the weights give {given:.6f}, "
                             f"the file says {check.probability:.6f} (edited weights, or a changed tokenizer)")
     return model
