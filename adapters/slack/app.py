@@ -28,6 +28,7 @@ from adapters.slack import render
 from adapters.slack.deliver import Deliverer, Where
 from adapters.slack.groups import GroupDirectory
 from adapters.slack.installations import SignedStateStore, SqlInstallationStore
+from adapters.slack.zones import ZoneDirectory
 from bot.commands import parse, strip_command
 from bot.core import Bot
 from bot.flows.calm_draft import SUBMIT as CALM_SUBMIT
@@ -113,6 +114,7 @@ class SlackListeners:
         self.background = background
         self.installations = installations
         self.directory = GroupDirectory(config.settings.mediation.allowed_groups)
+        self.zones = ZoneDirectory()
         self._shared_acks = render.KeptRenders(_ephemeral_json, MAX_SHARED_ACKS)  # the picker, help
 
     @property
@@ -128,13 +130,17 @@ class SlackListeners:
         return parse(strip_command(inbound.text)[1]).name == "rewrite"
 
     async def handle(self, inbound: Inbound, client: AsyncWebClient) -> list[Reply]:
-        """Ask the core, with the person's configured groups filled in when access rules need them."""
+        """Ask the core, with the person's configured groups and profile time zone filled in where the
+        request needs them."""
+        inbound = await self.zones.with_zone(inbound, client)
         return await self.bot.handle(await self.directory.with_groups(inbound, client))
 
     async def _run(self, inbound: Inbound | None, where: Where, client: AsyncWebClient) -> None:
         if inbound is None:
             return
         await self._deliver(inbound, await self.handle(inbound, client), where, client)
+        if where.home:  # the tab shows lesson settings and progress, which the action may have changed
+            await self._publish_home(translate.home_for(inbound), client)
 
     async def _deliver(
         self, inbound: Inbound, replies: list[Reply], where: Where, client: AsyncWebClient
@@ -210,12 +216,12 @@ class SlackListeners:
     async def home(self, body: JsonDict, client: AsyncWebClient) -> None:
         event = body.get("event") or {}
         if event.get("tab", "home") == "home":
-            self.background.start(self._publish_home(body, str(event.get("user")), client))
+            self.background.start(self._publish_home(translate.home_opened(body), client))
 
-    async def _publish_home(self, body: JsonDict, user: str, client: AsyncWebClient) -> None:
-        replies = await self.handle(translate.home_opened(body), client)
+    async def _publish_home(self, inbound: Inbound, client: AsyncWebClient) -> None:
+        replies = await self.handle(inbound, client)
         if replies:
-            await client.views_publish(user_id=user, view=render.home(replies[0]))
+            await client.views_publish(user_id=inbound.user, view=render.home(replies[0]))
 
     async def forget(self, body: JsonDict) -> None:
         """app_uninstalled / tokens_revoked: delete that workspace's data and installation."""

@@ -178,3 +178,11 @@ def home_opened(body: JsonDict) -> Inbound:
     """app_home_opened: asks the core for the home screen."""
     event = body.get("event") or {}
     return _inbound(body, str(event.get("user") or ""), "", True, Kind.ACTION, action=ActionRef(HOME_OPEN))
+
+
+def home_for(inbound: Inbound) -> Inbound:
+    """The home screen for the person behind `inbound` (redrawn after a button on it was pressed)."""
+    return Inbound(
+        PLATFORM, inbound.workspace, inbound.user, "", True, Kind.ACTION, action=ActionRef(HOME_OPEN),
+        timezone=inbound.timezone, can_schedule=True,
+    )

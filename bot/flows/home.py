@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from bot.flows import ActionHandler, CommandHandler, Services
 from bot.flows.calm_draft import OPEN as CALM_OPEN
-from bot.model import ActionRef, Button, Choices, Context, Divider, Heading, Inbound, Paragraph, Reply
+from bot.flows.lessons import USAGE as LESSONS_USAGE
+from bot.flows.lessons import lesson_status, status_lines
+from bot.model import ActionRef, Block, Button, Choices, Context, Divider, Heading, Inbound, Paragraph, Reply
+from bot.scheduling.cards import toggle_button
 
 OPEN = "home.open"
 PRIVACY = (
-    "*Privacy.* I store only your choices (your setting, which checklist steps you ticked) with your "
-    "platform user id. I never store or log what you type or the messages you ask me about. "
+    "*Privacy.* I store only your choices (your setting, which checklist steps you ticked, your lesson "
+    "time, zone and progress) with your platform user id. I never store or log what you type or the "
+    "messages you ask me about. "
     "`/deescalate forget me` deletes everything I keep about you; uninstalling deletes the workspace's data."
 )
 
@@ -26,10 +30,6 @@ async def on_open(services: Services, inbound: Inbound) -> list[Reply]:
         actions.append(Button("Today's lesson", ActionRef("lesson.show")))
     if features.mediation:
         actions.append(Button("Mediation guide", ActionRef("command", "mediate")))
-    lessons = (
-        "*Lessons.* A two-minute lesson with a one-question quiz, whenever you ask. "
-        "Daily lesson DMs at your own time are coming; for now type `/deescalate lesson`."
-    )
     text = f"De-escalation coach. Your setting: {services.setting_name(setting)}."
     return [
         Reply(
@@ -43,12 +43,29 @@ async def on_open(services: Services, inbound: Inbound) -> list[Reply]:
                 Divider(),
                 Paragraph(f"*Your setting:* {services.setting_name(setting)}"),
                 Choices((Button("Change setting", ActionRef("command", "settings")),)),
-                Paragraph(lessons),
+                *(await _lessons(services, inbound) if features.lessons else ()),
                 Divider(),
                 Context(PRIVACY),
             ),
         )
     ]
+
+
+async def _lessons(services: Services, inbound: Inbound) -> tuple[Block, ...]:
+    """Daily lessons: on or off (with the button that switches), the next one, streak and progress."""
+    status = await lesson_status(services, inbound.who, inbound.timezone)
+    state, streak, progress = status_lines(status)
+    if not status.subscribed:
+        days = "on weekdays" if status.weekdays_only else "every day"
+        state += f" Turn them on for a two-minute lesson by DM at {status.local_time} your time, {days}."
+    return (
+        Divider(),
+        Heading("Daily lessons"),
+        Paragraph(state),
+        Paragraph(f"*Streak:* {streak}.\n*Progress:* {progress}"),
+        Choices((toggle_button(status.subscribed),)),
+        Context(f"Change the time or days: {LESSONS_USAGE}"),
+    )
 
 
 COMMAND_HANDLERS: dict[str, CommandHandler] = {}

@@ -18,7 +18,7 @@ from bot.scheduling.status import LessonStatus, lesson_status, person_today, pic
 from bot.scheduling.times import canonical_zone, friendly_day, local_today, next_slot, zone
 from bot.store.lessons import REVIEW_AFTER, Subscription
 
-__all__ = ["ACTION_HANDLERS", "COMMAND_HANDLERS", "LessonStatus", "lesson_status"]
+__all__ = ["ACTION_HANDLERS", "COMMAND_HANDLERS", "LessonStatus", "lesson_status", "status_lines"]
 
 USAGE = (
     "`/deescalate lessons on [HH:MM]` · `lessons off` · `lessons every day` · `lessons weekdays` · "
@@ -216,6 +216,22 @@ def _confirmation(services: Services, sub: Subscription) -> Reply:
 
 def status_reply(status: LessonStatus) -> Reply:
     """Settings, streak and progress as a card (`lessons progress`)."""
+    state, streak, progress = status_lines(status)
+    text = f"{state}\nStreak: {streak}.\nProgress: {progress}"
+    return Reply(
+        text,
+        (
+            Heading("Your lessons"),
+            Paragraph(state),
+            Paragraph(f"*Streak:* {streak}.\n*Progress:* {progress}"),
+            Choices((Button("Today's lesson", ActionRef(SHOW), "primary"), toggle_button(status.subscribed))),
+            Context(f"Change any time: {USAGE}"),
+        ),
+    )
+
+
+def status_lines(status: LessonStatus) -> tuple[str, str, str]:
+    """(settings and next delivery, streak, progress) in words, for the progress card and the App Home."""
     days = "on weekdays" if status.weekdays_only else "every day"
     if not status.subscribed:
         state = "Daily lessons are off."
@@ -228,22 +244,13 @@ def status_reply(status: LessonStatus) -> Reply:
             state += f" Next: {when} at {status.next_at:%H:%M}."
     streak = f"{status.streak}-day streak" if status.streak else "no streak yet: answer a quiz to start one"
     progress = (
-        f"{status.seen} of {status.total} lessons seen, {status.answered} quizzes answered, "
+        f"{status.seen} of {status.total} lessons seen, "
+        f"{status.answered} {'quiz' if status.answered == 1 else 'quizzes'} answered, "
         f"{status.correct} right first time"
         + (f"; {status.reviews_due} to review" if status.reviews_due else "")
         + "."
     )
-    text = f"{state}\nStreak: {streak}.\nProgress: {progress}"
-    return Reply(
-        text,
-        (
-            Heading("Your lessons"),
-            Paragraph(state),
-            Paragraph(f"*Streak:* {streak}.\n*Progress:* {progress}"),
-            Choices((Button("Today's lesson", ActionRef(SHOW), "primary"), toggle_button(status.subscribed))),
-            Context(f"Change any time: {USAGE}"),
-        ),
-    )
+    return state, streak, progress
 
 
 def _is_on(sub: Subscription | None) -> bool:

@@ -49,6 +49,9 @@ class FakeSlackApi:
     group_members: dict[str, list[str]] = field(default_factory=dict)  # usergroup id -> user ids
     gone_users: dict[str, str] = field(default_factory=dict)  # user id -> error for DMs to them
     user_id_channels: bool = True  # chat.postMessage takes a user id for the DM with the bot, as Slack does
+    zones: dict[str, str] = field(default_factory=dict)  # user id -> profile `tz` (default Europe/Paris)
+    profiles: dict[str, JsonDict] = field(default_factory=dict)  # user id -> more users.info fields
+    errors: dict[str, str] = field(default_factory=dict)  # method -> the error it answers (ok: false)
     _rates: dict[str, tuple[float, float]] = field(default_factory=dict)  # method -> (per_s, burst)
     _buckets: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)  # -> (tokens, at)
 
@@ -170,6 +173,8 @@ class FakeSlackApi:
 
     def _answer(self, method: str, payload: JsonDict) -> JsonDict:
         n = next(self._ids)
+        if method in self.errors:
+            return {"ok": False, "error": self.errors[method]}
         if method == "conversations.open" and payload.get("users") in self.gone_users:
             return {"ok": False, "error": self.gone_users[str(payload["users"])]}
         channel = str(payload.get("channel", ""))
@@ -212,7 +217,14 @@ class FakeSlackApi:
             },
             "users.info": {
                 "ok": True,
-                "user": {"id": payload.get("user"), "tz": "Europe/Paris", "is_bot": False},
+                "user": {
+                    "id": payload.get("user"),
+                    "name": "fake.person",
+                    "tz": self.zones.get(str(payload.get("user")), "Europe/Paris"),
+                    "is_bot": False,
+                    "profile": {"real_name": "Fake Person", "email": "fake.person@example.test"},
+                    **self.profiles.get(str(payload.get("user")), {}),
+                },
             },
         }
         if method == "oauth.v2.access":

@@ -2,8 +2,8 @@
 
 Every flow runs over real HTTP against the whole service (Slack and Teams mounted, LLM engine on a
 local fake), with every logger at DEBUG. Canaries ride in drafts, DMs, modal inputs, the message a
-person answers, display names, workspace and channel names, a mention's label, the LLM's own answer,
-malformed and over-long payloads, and the tokens.
+person answers, display names, the Slack profile, workspace and channel names, a mention's label, the
+LLM's own answer, malformed and over-long payloads, and the tokens.
 """
 
 from __future__ import annotations
@@ -173,7 +173,10 @@ async def slack_flows(stack: Stack, c: Canaries, names: dict[str, str]) -> None:
     ]
     await stack.slack.interaction(tick)
     await fake.wait_for("response_url:pick", 2)
+    profile = {"real_name": c.new("profile name"), "email": f"{c.new('profile email')}@example.test"}
+    fake.profiles["U2147483697"] = {"real_name": profile["real_name"], "profile": profile}
     await command(stack, "lessons on 09:30", "lessons", **names)
+    assert fake.called("users.info"), "the profile (and its zone) was read"
     clock = stack.slack.bot.services.clock
     assert isinstance(clock, FakeClock)
     scheduler = Scheduler(

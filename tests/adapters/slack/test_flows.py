@@ -197,6 +197,33 @@ async def test_app_home_is_published(slack: SlackHarness) -> None:
     assert "Privacy" in text and "Pick a situation" in text
 
 
+def _home_click(element: dict[str, Any]) -> dict[str, Any]:
+    """A button pressed on the App Home tab: the payload names the view, no channel and no response_url."""
+    body = payload("block_actions", container={"type": "view", "view_id": "VHOME"})
+    for key in ("channel", "response_url"):
+        del body[key]
+    body["view"] = {"id": "VHOME", "type": "home", "team_id": "T0001", "blocks": []}
+    body["actions"] = [{**element, "block_id": "b", "type": "button", "action_ts": "1"}]
+    return body
+
+
+async def test_lessons_are_turned_on_from_the_app_home_and_the_tab_shows_it(slack: SlackHarness) -> None:
+    await slack.event(payload("app_home_opened"))
+    home = (await slack.fake.wait_for("views.publish"))[0]["view"]["blocks"]
+    assert "Daily lessons are off. Turn them on" in str(home)
+    assert "Streak:* no streak yet" in str(home) and "0 of " in str(home)
+    await slack.interaction(_home_click(_button(home, "lessons.toggle")))
+    confirmation = (await slack.fake.wait_for("chat.postMessage"))[0]
+    assert confirmation["channel"] == "DU2147483697"  # the DM, where the lessons will arrive
+    # the zone is the Slack profile's (the fake's Europe/Paris): 09:00 UTC is 10:00 there, so tomorrow
+    assert "Daily lessons are on: 09:00 on weekdays, Europe/Paris time." in confirmation["text"]
+    redrawn = (await slack.fake.wait_for("views.publish", count=2))[1]
+    assert redrawn["user_id"] == "U2147483697"
+    shown = str(redrawn["view"]["blocks"])
+    assert "Daily lessons are on: 09:00 on weekdays, Europe/Paris time. Next: tomorrow at 09:00." in shown
+    assert _button(redrawn["view"]["blocks"], "lessons.toggle")["value"] == "off"
+
+
 async def test_uninstall_and_token_revocation_delete_the_workspace(slack: SlackHarness) -> None:
     for name in ("app_uninstalled", "tokens_revoked"):
         who = UserRef("slack", "T0001", "U2147483697")
