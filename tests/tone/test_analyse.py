@@ -332,6 +332,29 @@ def test_near_misses_from_batch_17_stay_calm(engine: ToneEngine, calm: str) -> N
     assert engine.analyse(calm).level == "calm", engine.analyse(calm).signals
 
 
+# (the tense lines are the kind the curriculum itself teaches people to avoid: a lesson's "before", a
+# checklist's "avoid"; each calm twin shares the words that must not be enough)
+@pytest.mark.parametrize(("tense", "calm"), [
+    ("You're just being difficult about the rota.", "You're just being careful with the rota, thanks."),
+    ("Nobody ever cleans the kitchen.", "Nobody has cleaned the kitchen yet; I'll do it now."),
+    ("You're late again.", "You're running late? No problem at all, take your time."),
+    ("Stop dumping work on me at 5 pm.", "Feel free to dump all this on me, happy to help."),
+    ("Maybe read the doc before you criticise it.", "Maybe read the notes before you reply."),
+    ("Yes, I know how to do my job.", "Yes, I know how to do the export now, thanks."),
+    ("As I said above, point 4 was clear.", "As I said in the invite, lunch is provided."),
+    ("Keep shouting and I'll call security to throw you out.", "Don't let the new layout throw you off."),
+    ("I don't want excuses, I want it fixed.", "I don't want to rush you, fix it when you can."),
+    ("I've been here longest, so the desk is mine, end of story.", "At the end of story 3 we can demo it."),
+    ("Because I said so.", "Because I said I would, it's done."),
+    ("You two are acting like kids.", "I'm acting like a kid in a candy store with this laptop."),
+    ("Do it now or you're going to the office.", "Do it now or tomorrow, whichever suits you."),
+    ("Finish it today or you'll be written up.", "Finish it today or tomorrow; either works."),
+    ("You better fix it today.", "Would Thursday afternoon suit you better?"),
+])
+def test_what_the_curriculum_teaches_to_avoid_reads_tense(engine: ToneEngine, tense: str, calm: str) -> None:
+    assert_twins(engine, tense, calm)
+
+
 def test_courtesy_turns_off_bare_command(engine: ToneEngine) -> None:
     assert "bare_command" not in kinds(engine, "Send me the report, please.")
     assert "bare_command" not in kinds(engine, "Send me the report?")
