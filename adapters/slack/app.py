@@ -203,6 +203,8 @@ class SlackListeners:
         shown = replies[0] if replies else Reply("Done.")
         await ack(response_action="update", view=render.modal(shown))
         self._rest_later(inbound, replies[1:], body, client)
+        if translate.submitted_from_home(body):  # its settings may show on the tab
+            self.background.start(self._publish_home(translate.home_for(inbound), client))
 
     # ---- events (Bolt acknowledges them when the listener returns) ----------------------------------------
 

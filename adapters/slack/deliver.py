@@ -86,7 +86,8 @@ class Deliverer:
         if render.form_of(reply) is not None and where.trigger_id:
             # a form asked for from inside a modal stacks on top of it; elsewhere it opens one
             opener = self.client.views_push if where.view_id else self.client.views_open
-            await opener(trigger_id=where.trigger_id, view=render.modal(reply))
+            view = render.modal(reply, metadata=render.FROM_HOME if where.home else "")
+            await opener(trigger_id=where.trigger_id, view=view)
         elif where.view_id:
             await self.client.views_update(view_id=where.view_id, view=render.modal(reply))
         elif reply.replaces and reply.replaces == where.message_ts:

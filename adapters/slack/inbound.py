@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from adapters.slack.render import ACTION_SEP, GROUP_SEP
+from adapters.slack.render import ACTION_SEP, FROM_HOME, GROUP_SEP
 from bot.flows.calm_draft import OPEN as CALM_OPEN
 from bot.flows.home import OPEN as HOME_OPEN
 from bot.flows.reply_help import HELP as REPLY_HELP
@@ -105,17 +105,14 @@ def block_action(body: JsonDict) -> Inbound | None:
 def view_submission(body: JsonDict) -> Inbound:
     """A modal's submit: callback_id is the action name, input values become the form."""
     view = body.get("view") or {}
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        meta = {}
+    meta = _view_metadata(view)
     form: dict[str, str] = {}
     for block_id, elements in ((view.get("state") or {}).get("values") or {}).items():
         for state in elements.values():
             selected = state.get("selected_option") or {}
             picked = state.get("value") or selected.get("value") or state.get("selected_user") or ""
             form[block_id] = str(picked)
-    value = str(meta.get("v", "")) if isinstance(meta, dict) else ""
+    value = str(meta.get("v", ""))
     return _inbound(
         body,
         _user_of(body),
@@ -172,6 +169,19 @@ def dm_message(body: JsonDict) -> Inbound:
         Kind.MESSAGE,
         text=str(event.get("text") or ""),
     )
+
+
+def submitted_from_home(body: JsonDict) -> bool:
+    """Whether a modal's submit comes from a modal the App Home opened (see `render.modal`)."""
+    return _view_metadata(body.get("view") or {}).get("m") == FROM_HOME
+
+
+def _view_metadata(view: JsonDict) -> dict[str, Any]:
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 def home_opened(body: JsonDict) -> Inbound:

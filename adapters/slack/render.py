@@ -202,8 +202,12 @@ def form_of(reply: Reply) -> Form | None:
     return next((b for b in reply.blocks if isinstance(b, Form)), None)
 
 
+FROM_HOME = "home"  # a modal's metadata when the App Home opened it (the tab is redrawn after its submit)
+
+
 def modal(reply: Reply, *, title: str = "De-escalation coach", metadata: str = "") -> JsonDict:
-    """A modal view: a Form becomes inputs with a submit button; anything else is shown read-only."""
+    """A modal view: a Form becomes inputs with a submit button; anything else is shown read-only.
+    `metadata` travels with the view and comes back with its submission."""
     form = form_of(reply)
     view: JsonDict = {
         "type": "modal",

@@ -7,7 +7,7 @@ from bot.flows.calm_draft import OPEN as CALM_OPEN
 from bot.flows.lessons import USAGE as LESSONS_USAGE
 from bot.flows.lessons import lesson_status, status_lines
 from bot.model import ActionRef, Block, Button, Choices, Context, Divider, Heading, Inbound, Paragraph, Reply
-from bot.scheduling.cards import toggle_button
+from bot.scheduling.cards import schedule_button, toggle_button
 
 OPEN = "home.open"
 PRIVACY = (
@@ -63,7 +63,7 @@ async def _lessons(services: Services, inbound: Inbound) -> tuple[Block, ...]:
         Heading("Daily lessons"),
         Paragraph(state),
         Paragraph(f"*Streak:* {streak}.\n*Progress:* {progress}"),
-        Choices((toggle_button(status.subscribed),)),
+        Choices((toggle_button(status.subscribed), schedule_button())),
         Context(f"Change the time or days: {LESSONS_USAGE}"),
     )
 

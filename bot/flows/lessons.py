@@ -12,8 +12,31 @@ from dataclasses import replace
 
 from bot.commands import parse_time
 from bot.flows import ActionHandler, CommandHandler, Services
-from bot.model import ActionRef, Block, Button, Choices, Context, Heading, Inbound, Paragraph, Reply
-from bot.scheduling.cards import ANSWER, SHOW, TOGGLE, VOTE, lesson_reply, toggle_button
+from bot.model import (
+    ActionRef,
+    Block,
+    Button,
+    Choices,
+    Context,
+    Form,
+    Heading,
+    Inbound,
+    InputField,
+    Option,
+    Paragraph,
+    Reply,
+)
+from bot.scheduling.cards import (
+    ANSWER,
+    SAVE,
+    SCHEDULE,
+    SHOW,
+    TOGGLE,
+    VOTE,
+    lesson_reply,
+    schedule_button,
+    toggle_button,
+)
 from bot.scheduling.status import LessonStatus, lesson_status, person_today, pick_for, repo_of
 from bot.scheduling.times import canonical_zone, friendly_day, local_today, next_slot, zone
 from bot.store.lessons import REVIEW_AFTER, Subscription
@@ -29,6 +52,9 @@ _WEEKDAYS = re.compile(r"\b(weekdays?( only)?|work ?days|mon(day)?-fri(day)?)\b"
 _STATUS_WORDS = {"", "progress", "status", "streak", "stats"}
 _OFF_WORDS = {"off", "stop", "pause", "unsubscribe"}
 _ZONE_WORDS = {"timezone", "tz", "zone", "time-zone"}
+EVERY_DAY, WEEKDAYS = "every day", "weekdays"
+# the times the form offers: every half hour through the working day (the command takes any time)
+_FORM_TIMES = tuple(f"{h:02d}:{m:02d}" for h in range(5, 23) for m in (0, 30))
 
 
 # ---- on-request lessons and the buttons on a lesson card ------------------------------------------------
@@ -128,10 +154,53 @@ def parse_schedule(args: str) -> tuple[bool, str | None, bool | None] | None:
 async def _set_zone(services: Services, inbound: Inbound, name: str) -> list[Reply]:
     found = canonical_zone(name)
     if found is None:
-        example = "`/deescalate lessons timezone Europe/Paris` (or America/New_York, Asia/Kolkata, ...)"
-        shown = f"'{name.strip()[:40]}'" if name.strip() else "that"
-        return [Reply(f"I don't know the time zone {shown}. Use an IANA name, e.g. {example}.")]
+        return [_unknown_zone(name)]
     return await _apply(services, inbound, active=None, zone_name=found)
+
+
+def _unknown_zone(name: str) -> Reply:
+    example = "`/deescalate lessons timezone Europe/Paris` (or America/New_York, Asia/Kolkata, ...)"
+    shown = f"'{name.strip()[:40]}'" if name.strip() else "that"
+    return Reply(f"I don't know the time zone {shown}. Use an IANA name, e.g. {example}.")
+
+
+# ---- the settings form (App Home, the progress card) ------------------------------------------------------
+
+
+async def on_schedule(services: Services, inbound: Inbound) -> list[Reply]:
+    """The form for when lessons arrive, filled in with the current settings."""
+    return [schedule_form(await lesson_status(services, inbound.who, inbound.timezone))]
+
+
+def schedule_form(status: LessonStatus) -> Reply:
+    times = sorted({*_FORM_TIMES, status.local_time})
+    days = WEEKDAYS if status.weekdays_only else EVERY_DAY
+    fields = (
+        InputField("time", "Time", options=tuple(Option(t, t) for t in times), initial=status.local_time),
+        InputField("days", "Days", options=(Option(WEEKDAYS, "Weekdays"), Option(EVERY_DAY, "Every day")),
+                   initial=days),
+        InputField("timezone", "Time zone", placeholder="An IANA name, e.g. Europe/Paris",
+                   initial=status.timezone, optional=True),
+    )
+    text = "Daily lessons: a two-minute lesson by DM at this time, in this time zone."
+    return Reply(text, (Paragraph(text), Form("Daily lessons", fields, ActionRef(SAVE), "Save")))
+
+
+async def on_save(services: Services, inbound: Inbound) -> list[Reply]:
+    """The form's answers: turns lessons on at that time, on those days, in that zone."""
+    time = parse_time(inbound.form.get("time", ""))
+    if time is None:
+        return [Reply("Please choose a time of day for your lessons.")]
+    typed = inbound.form.get("timezone", "").strip()
+    found = canonical_zone(typed) if typed else None
+    if typed and found is None:
+        return [_unknown_zone(typed)]
+    status = await lesson_status(services, inbound.who, inbound.timezone)
+    # the zone the form showed, sent back unchanged (or left empty), is not a choice: it keeps following
+    # the platform profile
+    chosen = found if found != status.timezone else None
+    weekdays = inbound.form.get("days", WEEKDAYS) != EVERY_DAY
+    return await _apply(services, inbound, active=True, time=time, weekdays=weekdays, zone_name=chosen)
 
 
 async def _apply(
@@ -224,7 +293,13 @@ def status_reply(status: LessonStatus) -> Reply:
             Heading("Your lessons"),
             Paragraph(state),
             Paragraph(f"*Streak:* {streak}.\n*Progress:* {progress}"),
-            Choices((Button("Today's lesson", ActionRef(SHOW), "primary"), toggle_button(status.subscribed))),
+            Choices(
+                (
+                    Button("Today's lesson", ActionRef(SHOW), "primary"),
+                    toggle_button(status.subscribed),
+                    schedule_button(),
+                )
+            ),
             Context(f"Change any time: {USAGE}"),
         ),
     )
@@ -263,4 +338,6 @@ ACTION_HANDLERS: dict[str, ActionHandler] = {
     SHOW: on_show,
     VOTE: on_vote,
     TOGGLE: on_toggle,
+    SCHEDULE: on_schedule,
+    SAVE: on_save,
 }

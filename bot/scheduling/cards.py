@@ -9,6 +9,13 @@ ANSWER = "lesson.answer"  # value "<lesson id>:<option index>"
 SHOW = "lesson.show"  # value "<lesson id>" or "" for the next one
 VOTE = "lesson.vote"  # value "<lesson id>:helpful" | "<lesson id>:not_helpful"
 TOGGLE = "lessons.toggle"  # value "on" | "off"
+SCHEDULE = "lessons.schedule"  # opens the form for the time, days and zone
+SAVE = "lessons.save"  # that form's submission
+
+
+def schedule_button() -> Button:
+    """The button that opens the form for when lessons arrive."""
+    return Button("Change time", ActionRef(SCHEDULE))
 
 
 def toggle_button(subscribed: bool) -> Button:

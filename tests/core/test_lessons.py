@@ -8,9 +8,9 @@ import pytest
 
 from bot.core import Bot
 from bot.flows.lessons import lesson_status, parse_schedule
-from bot.model import ActionRef, Inbound, Kind, Reply, UserRef, buttons_of
+from bot.model import ActionRef, Form, Inbound, Kind, Reply, UserRef, buttons_of
 from bot.ports import LearnedPace, Preferences
-from bot.scheduling.cards import ANSWER, TOGGLE, VOTE
+from bot.scheduling.cards import ANSWER, SAVE, SCHEDULE, TOGGLE, VOTE
 from tests.conftest import FakeClock
 from tests.core.lesson_helpers import RecordingOutbox, command, repo, scheduler
 
@@ -108,6 +108,47 @@ async def test_the_daily_button_on_a_lesson_card_turns_lessons_on_and_off(bot: B
     assert toggle.action.value == "off"
     [off] = await bot.handle(press(toggle.action))
     assert "off" in off.text and not (await lesson_status(bot.services, WHO)).subscribed
+
+
+def submit(form: dict[str, str], tz: str | None = None) -> Inbound:
+    return Inbound("test", "W1", "U1", "D1", True, Kind.ACTION, action=ActionRef(SAVE), form=form,
+                   timezone=tz)
+
+
+async def test_the_settings_form_shows_the_current_settings_and_saves_new_ones(
+    bot: Bot, clock: FakeClock
+) -> None:
+    clock.current = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday, 07:00 in Paris
+    await bot.handle(command("lessons on 08:45", tz="Europe/Paris"))
+    [card] = await bot.handle(command("lessons progress", tz="Europe/Paris"))
+    opener = next(b for b in buttons_of(card) if b.action.name == SCHEDULE)
+    [shown] = await bot.handle(press(opener.action, tz="Europe/Paris"))
+    form = next(b for b in shown.blocks if isinstance(b, Form))
+    fields = {f.id: f for f in form.fields}
+    assert fields["time"].initial == "08:45" and "08:45" in {o.value for o in fields["time"].options}
+    assert {"05:00", "12:30", "22:30"} <= {o.value for o in fields["time"].options}
+    assert fields["days"].initial == "weekdays" and fields["timezone"].initial == "Europe/Paris"
+    # sent back with the zone as shown: saved, and the zone still follows the profile
+    answers = {"time": "07:30", "days": "every day", "timezone": "Europe/Paris"}
+    [saved] = await bot.handle(submit(answers, "Europe/Paris"))
+    assert "Daily lessons are on: 07:30 every day, Europe/Paris time." in saved.text
+    assert "today at 07:30" in saved.text
+    [moved] = await bot.handle(command("lessons on", tz="Asia/Tokyo"))
+    assert "07:30 every day, Asia/Tokyo time" in moved.text
+    # a zone typed into the form is a choice: the profile no longer overrides it
+    answers = {"time": "07:30", "days": "weekdays", "timezone": "america/new_york"}
+    [chosen] = await bot.handle(submit(answers, "Asia/Tokyo"))
+    assert "07:30 on weekdays, America/New_York time" in chosen.text
+    [kept] = await bot.handle(command("lessons on", tz="Asia/Tokyo"))
+    assert "America/New_York time" in kept.text
+
+
+async def test_the_settings_form_refuses_what_it_cannot_use(bot: Bot) -> None:
+    [bad_zone] = await bot.handle(submit({"time": "07:30", "days": "weekdays", "timezone": "Mars/Olympus"}))
+    assert "don't know the time zone 'Mars/Olympus'" in bad_zone.text
+    [bad_time] = await bot.handle(submit({"time": "late", "days": "weekdays"}))
+    assert "choose a time" in bad_time.text
+    assert not (await lesson_status(bot.services, WHO)).subscribed  # nothing was saved
 
 
 async def test_the_curriculum_runs_in_order_without_repeats_and_respects_prerequisites(bot: Bot) -> None:

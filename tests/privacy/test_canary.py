@@ -26,9 +26,9 @@ from adapters.logs import is_own, make_handler
 from adapters.server import OUTBOXES
 from bot.scheduler import Scheduler
 from bot.tone import MAX_CHARS
-from tests.adapters.slack.conftest import SECRET, payload
+from tests.adapters.slack.conftest import SECRET, payload, submission
 from tests.adapters.slack.test_flows import _button, _click
-from tests.adapters.slack.test_mediation import ANSWERS, INVITEE, submission
+from tests.adapters.slack.test_mediation import ANSWERS, INVITEE
 from tests.conftest import FakeClock
 from tests.fakes.openai_api import Answer
 from tests.stack import BOT_TOKEN, LLM_KEY, Stack, start_stack

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.model import UserRef
 from bot.ports import Preferences
-from tests.adapters.slack.conftest import SlackHarness, payload
+from tests.adapters.slack.conftest import SlackHarness, payload, submission
 
 DRAFT = "Why haven't you sent the report yet?? This is ridiculous, I need it NOW."
 
@@ -245,3 +245,21 @@ async def test_rate_limits_are_retried_after_retry_after(slack: SlackHarness) ->
     limited = [c for c in slack.fake.calls if c.method == "429:chat.postMessage"]
     posted = [c for c in slack.fake.calls if c.method == "chat.postMessage"]
     assert len(limited) == 1 and posted[0].at - limited[0].at >= 0.9
+
+
+async def test_the_lesson_time_is_changed_from_the_app_home_in_a_modal(slack: SlackHarness) -> None:
+    slack.fake.zones["U2147483697"] = "Asia/Kolkata"
+    await slack.event(payload("app_home_opened"))
+    home = (await slack.fake.wait_for("views.publish"))[0]["view"]["blocks"]
+    await slack.interaction(_home_click(_button(home, "lessons.schedule")))
+    form = (await slack.fake.wait_for("views.open"))[0]["view"]
+    initial = {b["block_id"]: b["element"].get("initial_option", {}).get("value") or b["element"].get(
+        "initial_value") for b in form["blocks"] if b["type"] == "input"}
+    assert initial == {"time": "09:00", "days": "weekdays", "timezone": "Asia/Kolkata"}
+    answers = {"time": "07:30", "days": "every day", "timezone": "Asia/Kolkata"}
+    shown = await (await slack.interaction(submission(form, answers, user="U2147483697"))).json()
+    assert shown["response_action"] == "update"
+    assert "Daily lessons are on: 07:30 every day, Asia/Kolkata time." in str(shown["view"]["blocks"])
+    # published when the tab opened, after the button (nothing changed yet) and after the submit
+    redrawn = [p["view"]["blocks"] for p in await slack.fake.wait_for("views.publish", count=3)]
+    assert any("Daily lessons are on: 07:30 every day, Asia/Kolkata time." in str(v) for v in redrawn)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.adapters.slack.conftest import SlackHarness, payload, start_harness
+from tests.adapters.slack.conftest import SlackHarness, start_harness, submission
 from tests.adapters.slack.test_flows import _actions, _button, _click
 
 MANAGER, INVITEE = "U2147483697", "U0INVITEE"
@@ -22,35 +21,6 @@ ANSWERS = {
     "goal": "relationship",
     "follow_up": "7,30",
 }
-
-
-def _element_state(kind: str, value: str) -> dict[str, Any]:
-    """What Slack sends for one input element in view.state.values."""
-    if kind == "static_select":
-        return {"type": kind, "selected_option": {"value": value}}
-    if kind == "users_select":
-        return {"type": kind, "selected_user": value}
-    return {"type": kind, "value": value}
-
-
-def submission(view: dict[str, Any], values: dict[str, str], user: str = MANAGER) -> dict[str, Any]:
-    body = payload("view_submission")
-    body["user"]["id"] = user
-    state = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        field = block["block_id"]
-        kind = block["element"]["type"]
-        value = values[field]
-        state[field] = {field: _element_state(kind, value)}
-    body["view"] = {
-        **body["view"],
-        "callback_id": view["callback_id"],
-        "private_metadata": view["private_metadata"],
-        "state": {"values": state},
-    }
-    return body
 
 
 async def test_full_mediation_run(slack: SlackHarness) -> None:

@@ -74,6 +74,8 @@ async def _cases(bot: Bot) -> dict[str, tuple[Reply, str]]:
         "reply_help": (await one(_in(Kind.ACTION, RECEIVED, ActionRef("reply.help"))), "message"),
         "scheduled": (await one(_in(Kind.ACTION, action=ActionRef(SCHEDULED, "D1:Q1"))), "message"),
         "home": (await one(_in(Kind.ACTION, action=ActionRef("home.open"))), "home"),
+        "lessons_status": (await one(_in(Kind.COMMAND, "/deescalate lessons progress")), "message"),
+        "lessons_form": (await one(_in(Kind.ACTION, action=ActionRef("lessons.schedule"))), "modal"),
     }
 
 

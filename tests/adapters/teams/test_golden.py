@@ -95,6 +95,8 @@ REPLIES: dict[str, Callable[[Bot], Awaitable[Reply]]] = {
     "safety": lambda bot: _dm(bot, "rewrite I am going to hurt him if he does that again"),
     "lesson": lambda bot: _dm(bot, "lesson"),
     "lesson_answer": _lesson_answer,
+    "lessons_status": lambda bot: _dm(bot, "lessons progress"),
+    "lessons_form": lambda bot: _act(bot, ActionRef("lessons.schedule")),
     "mediation_form": lambda bot: _dm(bot, "mediate"),
     "mediation_guide": _mediation_guide,
     "settings": lambda bot: _dm(bot, "settings"),

@@ -212,3 +212,21 @@ async def test_mediation_invitation_by_people_picker_and_consent(
     assert "Your invitation to prepare was accepted." in notices
     assert "mediation talk" in json.dumps(connector.cards()[-1])
     assert "Sam Secretname" not in json.dumps([c.body for c in connector.sent() if manager_chat in c.path])
+
+
+async def test_the_lesson_time_is_changed_in_a_card_form(
+    teams: TeamsClient, connector: FakeConnector
+) -> None:
+    await teams.post(teams.activity("personal_message", text="lessons progress"))
+    status = connector.cards()[-1]
+    actions = [a for e in status["body"] if e["type"] == "ActionSet" for a in e["actions"]]
+    opener = next(a for a in actions if a["title"] == "Change time")["data"]
+    await teams.post(teams.activity("card_submit", **_submit(opener, "1709370000002")))
+    form = connector.cards()[-1]
+    inputs = {e["id"]: e for e in form["body"] if e["type"].startswith("Input.")}
+    assert inputs["time"]["value"] == "09:00" and inputs["days"]["value"] == "weekdays"
+    assert inputs["timezone"]["value"] == "Europe/London"  # the activity's localTimezone
+    submit = next(e for e in form["body"] if e["type"] == "ActionSet")["actions"][-1]["data"]
+    answers = {"time": "07:30", "days": "every day", "timezone": "Europe/London"}
+    await teams.post(teams.activity("card_submit", **_submit({**submit, **answers}, "1709370000003")))
+    assert "Daily lessons are on: 07:30 every day, Europe/London time." in json.dumps(connector.cards()[-1])
