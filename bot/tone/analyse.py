@@ -286,7 +286,8 @@ class Analyzer:
         window = said[lo:hi]
         if you.isdisjoint(window):
             return False
-        if "thank" not in window:  # the usual case, settled in C
+        # the usual case, settled in C (a "thank" just before the window makes its first word a thanks)
+        if "thank" not in said[max(0, lo - 1) : hi]:
             return True
         return any(word in you and not _thanks(said, k) for k, word in enumerate(window, lo))
 

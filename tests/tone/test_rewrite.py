@@ -643,6 +643,17 @@ REWRITE_MOVES = [
     # a starting gun goes ("Please go." would send them away)
     ("You have until 3 to rewrite the whole deck. Go.", "You have until 3 to rewrite the whole deck."),
     ("Deck by 3pm. Chop chop.", "Deck by 3pm."),
+    # the jab around an everyday task goes and the ask stays (it left "To update the CRM ...?")
+    ("How hard is it to update the CRM when you close a deal?",
+     "Could you please update the CRM when you close a deal?"),
+    ("Honestly, how hard can it be to send one email?", "Honestly, could you please send one email?"),
+    # where understanding is what is asked about, the jab is the whole sentence: left to the person to
+    # reword ("Could you please understand?" would say something else)
+    ("How hard is it to understand?", "How hard is it to understand?"),
+    # the closing of a subject goes, and what was decided stays
+    ("I've been here longest, so the desk is mine, end of story.",
+     "I've been here longest, so the desk is mine."),
+    ("Finish the report today or you'll be written up.", "Please finish the report today."),
 ]
 
 
