@@ -355,6 +355,33 @@ def test_what_the_curriculum_teaches_to_avoid_reads_tense(engine: ToneEngine, te
     assert_twins(engine, tense, calm)
 
 
+# (subtle kinds from a development batch, bench/workplace/batch23.tsv, in other words; each calm twin keeps
+# the words that must not be enough)
+@pytest.mark.parametrize(("tense", "calm"), [
+    ("No problem, I'll just miss the recital.", "No problem, I'll miss the 3pm call, I'm at the dentist."),
+    ("Don't worry, I'll fix it like I always do.", "Don't worry, I'll fix it, I always check logs first."),
+    ("Guess I'm the only one who reads the alerts channel.",
+     "I'm the only one who has access to the alerts channel, so ping me."),
+    ("I'd hate for this to reach Priya.", "I'd hate for you to miss the launch party, it's at 5."),
+    ("Let's see what the director thinks about the timeline then.",
+     "Let's see what the data says about the timeline."),
+    ("Didn't know you had it in you.", "Didn't know you had a cat!"),
+    ("Great report, much better than your usual.", "Great report, much better than the template."),
+    ("I'll try to explain this in a way that makes sense to you.",
+     "I'll try to explain this in a way that makes sense for the board."),
+    ("Why am I the last person to find out?", "Why am I the first person on the rota?"),
+    ("Were you going to mention the invoice was over?", "Were you able to check the invoice?"),
+    ("The docs are late, even the interns got theirs done.", "Even the interns enjoyed the offsite."),
+    ("Good to know where I stand.", "Good to know, thanks!"),
+    ("It's really not that complicated.",
+     "It's really not that complicated to set up, the guide takes ten minutes."),
+    ("Interesting choice.", "Interesting talk yesterday, thanks for sharing the slides."),
+    ("I don't care who broke it, fix it.", "I care about who reviews it, so please add Sam."),
+])
+def test_subtle_tension_from_batch_23_and_plain_twins(engine: ToneEngine, tense: str, calm: str) -> None:
+    assert_twins(engine, tense, calm)
+
+
 def test_courtesy_turns_off_bare_command(engine: ToneEngine) -> None:
     assert "bare_command" not in kinds(engine, "Send me the report, please.")
     assert "bare_command" not in kinds(engine, "Send me the report?")
