@@ -29,6 +29,8 @@ _READINGS: dict[str, tuple[str, str]] = {
     "condescension": ("impatient, as if they had explained it before", "a clear sign that the point landed"),
     "profanity": ("very upset", "time, and a calm answer"),
     "threat": ("cornered", "a way forward they can accept"),
+    "pressure": ("rushed", "a realistic date, or help to meet this one"),
+    "guilt_trip": ("overstretched and taken for granted", "their effort seen and a fair share of the load"),
     "shouting": ("upset and urgent", "to know it is being handled now"),
     "wording": ("on edge, though the words don't say it outright", "a calm, direct answer to their point"),
 }
