@@ -12,7 +12,9 @@ Training text, all written for this project (never ../shared/eval, which stays f
   alone, no model), as calm: a rewrite keeps what the message is about, so the model learns that the topic
   is not the tension ("I need you to fix the build by Friday" beside "You need to fix the build by Friday").
   (So a change to the rules or the rewriter changes this training text: retrain, and commit the file with
-  the change. The training is deterministic: the same inputs write the same file.)
+  the change. The training is deterministic: the same inputs write the same file. That needs one BLAS
+  thread, set below: with two, the order of a sum could change from run to run, and with it the last digit
+  of a check row's probability.)
 Each text is masked as the analyser masks it. Features are `features()` from the runtime module itself, so
 training and inference cannot tokenise differently. The file keeps every weight unrounded, and check rows
 whose probabilities come from scikit-learn: loading recomputes them (bot/tone/wording.py).
@@ -24,12 +26,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import pathlib
 import sys
 
-import numpy as np
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.linear_model import LogisticRegression
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")  # before numpy loads its BLAS (see the docstring)
+
+import numpy as np  # noqa: E402
+from sklearn.feature_extraction.text import CountVectorizer  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))

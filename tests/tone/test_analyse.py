@@ -377,6 +377,8 @@ def test_what_the_curriculum_teaches_to_avoid_reads_tense(engine: ToneEngine, te
      "It's really not that complicated to set up, the guide takes ten minutes."),
     ("Interesting choice.", "Interesting talk yesterday, thanks for sharing the slides."),
     ("I don't care who broke it, fix it.", "I care about who reviews it, so please add Sam."),
+    ("You're always happy to leave early, I see.",
+     "I'm always happy to review your drafts, just send them over."),
 ])
 def test_subtle_tension_from_batch_23_and_plain_twins(engine: ToneEngine, tense: str, calm: str) -> None:
     assert_twins(engine, tense, calm)
