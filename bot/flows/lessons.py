@@ -63,6 +63,7 @@ _FORM_TIMES = tuple(f"{h:02d}:{m:02d}" for h in range(5, 23) for m in (0, 30))
 async def show_lesson(services: Services, inbound: Inbound, args: str = "") -> list[Reply]:
     """The lesson asked for by id, else the one this person would get next; recorded as seen."""
     repo, who = repo_of(services), inbound.who
+    await follow_profile_zone(services, inbound)
     today = await person_today(services, who, inbound.timezone)
     lesson, review = services.library.lesson(args.strip()), False
     if lesson is None:
@@ -86,6 +87,7 @@ async def on_answer(services: Services, inbound: Inbound) -> list[Reply]:
     if lesson is None or not index.isdigit() or int(index) >= len(lesson.quiz.options):
         return [Reply("That lesson is no longer available. Type /deescalate lesson for a new one.")]
     chosen = lesson.quiz.options[int(index)]
+    await follow_profile_zone(services, inbound)
     today = await person_today(services, inbound.who, inbound.timezone)
     counted = await repo_of(services).record_answer(inbound.who, lesson.id, today, chosen.correct)
     verdict = "Right." if chosen.correct else "Not quite."
@@ -232,6 +234,15 @@ async def _apply(
     sub = sub.rescheduled(slot)
     await repo.save_subscription(sub)
     return [_confirmation(services, sub)]
+
+
+async def follow_profile_zone(services: Services, inbound: Inbound) -> None:
+    """A subscriber who never chose a zone follows the platform profile's: when it has changed (they moved,
+    or subscribed before the adapter could tell), the zone and the next lesson's time follow it."""
+    current = await repo_of(services).subscription(inbound.who)
+    found = canonical_zone(inbound.timezone) if inbound.timezone else None
+    if current and current.active and not current.timezone_chosen and found and found != current.timezone:
+        await _apply(services, inbound, active=None)
 
 
 def _zone_for(

@@ -97,6 +97,24 @@ async def test_time_zone_from_platform_then_the_persons_choice_wins(bot: Bot, cl
     assert "UTC time" in none.text  # no profile zone: app.yaml's
 
 
+async def test_a_subscriber_who_never_chose_a_zone_follows_the_profile(bot: Bot, clock: FakeClock) -> None:
+    clock.current = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+    await bot.handle(command("lessons on 09:00"))  # the platform told us nothing: app.yaml's UTC
+    assert (await lesson_status(bot.services, WHO)).timezone == "UTC"
+    [card] = await bot.handle(command("lesson", tz="Asia/Tokyo"))  # now it does (or they moved)
+    status = await lesson_status(bot.services, WHO)
+    assert status.timezone == "Asia/Tokyo" and status.next_at is not None
+    assert status.next_at.tzinfo is not None and status.next_at.utcoffset() == timedelta(hours=9)
+    answer = next(b for b in buttons_of(card) if b.action.name == ANSWER).action
+    await bot.handle(press(answer, tz="Asia/Kolkata"))
+    assert (await lesson_status(bot.services, WHO)).timezone == "Asia/Kolkata"  # answering a quiz, too
+    await bot.handle(command("lessons timezone Europe/Paris"))
+    await bot.handle(command("lesson", tz="Asia/Tokyo"))
+    assert (await lesson_status(bot.services, WHO)).timezone == "Europe/Paris"  # a chosen zone stays
+    await bot.handle(command("lesson", user="U2", tz="Asia/Tokyo"))
+    assert await bot.services.lessons.subscription(UserRef("test", "W1", "U2")) is None  # no row made
+
+
 async def test_the_daily_button_on_a_lesson_card_turns_lessons_on_and_off(bot: Bot, clock: FakeClock) -> None:
     [card] = await bot.handle(command("lesson"))
     toggle = next(b for b in buttons_of(card) if b.action.name == TOGGLE)
