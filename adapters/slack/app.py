@@ -138,8 +138,11 @@ class SlackListeners:
     async def _run(self, inbound: Inbound | None, where: Where, client: AsyncWebClient) -> None:
         if inbound is None:
             return
-        await self._deliver(inbound, await self.handle(inbound, client), where, client)
-        if where.home:  # the tab shows lesson settings and progress, which the action may have changed
+        replies = await self.handle(inbound, client)
+        await self._deliver(inbound, replies, where, client)
+        # the tab shows lesson settings and progress, which the action may have changed (a form changes
+        # nothing until its submit, which redraws the tab itself)
+        if where.home and not any(render.form_of(reply) for reply in replies):
             await self._publish_home(translate.home_for(inbound), client)
 
     async def _deliver(
