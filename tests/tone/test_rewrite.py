@@ -654,6 +654,17 @@ REWRITE_MOVES = [
     ("I've been here longest, so the desk is mine, end of story.",
      "I've been here longest, so the desk is mine."),
     ("Finish the report today or you'll be written up.", "Please finish the report today."),
+    # a veiled escalation, a cold close or a backhanded word that is a sentence of its own goes
+    ("Send the numbers by 5pm. I'd hate for this to reach Priya.", "Please send the numbers by 5pm."),
+    ("Please fix the config today. HR might find this thread interesting.", "Please fix the config today."),
+    ("Reply with the figures by noon. Think carefully about your next reply.",
+     "Please reply with the figures by noon."),
+    ("Sure, if that's how you want to run it. The deck is due Friday.", "The deck is due Friday."),
+    ("Good presentation. Well done I guess.", "Good presentation."),
+    ("Yep, I'll handle the customer call too. Add it to the pile.",
+     "Yep, I'll handle the customer call too."),
+    # alone, it stays (with the report) for the person to reword
+    ("I'd hate for this to reach Priya.", "I'd hate for this to reach Priya."),
 ]
 
 
