@@ -16,6 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
+def location(loc: Sequence[int | str], whole: str) -> str:
+    """Where in a document a validation error is ("steps.0.say"), or `whole` when it is about all of it."""
+    return ".".join(map(str, loc)) or whole
+
+
 class BotError(Exception):
     """Base of every error raised on purpose by this project."""
 

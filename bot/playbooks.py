@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from bot.errors import PlaybookError
+from bot.errors import PlaybookError, location
 from bot.tone import Lexicon, load_lexicon
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -290,7 +290,7 @@ def _load_one(path: Path, model: type[M], problems: list[str]) -> M | None:
         return model.model_validate(document)
     except ValidationError as exc:
         for err in exc.errors():
-            where = ".".join(str(part) for part in err["loc"]) or "(document)"
+            where = location(err["loc"], "(document)")
             problems.append(f"{path}: {where}: {err['msg']}")
         return None
 

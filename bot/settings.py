@@ -22,7 +22,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, location
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO_ROOT / "app.yaml"
@@ -224,7 +224,7 @@ def _build(cls: type[S], problems: list[str], *, show_values: bool) -> S | None:
         return cls()
     except ValidationError as exc:
         for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"]) or "(file)"
+            where = location(err["loc"], "(file)")
             value: Any = err.get("input")
             shown = f" (got {value!r})" if show_values and not isinstance(value, dict) else ""
             problems.append(f"{where}: {err['msg']}{shown}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.flows import ActionHandler, CommandHandler, Services
 from bot.flows.calm_draft import OPEN as CALM_OPEN
 from bot.flows.lessons import USAGE as LESSONS_USAGE
-from bot.flows.lessons import lesson_status, status_lines
+from bot.flows.lessons import days_phrase, lesson_status, status_lines
 from bot.model import ActionRef, Block, Button, Choices, Context, Divider, Heading, Inbound, Paragraph, Reply
 from bot.scheduling.cards import schedule_button, toggle_button
 
@@ -56,8 +56,10 @@ async def _lessons(services: Services, inbound: Inbound) -> tuple[Block, ...]:
     status = await lesson_status(services, inbound.who, inbound.timezone)
     state, streak, progress = status_lines(status)
     if not status.subscribed:
-        days = "on weekdays" if status.weekdays_only else "every day"
-        state += f" Turn them on for a two-minute lesson by DM at {status.local_time} your time, {days}."
+        state += (
+            f" Turn them on for a two-minute lesson by DM at {status.local_time} your time, "
+            f"{days_phrase(status.weekdays_only)}."
+        )
     return (
         Divider(),
         Heading("Daily lessons"),

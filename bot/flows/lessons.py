@@ -37,11 +37,13 @@ from bot.scheduling.cards import (
     schedule_button,
     toggle_button,
 )
-from bot.scheduling.status import LessonStatus, lesson_status, person_today, pick_for, repo_of
+from bot.scheduling.status import LessonStatus, lesson_status, pick_for, repo_of, today_of, zone_of
 from bot.scheduling.times import canonical_zone, friendly_day, local_today, next_slot, zone
 from bot.store.lessons import REVIEW_AFTER, Subscription
 
-__all__ = ["ACTION_HANDLERS", "COMMAND_HANDLERS", "LessonStatus", "lesson_status", "status_lines"]
+__all__ = [
+    "ACTION_HANDLERS", "COMMAND_HANDLERS", "LessonStatus", "days_phrase", "lesson_status", "status_lines"
+]
 
 USAGE = (
     "`/deescalate lessons on [HH:MM]` · `lessons off` · `lessons every day` · `lessons weekdays` · "
@@ -63,8 +65,8 @@ _FORM_TIMES = tuple(f"{h:02d}:{m:02d}" for h in range(5, 23) for m in (0, 30))
 async def show_lesson(services: Services, inbound: Inbound, args: str = "") -> list[Reply]:
     """The lesson asked for by id, else the one this person would get next; recorded as seen."""
     repo, who = repo_of(services), inbound.who
-    await follow_profile_zone(services, inbound)
-    today = await person_today(services, who, inbound.timezone)
+    sub = await follow_profile_zone(services, inbound)
+    today = today_of(services, sub, inbound.timezone)
     lesson, review = services.library.lesson(args.strip()), False
     if lesson is None:
         pick = await pick_for(services, who, today)
@@ -72,8 +74,7 @@ async def show_lesson(services: Services, inbound: Inbound, args: str = "") -> l
             return [Reply("No lessons are installed yet. Ask your admin to add some to playbooks/lessons.")]
         lesson, review = pick.lesson, pick.review
     await repo.record_seen(who, lesson.id, today)
-    subscribed = _is_on(await repo.subscription(who))
-    return [lesson_reply(services.library, lesson, subscribed=subscribed, review=review)]
+    return [lesson_reply(services.library, lesson, subscribed=_is_on(sub), review=review)]
 
 
 async def on_show(services: Services, inbound: Inbound) -> list[Reply]:
@@ -87,8 +88,7 @@ async def on_answer(services: Services, inbound: Inbound) -> list[Reply]:
     if lesson is None or not index.isdigit() or int(index) >= len(lesson.quiz.options):
         return [Reply("That lesson is no longer available. Type /deescalate lesson for a new one.")]
     chosen = lesson.quiz.options[int(index)]
-    await follow_profile_zone(services, inbound)
-    today = await person_today(services, inbound.who, inbound.timezone)
+    today = today_of(services, await follow_profile_zone(services, inbound), inbound.timezone)
     counted = await repo_of(services).record_answer(inbound.who, lesson.id, today, chosen.correct)
     verdict = "Right." if chosen.correct else "Not quite."
     blocks: list[Block] = [Paragraph(f"*{verdict}* {chosen.feedback}")]
@@ -197,12 +197,13 @@ async def on_save(services: Services, inbound: Inbound) -> list[Reply]:
     found = canonical_zone(typed) if typed else None
     if typed and found is None:
         return [_unknown_zone(typed)]
-    status = await lesson_status(services, inbound.who, inbound.timezone)
+    current = await repo_of(services).subscription(inbound.who)
     # the zone the form showed, sent back unchanged (or left empty), is not a choice: it keeps following
     # the platform profile
-    chosen = found if found != status.timezone else None
+    chosen = found if found != zone_of(services, current, inbound.timezone).key else None
     weekdays = inbound.form.get("days", WEEKDAYS) != EVERY_DAY
-    return await _apply(services, inbound, active=True, time=time, weekdays=weekdays, zone_name=chosen)
+    sub = await _save(services, inbound, current, active=True, time=time, weekdays=weekdays, zone_name=chosen)
+    return [_confirmation(services, sub)]
 
 
 async def _apply(
@@ -215,8 +216,25 @@ async def _apply(
     zone_name: str | None = None,
 ) -> list[Reply]:
     """Save the changed settings (None: keep as is) with a fresh next slot, and confirm them."""
-    repo, defaults = repo_of(services), services.config.settings.lessons
-    current = await repo.subscription(inbound.who)
+    current = await repo_of(services).subscription(inbound.who)
+    sub = await _save(
+        services, inbound, current, active=active, time=time, weekdays=weekdays, zone_name=zone_name
+    )
+    return [_confirmation(services, sub)]
+
+
+async def _save(
+    services: Services,
+    inbound: Inbound,
+    current: Subscription | None,
+    *,
+    active: bool | None,
+    time: str | None = None,
+    weekdays: bool | None = None,
+    zone_name: str | None = None,
+) -> Subscription:
+    """`current` with the changed settings (None: keep as is) and a fresh next slot, saved."""
+    defaults = services.config.settings.lessons
     tz_name, chosen = _zone_for(current, inbound.timezone, zone_name, defaults.timezone)
     sub = Subscription(
         who=inbound.who,
@@ -232,17 +250,19 @@ async def _apply(
     now = services.clock.now()
     slot = next_slot(now, sub.local_time, zone(sub.timezone), sub.weekdays_only) if sub.active else None
     sub = sub.rescheduled(slot)
-    await repo.save_subscription(sub)
-    return [_confirmation(services, sub)]
+    await repo_of(services).save_subscription(sub)
+    return sub
 
 
-async def follow_profile_zone(services: Services, inbound: Inbound) -> None:
-    """A subscriber who never chose a zone follows the platform profile's: when it has changed (they moved,
-    or subscribed before the adapter could tell), the zone and the next lesson's time follow it."""
+async def follow_profile_zone(services: Services, inbound: Inbound) -> Subscription | None:
+    """The person's subscription, read once. A subscriber who never chose a zone follows the platform
+    profile's: when it has changed (they moved, or subscribed before the adapter could tell), the zone and
+    the next lesson's time follow it."""
     current = await repo_of(services).subscription(inbound.who)
     found = canonical_zone(inbound.timezone) if inbound.timezone else None
     if current and current.active and not current.timezone_chosen and found and found != current.timezone:
-        await _apply(services, inbound, active=None)
+        return await _save(services, inbound, current, active=None)
+    return current
 
 
 def _zone_for(
@@ -271,9 +291,17 @@ async def _turn_off(services: Services, inbound: Inbound) -> list[Reply]:
     return [Reply(text, (Paragraph(text), Choices((toggle_button(False),))))]
 
 
+def days_phrase(weekdays_only: bool) -> str:
+    return "on weekdays" if weekdays_only else "every day"
+
+
+def _settings_phrase(local_time: str, weekdays_only: bool, timezone: str) -> str:
+    """'09:00 on weekdays, Europe/Paris time'."""
+    return f"{local_time} {days_phrase(weekdays_only)}, {timezone} time"
+
+
 def _confirmation(services: Services, sub: Subscription) -> Reply:
-    days = "on weekdays" if sub.weekdays_only else "every day"
-    settings = f"{sub.local_time} {days}, {sub.timezone} time"
+    settings = _settings_phrase(sub.local_time, sub.weekdays_only, sub.timezone)
     if not sub.active:
         text = f"Saved: {settings}. Daily lessons are off; `/deescalate lessons on` starts them."
     else:
@@ -318,13 +346,13 @@ def status_reply(status: LessonStatus) -> Reply:
 
 def status_lines(status: LessonStatus) -> tuple[str, str, str]:
     """(settings and next delivery, streak, progress) in words, for the progress card and the App Home."""
-    days = "on weekdays" if status.weekdays_only else "every day"
     if not status.subscribed:
         state = "Daily lessons are off."
     elif status.paused:
         state = "Daily lessons are paused: I couldn't reach you. `/deescalate lessons on` resumes them."
     else:
-        state = f"Daily lessons are on: {status.local_time} {days}, {status.timezone} time."
+        settings = _settings_phrase(status.local_time, status.weekdays_only, status.timezone)
+        state = f"Daily lessons are on: {settings}."
         if status.next_at:
             when = friendly_day(status.next_at.date(), status.today)
             state += f" Next: {when} at {status.next_at:%H:%M}."

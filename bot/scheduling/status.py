@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.flows import Services
 from bot.model import UserRef
@@ -41,11 +42,20 @@ def default_zone_name(services: Services, who_zone: str | None = None) -> str:
     return who_zone or services.config.settings.lessons.timezone
 
 
-async def person_today(services: Services, who: UserRef, platform_zone: str | None = None) -> date:
-    """The person's local date: their subscription's zone, else the platform's, else app.yaml's."""
-    sub = await repo_of(services).subscription(who)
+def zone_of(services: Services, sub: Subscription | None, platform_zone: str | None = None) -> ZoneInfo:
+    """The person's zone: their subscription's, else the platform's, else app.yaml's."""
     name = sub.timezone if sub else default_zone_name(services, platform_zone)
-    return local_today(services.clock.now(), zone(name, services.config.settings.lessons.timezone))
+    return zone(name, services.config.settings.lessons.timezone)
+
+
+def today_of(services: Services, sub: Subscription | None, platform_zone: str | None = None) -> date:
+    """The person's local date (in `zone_of`)."""
+    return local_today(services.clock.now(), zone_of(services, sub, platform_zone))
+
+
+async def person_today(services: Services, who: UserRef, platform_zone: str | None = None) -> date:
+    """The person's local date, their subscription read from the store."""
+    return today_of(services, await repo_of(services).subscription(who), platform_zone)
 
 
 async def pick_for(services: Services, who: UserRef, today: date) -> Pick | None:
@@ -60,8 +70,7 @@ async def lesson_status(services: Services, who: UserRef, platform_zone: str | N
     repo = repo_of(services)
     sub = await repo.subscription(who)
     defaults = services.config.settings.lessons
-    name = sub.timezone if sub else default_zone_name(services, platform_zone)
-    tz = zone(name, defaults.timezone)
+    tz = zone_of(services, sub, platform_zone)
     today = local_today(services.clock.now(), tz)
     progress = (await repo.progress(who)).values()
     days = await repo.days(who, today - timedelta(days=STREAK_LOOKBACK_DAYS))

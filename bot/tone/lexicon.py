@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
-from bot.errors import PlaybookError
+from bot.errors import PlaybookError, location
 from bot.tone.patterns import CompiledPattern, PatternSyntaxError, compile_pattern, norm_word, phrases
 from bot.tone.types import SafetyKind, Style
 from bot.tone.wording import WordingModel, load_wording
@@ -217,7 +217,7 @@ _TAGS = ("rules", "safety", "exemptions", "vocabulary")
 def _loc(loc: tuple[int | str, ...]) -> str:
     if loc and loc[0] in _TAGS:
         loc = loc[1:]
-    return ".".join(str(p) for p in loc) or "(top)"
+    return location(loc, "(top)")
 
 
 class _Collector:

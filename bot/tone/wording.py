@@ -22,6 +22,7 @@ from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.errors import location
 from bot.tone.index import WORD
 from bot.tone.patterns import norm_word
 
@@ -105,7 +106,7 @@ def load_wording(path: pathlib.Path, problems: list[str]) -> WordingModel | None
         return None
     except ValidationError as exc:
         for error in exc.errors():
-            problems.append(f"{path.name}: {'.'.join(map(str, error['loc'])) or '(top)'}: {error['msg']}")
+            problems.append(f"{path.name}: {location(error['loc'], '(top)')}: {error['msg']}")
         return None
     model = WordingModel(data.intercept, data.threshold, data.weights)
     for i, check in enumerate(data.checks):
