@@ -18,6 +18,7 @@ _TIDY = [
     (re.compile(r"[ \t]+$", re.M), ""),
     (re.compile(r"(^|[.!?]\s+)[,;:]\s*"), r"\1"),
     (re.compile(r"[,;:]\s*([.!?])"), r"\1"),
+    (re.compile(r",\s*;"), ";"),  # "by 5, or I'll escalate" -> "by 5; if that's not possible, ..."
     (re.compile(r"([,;:])\s*[,;:]"), r"\1"),
     (re.compile(r"[ \t]+([,;])(?=\s|$)"), r"\1"),
     (re.compile(r"(?<![.])\.\.(?![.])"), "."),

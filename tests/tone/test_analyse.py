@@ -68,6 +68,9 @@ def test_each_signal_kind_fires(engine: ToneEngine, text: str, kind: str) -> Non
     "See https://example.com/idiot-proof-guide for details.",
     "The ticket title says \"this is stupid\" but we kept it.",
     "Let's beat the deadline.",
+    # a promise after an apology, and a dated reference to an email, are no reproach
+    "Sorry, this won't happen again.",
+    "Per my email of 12 March, the invoice is due on Friday.",
     "",
 ])
 def test_idioms_code_links_and_hedges_stay_calm(engine: ToneEngine, text: str) -> None:

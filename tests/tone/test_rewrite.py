@@ -665,6 +665,36 @@ REWRITE_MOVES = [
      "Yep, I'll handle the customer call too."),
     # alone, it stays (with the report) for the person to reword
     ("I'd hate for this to reach Priya.", "I'd hate for this to reach Priya."),
+    # blame and loaded questions said plainly, the question kept
+    ("You had one job on this release.", "This was your task on this release."),
+    ("Thanks for volunteering to fix the mess you made.", "Thanks for volunteering to fix the problem."),
+    ("Go ahead with your design. Don't come to me when it breaks.", "Please go ahead with your design."),
+    ("Did nobody think to check the logs?", "Did anyone check the logs?"),
+    ("What exactly have you been doing all week? The board shows zero movement.",
+     "What have you been working on all week? The board shows zero movement."),
+    ("Who thought this was a good idea?", "Whose decision was this?"),
+    ("What's the excuse this time?", "What's the reason this time?"),
+    ("Could you not just read the ticket?", "Could you read the ticket?"),
+    # an ultimatum becomes the request with its time, the next step said as information
+    ("You have one hour to revert this.", "Within one hour, please revert this."),
+    ("Please have it done by 5, or I'll have to take it further.",
+     "Please have it done by 5; if that's not possible, I'll need to take it further."),
+    ("This is the last time I'm covering for your mistakes.", "I can't keep covering for your mistakes."),
+    ("I won't tolerate this behaviour again.", "I need this behaviour to change."),
+    ("Thanks in advance for getting FIN-1182 closed by Friday. I'm keeping a record of these misses.",
+     "Thanks in advance for getting FIN-1182 closed by Friday."),
+    # "this" leading into a noun is not swapped ("I need this to change proposal")
+    ("I won't accept this proposal as it stands.", "I won't accept this proposal as it stands."),
+    # sarcasm and passive aggression said plainly
+    ("Let's not pretend this was a surprise.", "I don't think this was a surprise."),
+    ('Funny how the slide deck I built is now "Tom\'s proposal".',
+     'I notice the slide deck I built is now "Tom\'s proposal".'),
+    ("Okay. I'll just do it myself then, like usual.", "Okay. I'll take care of it."),
+    ("How many times do I need to ask for the updated forecast?", "Could I please have the updated forecast?"),
+    ('I see you\'ve "reviewed" my PR in four minutes. Thorough as always.',
+     'I see you\'ve "reviewed" my PR in four minutes.'),
+    ("Thanks for letting me know after the client did.",
+     "It would have helped to hear about it before the client did."),
 ]
 
 
