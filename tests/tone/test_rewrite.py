@@ -690,11 +690,15 @@ REWRITE_MOVES = [
     ('Funny how the slide deck I built is now "Tom\'s proposal".',
      'I notice the slide deck I built is now "Tom\'s proposal".'),
     ("Okay. I'll just do it myself then, like usual.", "Okay. I'll take care of it."),
-    ("How many times do I need to ask for the updated forecast?", "Could I please have the updated forecast?"),
+    ("How many times do I need to ask for the updated forecast?",
+     "Could I please have the updated forecast?"),
     ('I see you\'ve "reviewed" my PR in four minutes. Thorough as always.',
      'I see you\'ve "reviewed" my PR in four minutes.'),
     ("Thanks for letting me know after the client did.",
      "It would have helped to hear about it before the client did."),
+    # a dated reference stays; the aside that says they skipped it goes
+    ("Per my email of 12 March, which you appear to have skipped, the renewal needs legal sign-off.",
+     "Per my email of 12 March, the renewal needs legal sign-off."),
 ]
 
 
