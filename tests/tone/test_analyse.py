@@ -387,6 +387,36 @@ def test_subtle_tension_from_batch_23_and_plain_twins(engine: ToneEngine, tense:
     assert_twins(engine, tense, calm)
 
 
+# (a jab beside real content, from a development batch, bench/workplace/batch24.tsv, in other words)
+@pytest.mark.parametrize(("tense", "calm"), [
+    ("Clearly the checklist was just for decoration.", "The lights in the lobby are just for decoration."),
+    ('I didn\'t realize "on it" meant "next month."', "I didn't realize the office was closed on Monday."),
+    ("Sure, another meeting. That'll definitely help.", "Pairing on it tomorrow will definitely help."),
+    ("Wow you finally replied to the vendor.", "Wow, the new dashboards look great."),
+    ("My mistake for assuming the report would be right.",
+     "My mistake: I sent the old file, here's the new one."),
+    ("I'm sure there's a great reason the budget is still pending.",
+     "I'm sure there's a meeting room free at 3, I'll check."),
+    ("Did I miss the memo about skipping code review?",
+     "Did I miss the notes from Tuesday? Could you resend them?"),
+    ("Good to know testing is apparently optional now.", "Attendance at the social is optional."),
+    ("Let me make this really simple: blue bin is recycling.", "Let me make a simple list of the bins."),
+    ("If you'd read the contract you'd know it's 30 days.",
+     "If you read the contract tonight, we can discuss it at 9."),
+    ("Some of you should be ashamed of the state of the fridge.",
+     "The fridge will be emptied on Friday at 3pm."),
+    ("If that's a problem for you, raise it with Sarah.", "If that's a problem for the client, let me know."),
+    ("I'm going to start keeping a log of incomplete handoffs.",
+     "I'm going to start keeping the handoff notes in OneNote."),
+    ("Not sure if you're aware, but we have a style guide.", "We have a style guide, pinned in #content."),
+    ("Was the load test skipped on purpose?", "Was the load test scheduled for today?"),
+    ("Once again I'm the bad guy for enforcing the policy.",
+     "I'm enforcing the new returns policy from Monday."),
+])
+def test_jabs_beside_content_from_batch_24_and_plain_twins(engine: ToneEngine, tense: str, calm: str) -> None:
+    assert_twins(engine, tense, calm)
+
+
 def test_courtesy_turns_off_bare_command(engine: ToneEngine) -> None:
     assert "bare_command" not in kinds(engine, "Send me the report, please.")
     assert "bare_command" not in kinds(engine, "Send me the report?")

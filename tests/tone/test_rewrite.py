@@ -699,6 +699,21 @@ REWRITE_MOVES = [
     # a dated reference stays; the aside that says they skipped it goes
     ("Per my email of 12 March, which you appear to have skipped, the renewal needs legal sign-off.",
      "Per my email of 12 March, the renewal needs legal sign-off."),
+    # the jab beside the content goes or is said plainly; the content stays
+    ("Clearly the retro action items were just for decoration. We agreed to add alerting three sprints ago.",
+     "We agreed to add alerting three sprints ago."),
+    ("Really glad we spent two weeks on a feature that product just cut. Is SEARCH-77 still a priority?",
+     "We spent two weeks on a feature that product just cut. Is SEARCH-77 still a priority?"),
+    ("You might want to double-check your math before sharing numbers next time.",
+     "Please double-check your math before sharing numbers next time."),
+    ("I'd love to know what you were doing during the four hours the queue was unstaffed. Let's talk at 9.",
+     "I'd like to understand what happened during the four hours the queue was unstaffed. Let's talk at 9."),
+    ("For the record, I told everyone the vendor couldn't deliver by October. The new ETA is November 14.",
+     "I told everyone the vendor couldn't deliver by October. The new ETA is November 14."),
+    ("The truck couldn't get in at 7am. Final warning before it's towed.",
+     "The truck couldn't get in at 7am. A last reminder before it's towed."),
+    ("@Leo check your own spreadsheet first. Row 48 double counts the EMEA deals.",
+     "@Leo check your own spreadsheet first. Row 48 double counts the EMEA deals."),
 ]
 
 
