@@ -714,6 +714,16 @@ REWRITE_MOVES = [
      "The truck couldn't get in at 7am. A last reminder before it's towed."),
     ("@Leo check your own spreadsheet first. Row 48 double counts the EMEA deals.",
      "@Leo check your own spreadsheet first. Row 48 double counts the EMEA deals."),
+    # an emphasis, a count or a sarcastic tail set down as a sentence of its own goes
+    ("Please don't touch the pipeline config again without asking me first. Ever.",
+     "Please don't touch the pipeline config again without asking me first."),
+    ("Another invoice with the wrong PO number. Fifth time this quarter.",
+     "Another invoice with the wrong PO number."),
+    ("Timesheets are late again. Next time it goes straight to HR.", "Timesheets are late again."),
+    ("Thanks for the feedback. I'll file it with the rest.", "Thanks for the feedback."),
+    # ... but not inside the sentence that says what happened
+    ("Third time this week the deploy broke. Please read the runbook.",
+     "Third time this week the deploy broke. Please read the runbook."),
 ]
 
 
