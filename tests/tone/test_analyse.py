@@ -71,6 +71,7 @@ def test_each_signal_kind_fires(engine: ToneEngine, text: str, kind: str) -> Non
     # a promise after an apology, and a dated reference to an email, are no reproach
     "Sorry, this won't happen again.",
     "Per my email of 12 March, the invoice is due on Friday.",
+    "Amazing how the team pulled this off in a week, well done!",
     "",
 ])
 def test_idioms_code_links_and_hedges_stay_calm(engine: ToneEngine, text: str) -> None:
