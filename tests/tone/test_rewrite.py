@@ -712,8 +712,9 @@ REWRITE_MOVES = [
      "I told everyone the vendor couldn't deliver by October. The new ETA is November 14."),
     ("The truck couldn't get in at 7am. Final warning before it's towed.",
      "The truck couldn't get in at 7am. A last reminder before it's towed."),
-    ("@Leo check your own spreadsheet first. Row 48 double counts the EMEA deals.",
-     "@Leo check your own spreadsheet first. Row 48 double counts the EMEA deals."),
+    # (a rewritten draft: the re-casing of capitals runs only then, and a region is an acronym, not shouting)
+    ("@Leo you might want to double-check your spreadsheet. Row 48 double counts the EMEA deals.",
+     "@Leo please double-check your spreadsheet. Row 48 double counts the EMEA deals."),
     # an emphasis, a count or a sarcastic tail set down as a sentence of its own goes
     ("Please don't touch the pipeline config again without asking me first. Ever.",
      "Please don't touch the pipeline config again without asking me first."),
