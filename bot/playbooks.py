@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from bot.errors import PlaybookError, location
 from bot.tone import Lexicon, load_lexicon
+from bot.yamltext import load_yaml
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
@@ -279,7 +280,7 @@ def _load_folder(folder: Path, model: type[M], problems: list[str]) -> list[tupl
 
 def _load_one(path: Path, model: type[M], problems: list[str]) -> M | None:
     try:
-        document: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document: Any = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(f"{path}: file is missing")
         return None
@@ -337,7 +338,7 @@ def _raw_ids(folder: Path) -> set[str]:
     ids = set()
     for path in folder.glob("*.yaml"):
         try:
-            document: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+            document: Any = load_yaml(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError, UnicodeDecodeError):
             continue
         if isinstance(document, dict) and isinstance(document.get("id"), str):

@@ -171,7 +171,7 @@ class _Bucket(Generic[T]):
         self.by_group: dict[int, tuple[T, slice]] = {}
         group = 1
         for pattern, payload in items:
-            own = pattern.regex.groups
+            own = pattern.groups
             if lowered:
                 self.by_group[group + own] = (payload, slice(group, group + own))
             else:
@@ -185,12 +185,12 @@ class _Bucket(Generic[T]):
         # such alternation keeps IGNORECASE, which gives the same matches on lower-cased text.
         # (Read per pattern: joining the alternation here, at start-up, was work only `regex` needs.)
         self._exact = lowered and all(
-            p.regex.pattern.lower().replace("’", "").isascii() for p in self._patterns
+            p.expression.lower().replace("’", "").isascii() for p in self._patterns
         )
 
     def _source(self) -> str:
         """The alternation, made when needed: kept for each of a thousand buckets, it cost 2 MB."""
-        bodies = [p.regex.pattern.removeprefix(LOOKBEHIND) for p in self._patterns]
+        bodies = [p.expression.removeprefix(LOOKBEHIND) for p in self._patterns]
         marked = [b.lower() + "()" for b in bodies] if self._lowered else [f"({b})" for b in bodies]
         return LOOKBEHIND + "(?:" + "|".join(marked) + ")"
 

@@ -22,6 +22,7 @@ from bot.errors import PlaybookError, location
 from bot.tone.patterns import CompiledPattern, PatternSyntaxError, compile_pattern, norm_word, phrases
 from bot.tone.types import SafetyKind, Style
 from bot.tone.wording import WordingModel, load_wording
+from bot.yamltext import load_yaml
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 # The vocabulary's lists of single words (kept as sets) and of phrases (compiled as patterns)
@@ -251,10 +252,10 @@ class _Collector:
             replace = entry.replace
             texts = [replace] if isinstance(replace, str) else list(replace.values()) if replace else []
             refs = [int(n) for t in texts for n in re.findall(r"\$(\d+)", t)]
-            if any(n < 1 or n > pattern.regex.groups for n in refs):
+            if any(n < 1 or n > pattern.groups for n in refs):
                 self.problems.append(
                     f"{name}: entries.{i}.replace: refers to a group the pattern does not have "
-                    f"(it has {pattern.regex.groups})"
+                    f"(it has {pattern.groups})"
                 )
                 continue
             if entry.drop_sentence and replace is not None:
@@ -373,7 +374,7 @@ class _Collector:
 
 def _read(path: pathlib.Path, problems: list[str]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         problems.append(f"{path.name}: (file): cannot read as YAML: {str(exc).splitlines()[0]}")
         return None

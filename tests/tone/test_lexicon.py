@@ -170,6 +170,20 @@ def test_no_replacement_text_raises_tension(engine, lexicon) -> None:
             assert not hot, (rule.pattern.source, text, hot)
 
 
+def test_every_shipped_pattern_compiles_with_the_groups_it_counts(lexicon) -> None:
+    """Patterns are compiled by the index's alternations, not one by one at start-up: each one's expression
+    must still compile alone, with the groups its {choices} and [options] make (what $n refers to)."""
+    patterns = [
+        *(r.pattern for r in (*lexicon.rules, *lexicon.sentences.values(), *lexicon.safety)),
+        *lexicon.exemptions, *lexicon.hedges, *lexicon.courtesy, *lexicon.apology, *lexicon.promise,
+        *lexicon.ask, *lexicon.demand,
+    ]
+    assert len(patterns) > 1000
+    for pattern in patterns:
+        assert pattern.regex.groups == pattern.groups, pattern.source
+    assert compile_pattern("[so] you {a|b c} .. e* ~").groups == 2
+
+
 def test_digits_in_a_pattern_also_match_a_masked_number_and_a_flag_indexes_no_word() -> None:
     """The analyser masks numbers before matching; "-9" is no word of the text's index ("kill -9")."""
     pattern = compile_pattern("kill -9")
