@@ -60,9 +60,10 @@ class ToneEngine:
         hits = [hit for hit in hits if hit.kind != "wording"]  # (no edit for it: it stays in the notes)
         for attempt in (style, "coach") if style != "coach" else ("coach",):
             result = self._attempt(text, hits, before, style, attempt, notes)
-            if result is None and attempt != "coach" and any(map(_drops_sentence, hits)):
+            drops = [self._rewriter.drops_sentence(text, hit) for hit in hits]
+            if result is None and attempt != "coach" and any(drops):
                 # without the jab sentences dropped: what is left may say too little on its own
-                kept = [hit for hit in hits if not _drops_sentence(hit)]
+                kept = [hit for hit, drop in zip(hits, drops, strict=True) if not drop]
                 result = self._attempt(text, kept, before, style, attempt, notes)
             if result is not None:
                 return result
@@ -142,6 +143,3 @@ class ToneEngine:
             notes=notes,
         )
 
-
-def _drops_sentence(hit: Hit) -> bool:
-    return hit.rule is not None and hit.rule.drop_sentence

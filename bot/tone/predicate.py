@@ -1,7 +1,7 @@
 """A name used as the predicate ("he's a complete idiot", "they are jerks"): say what it means in a plain word
 ("he's mistaken", "they are unkind") instead of swapping it for "person", which keeps the grammar but says
-nothing. A guess from the neighbouring words, no parser: the name must follow a form of "be" (with "a"/"an"
-when it is singular) and end its clause."""
+nothing. A guess from the neighbouring words, no parser: the name must follow a form of "be", or "look like"
+and its kin (with "a"/"an" when it is singular), and end its clause."""
 
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ _COPULAS = frozenset(
     }
 )
 _CONTRACTED = ("'s", "'re", "'m")
+# Verbs of seeming, which take "like" and a noun as their predicate: "makes us look like liars" -> "makes us
+# look untruthful" (not "look like people", which drops what was said).
+_SEEMING = frozenset(
+    {
+        "look", "looks", "looked", "looking", "sound", "sounds", "sounded", "sounding", "seem", "seems",
+        "seemed", "seeming",
+    }
+)
 _ARTICLES = frozenset({"a", "an"})
 # "such a jerk" -> "so unkind": the degree before the article stays, as the word an adjective takes
 _BEFORE_ARTICLE = {"such": "so", "quite": "quite"}
@@ -128,6 +136,10 @@ def predicate_start(text: str, name: Span, going: list[Span], plural: bool, prev
         return None
     if _is_copula(before.group(1)) or joins_previous(text, previous_end, start):
         return start
+    if norm_word(before.group(1)) == "like":
+        verb = _joined_word_before(text, before.start(1))
+        if verb is not None and norm_word(verb.group(1)) in _SEEMING:
+            return before.start(1)  # "like" goes too: "look like liars" -> "look untruthful"
     return None
 
 

@@ -96,6 +96,27 @@ _RIGHT_EDGE = re.compile(f"[\\s\"'*_{_EMOJI_TAIL}]*(?:$|[.!?,;:()\\n\"]|\\s-)")
 _EMOJI_REST = re.compile(f"[{_EMOJI_TAIL}]+")
 _WORDY = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Kinds whose short sentence of its own is only heat, dropped from a longer message when the rule has no
+# plainer wording (see `Rewriter.jab_sentence`); not insults or swearing, whose words go on their own.
+_JAB_KINDS = frozenset(
+    {
+        "sarcasm", "passive_aggressive", "contempt", "condescension", "dismissive", "guilt_trip", "blame",
+        "frustration", "labelling", "threat",
+    }
+)
+_JAB_WORDS = 6
+# Words that make a sentence ask, order or expect something: "This cannot happen again.", "Don't put this on
+# design.", "Start acting like one." stay, as does "Everything goes through me." (a rule for how to work).
+_ASKS_OR_EXPECTS = frozenset(
+    {
+        "who", "what", "why", "when", "where", "how", "which", "must", "mustn't", "cannot", "can't", "need",
+        "needs", "should", "shouldn't", "have", "has", "don't", "do", "never", "stop", "start", "please",
+        "let", "make", "goes", "go", "will", "won't", "expect",
+    }
+)
+_AGREEING = frozenset(
+    {"sure", "love", "loved", "loving", "kudos", "congrats", "nice", "good", "well", "glad", "happy"}
+)
 _SAYS_I = re.compile(r"i(?:['’](?:m|d|ll|ve)| am| will| would| have)?\b", re.IGNORECASE)
 _SENTENCE_EDGE = re.compile(r"(?:^|[.!?\n])[\s\"'*_>-]*$")
 _WHOLE_SENTENCE = re.compile(r"[ \t]*[.!?]+(?:[ \t]*(?=\S)|\s*$)")
@@ -238,7 +259,8 @@ class Rewriter:
             return "!" if style == "warm" else "."
         if rule is None:  # scorn emoji or a starred-out swear word go; scare quotes are quoted text, kept
             return "" if hit.kind in ("contempt", "profanity") else None
-        if style != "coach" and (rule.drop_sentence or (rule.whole_sentence and self._echoes(text, hit))):
+        echoes = rule.whole_sentence and self._echoes(text, hit)
+        if style != "coach" and (echoes or self.drops_sentence(text, hit)):
             return ""  # the sentence goes (see `edits`), or says again what the message already said
         if rule.replace is None or (style == "coach" and not rule.minimal):
             return None
@@ -544,7 +566,7 @@ class Rewriter:
                     start, end, after = span
                     if after or start == previous[0]:
                         previous = (end, after or previous[1])
-            if h.rule is not None and h.rule.drop_sentence:
+            if self.drops_sentence(text, h):
                 sentence = self._sentence_of(text, h.start, h.end)
                 if sentence is None or not _clear_from(out, sentence[0]):
                     continue  # the sentence is the whole message: there is nothing else to keep
@@ -578,6 +600,40 @@ class Rewriter:
         if (mentions := _LEADING_MENTIONS.match(text, left, start)) is not None:
             left = mentions.end()  # "@dana this outage is on you." keeps "@dana" for the sentence after
         return left, right
+
+    def drops_sentence(self, text: str, hit: Hit) -> bool:
+        """Whether the rewrite drops the sentence that holds `hit`: the rule says so, or it has no plainer
+        wording and the sentence is only the jab."""
+        rule = hit.rule
+        if rule is None:
+            return False
+        if rule.drop_sentence:
+            return True
+        return rule.replace is None and not rule.whole_sentence and self.jab_sentence(text, hit) is not None
+
+    def jab_sentence(self, text: str, hit: Hit) -> tuple[int, int] | None:
+        """The sentence holding `hit` when the hit is all of it but a word, the sentence is short and not a
+        question, and the message says more ("Client needs the redesign by 9am. All of it.", "... That's
+        day-one stuff."). Such a sentence adds only heat, and a rule with no plainer wording for it loses
+        nothing the message asks or says by its going. The guard still checks what is left."""
+        if hit.rule is None or hit.kind not in _JAB_KINDS:
+            return None
+        sentence = self._sentence_of(text, hit.start, hit.end)
+        if sentence is None:
+            return None
+        said = len(_WORD.findall(text, *sentence))
+        if said > _JAB_WORDS or len(_WORD.findall(text, hit.start, hit.end)) < said - 1:
+            return None
+        left, right = sentence
+        said_there = {norm_word(w) for w in _WORD.findall(text, left, right)}
+        if text[right : right + 1] == "?" or not _ASKS_OR_EXPECTS.isdisjoint(said_there):
+            return None  # a question ("Would love to know who."), an order or an expectation is kept
+        if self.analyzer.count_phrases(text[left:right])["ask"]:
+            return None
+        rest = {norm_word(w) for w in _WORD.findall(text[:left] + " " + text[right:])}
+        if not (self.lexicon.praise | self.lexicon.gratitude | _AGREEING).isdisjoint(rest):
+            return None  # the jab is what makes "Sure, push it to Friday." or "Love the enthusiasm." ironic
+        return sentence
 
     @staticmethod
     def _echoes(text: str, hit: Hit) -> bool:

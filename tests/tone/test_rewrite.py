@@ -185,6 +185,10 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         ("They bitch about everything.", "They complain about everything."),
         ("I bitch at work too.", "I complain at work too."),  # a verb after its subject, not a name
         ("They are scum.", "They are unkind."),  # a mass noun takes no article
+        # after "look like" and its kin, a name is the predicate too (not "look like people")
+        ("This makes us look like liars to the client.", "This makes us look untruthful to the client."),
+        ("They sound like complete jerks.", "They sound unkind."),
+        ("It looks like a liar wrote this.", "It looks like a person wrote this."),  # not the predicate
         ("We are better off without filth like that.", "We are better off without people like that."),
         ("That is the most ignorant comment I have read.", "That is the most mistaken comment I have read."),
         ("You ignored the review, congrats on that, loser.", "You ignored the review, congrats on that."),
@@ -722,10 +726,43 @@ REWRITE_MOVES = [
      "Another invoice with the wrong PO number."),
     ("Timesheets are late again. Next time it goes straight to HR.", "Timesheets are late again."),
     ("Thanks for the feedback. I'll file it with the rest.", "Thanks for the feedback."),
+    # the ironic question is asked plainly ("That seems risky?" was a statement with a question mark)
+    ("Skipping the legal review? What could possibly go wrong?",
+     "Skipping the legal review? Could this go wrong?"),
     # ... but not inside the sentence that says what happened
     ("Third time this week the deploy broke. Please read the runbook.",
      "Third time this week the deploy broke. Please read the runbook."),
 ]
+
+
+# A short sentence of its own that is only the jab goes from a longer message when its rule has no plainer
+# wording; one that asks, orders or expects something stays, and so does one that the rest reads as sincere
+# without ("Love the enthusiasm." alone is praise).
+JAB_SENTENCES = [
+    ("This isn't a debate. Approve the PO.", "Please approve the PO."),
+    ("We're done discussing this. The decision is made.", "The decision is made."),
+    ("This is exactly what I warned about in March. Nobody listened.",
+     "This is exactly what I warned about in March."),
+    ("Listen, we don't refund over $500 without a manager. That's day-one stuff. Please reverse order #55302.",
+     "Listen, we don't refund over $500 without a manager. Please reverse order #55302."),
+    # kept: an expectation, an order, an indirect question, how to work, and irony that would read sincere
+    ("Two guests had to be moved. This cannot happen again.", None),
+    ("The deck was wrong because your numbers were wrong. Don't put this on design.", None),
+    ("Somebody must have reverted it. Would love to know who.", None),
+    ("Please do not contact my team directly. Everything goes through me.", None),
+    ("Love the enthusiasm. If only the code matched it.", None),
+    ("Sure, push it to Friday. I'll tell my family dinner's off.", None),
+]
+
+
+@pytest.mark.parametrize(("draft", "expected"), JAB_SENTENCES)
+def test_a_sentence_that_is_only_the_jab_goes(engine: ToneEngine, draft: str, expected: str | None) -> None:
+    result = engine.rewrite(draft)
+    assert engine.analyse(draft).level != "calm"
+    if expected is None:
+        assert draft.split(". ")[-1].rstrip(".") in result.text
+    else:
+        assert result.text == expected
 
 
 @pytest.mark.parametrize(("draft", "expected"), REWRITE_MOVES)
