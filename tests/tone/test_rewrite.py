@@ -743,8 +743,8 @@ JAB_SENTENCES = [
     ("We're done discussing this. The decision is made.", "The decision is made."),
     ("This is exactly what I warned about in March. Nobody listened.",
      "This is exactly what I warned about in March."),
-    ("Listen, we don't refund over $500 without a manager. That's day-one stuff. Please reverse order #55302.",
-     "Listen, we don't refund over $500 without a manager. Please reverse order #55302."),
+    ("We don't refund over $500 without a manager. That's day-one stuff. Please reverse order #55302.",
+     "We don't refund over $500 without a manager. Please reverse order #55302."),
     # kept: an expectation, an order, an indirect question, how to work, and irony that would read sincere
     ("Two guests had to be moved. This cannot happen again.", None),
     ("The deck was wrong because your numbers were wrong. Don't put this on design.", None),
