@@ -145,6 +145,13 @@ def masked_for_analysis(text: str) -> str:
     return mask(text, protected_spans(text, dates=False))
 
 
+def _interjection(masked: str, start: int, end: int) -> bool:
+    """Whether the match is one word that a comma follows: "Look, the build is red." and "Listen, ..." open
+    the sentence on their own, as "Well, ..." does; they order nothing. (An opening that corrects,
+    "Actually, ...", is a signal of its own kind, not an order.)"""
+    return masked.startswith(",", end) and " " not in masked[start:end]
+
+
 def _is_whole(masked: str, start: int, end: int) -> bool:
     """Whether only spaces and punctuation surround [start, end); stops at the first other character, so
     a long message costs no more than a short one."""
@@ -475,6 +482,8 @@ class Analyzer:
         ):
             return None
         if rule.at_start and not at_sentence_start(masked, start):
+            return None
+        if rule.kind == "bare_command" and _interjection(masked, start, end):
             return None
         if rule.sentences != "all" and self._ends_as_question(masked, end) != (rule.sentences == "questions"):
             return None

@@ -12,6 +12,7 @@ _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’])([Aa]n?)(\s+)$")
 _AN_WORDS = ("hour", "honest", "honour", "honor", "heir")
 _A_WORDS = ("use", "user", "unit", "uni", "one", "once", "euro", "usual", "util")
+_LEAD_INS = "honestly|frankly|look|listen|tbh|truthfully"
 _TIDY = [
     (re.compile(r"[ \t]{2,}"), " "),
     (re.compile(r"(?m)^[ \t]+(?=\S)"), ""),
@@ -26,6 +27,8 @@ _TIDY = [
     (re.compile(r"([.!?])\s+[.]"), r"\1"),
     (re.compile(r"(?<=[!?])\.(?!\.)"), ""),
     (re.compile(r"[,;:]\s*$"), ""),
+    # a lead-in left alone when the words it led into went ("Honestly, it's not rocket science." -> "")
+    (re.compile(rf"(?:^|(?<=[.!?]))\s*\b(?:{_LEAD_INS})[.!?]+(?=\s|$)", re.IGNORECASE), ""),
 ]
 
 

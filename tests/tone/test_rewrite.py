@@ -726,6 +726,12 @@ REWRITE_MOVES = [
      "Another invoice with the wrong PO number."),
     ("Timesheets are late again. Next time it goes straight to HR.", "Timesheets are late again."),
     ("Thanks for the feedback. I'll file it with the rest.", "Thanks for the feedback."),
+    # a lead-in goes with the words it led into; "Look," opens a sentence and orders nothing ("Please look.")
+    ("Honestly, it's not rocket science. Restart the pod and check the logs.",
+     "Please restart the pod and check the logs."),
+    ("Look, it's not rocket science. Restart the pod and check the logs.",
+     "Please restart the pod and check the logs."),
+    ("Listen, the build is red again. Please fix it.", "Listen, the build is red again. Please fix it."),
     # the ironic question is asked plainly ("That seems risky?" was a statement with a question mark)
     ("Skipping the legal review? What could possibly go wrong?",
      "Skipping the legal review? Could this go wrong?"),

@@ -1,5 +1,6 @@
-"""Round 8: calm edits for sarcasm, passive-aggressive, contempt, condescension, dismissive and guilt rules
-that found tension but had no edit, and twins where an edit must not reach."""
+"""Edits for rules that found tension but had no edit (blame, loaded questions, threats, sarcasm, passive
+aggression, contempt, condescension, dismissal, guilt): each rewrite row failed before its edit; the kept
+rows are twins where an edit must not reach."""
 
 from __future__ import annotations
 
@@ -85,6 +86,61 @@ REWRITES = [
         "Please stop calling me after 9pm about the rota. I have a life too. The new rota is on the wiki.",
         "Please stop calling me after 9pm about the rota. The new rota is on the wiki.",
     ),
+    # blame: a failure pinned on the reader -> what it needs
+    (
+        "This delay is on you, and the postmortem is due Friday.",
+        "This delay needs your attention, and the postmortem is due Friday.",
+    ),
+    (
+        "@sam this incident is on your team. The alert fired twice overnight.",
+        "@sam this incident needs your team's attention. The alert fired twice overnight.",
+    ),
+    # blame: the crowd named in the lead-in goes
+    (
+        "Just so everyone is aware, the release notes from Dev are still missing.",
+        "The release notes from Dev are still missing.",
+    ),
+    (
+        "Flagging here so there's visibility: the Q3 export from Lina's script dropped every EU row.",
+        "Flagging here: the Q3 export from Lina's script dropped every EU row.",
+    ),
+    # blame: the retort goes, the request stays
+    (
+        "Maybe check your own numbers before the review. Cell C12 sums the wrong range.",
+        "Maybe check your numbers before the review. Cell C12 sums the wrong range.",
+    ),
+    ("Please stop ignoring my emails on the renewal.", "Please respond to my emails on the renewal."),
+    (
+        "Half my sprint went into fixing the mess your refactor caused in billing.",
+        "Half my sprint went into fixing the problems your refactor caused in billing.",
+    ),
+    # loaded questions -> the plain question
+    (
+        "Seriously, who signed off on a 40% discount for Acme? Finance never saw it.",
+        "Who signed off on a 40% discount for Acme? Finance never saw it.",
+    ),
+    ("So who exactly decided to move the launch to Monday?", "Who decided to move the launch to Monday?"),
+    ("Can you not just restart the worker?", "Could you restart the worker?"),
+    ("Did you open the attached spreadsheet at all?", "Did you open the attached spreadsheet?"),
+    (
+        "Why has the vendor form taken two weeks? Is anybody on that team actually working?",
+        "Why has the vendor form taken two weeks?",
+    ),
+    # threats: the jab goes, the request, its time and the real next step stay
+    (
+        "If the invoices aren't filed by Thursday, I'm handing this to Raj "
+        "and he won't be as patient as me.",
+        "If the invoices aren't filed by Thursday, I'm handing this to Raj.",
+    ),
+    (
+        "Send the slides by noon please. "
+        "Otherwise I'll assume you can't do it and give the slot to Ines.",
+        "Send the slides by noon please. If that's not possible, I'll give the slot to Ines.",
+    ),
+    (
+        "Stock count at the Elm St store is off by 12 again. Can someone talk to Priya before I do?",
+        "Stock count at the Elm St store is off by 12 again. Can someone talk to Priya?",
+    ),
 ]
 
 KEPT = [
@@ -101,14 +157,21 @@ KEPT = [
     "Since my explanation didn't seem to work for the team, here's a one-pager.",
     # the whole message is the jab: nothing is left to say it plainly
     "I have a life too.",
+    "The bug is on you to fix by Friday.",  # "needs your attention to fix" is no English
+    # "and I'll" after the edit would read "I'll I'll"; "can't make it" is a plain guess about a table
+    "Slides by noon, please. Otherwise I'll assume you can't do it and I'll present without them.",
+    "Tell me by 3 if you're joining. Otherwise I'll assume you can't make it and book a table for 4.",
+    "Can you not even open the file?",  # doubt about ability: no request says the same
+    "Fix your own mess.",
+    "Seriously, who thought a Friday deploy was fine?",
 ]
 
 
 @pytest.mark.parametrize(("draft", "expected"), REWRITES)
-def test_round8_rewrites(engine: ToneEngine, draft: str, expected: str) -> None:
+def test_rules_without_an_edit_now_have_one(engine: ToneEngine, draft: str, expected: str) -> None:
     assert engine.rewrite(draft).text == expected
 
 
 @pytest.mark.parametrize("draft", KEPT)
-def test_round8_kept(engine: ToneEngine, draft: str) -> None:
+def test_the_edits_leave_their_twins_alone(engine: ToneEngine, draft: str) -> None:
     assert engine.rewrite(draft).unchanged
