@@ -143,8 +143,15 @@ def predicate_start(text: str, name: Span, going: list[Span], plural: bool, prev
     return None
 
 
+# After "look like" the plain word says how it looks: "looking like a clown" is "looking unwise"; "mistaken"
+# is about a view someone holds, and "you look mistaken" says something else.
+_SEEMING_WORDS = {"mistaken": "unwise"}
+
+
 def with_degree(text: str, start: int, word: str) -> str:
     """The plain word with the degree the predicate at `start` opened with ("such a jerk" -> "so unkind")."""
+    if norm_word(text[start : start + 5]) == "like ":
+        return _SEEMING_WORDS.get(word, word)
     first = _NEXT.match(" " + text[start : start + 12])
     degree = _BEFORE_ARTICLE.get(norm_word(first.group(1))) if first is not None else None
     return f"{degree} {word}" if degree else word

@@ -188,6 +188,7 @@ def test_code_blocks_are_protected_and_ignored(engine: ToneEngine) -> None:
         # after "look like" and its kin, a name is the predicate too (not "look like people")
         ("This makes us look like liars to the client.", "This makes us look untruthful to the client."),
         ("They sound like complete jerks.", "They sound unkind."),
+        ("You look like an idiot in front of the client.", "You look unwise in front of the client."),
         ("It looks like a liar wrote this.", "It looks like a person wrote this."),  # not the predicate
         ("We are better off without filth like that.", "We are better off without people like that."),
         ("That is the most ignorant comment I have read.", "That is the most mistaken comment I have read."),
