@@ -60,11 +60,11 @@ class ToneEngine:
         hits = [hit for hit in hits if hit.kind != "wording"]  # (no edit for it: it stays in the notes)
         for attempt in (style, "coach") if style != "coach" else ("coach",):
             result = self._attempt(text, hits, before, style, attempt, notes)
-            drops = [self._rewriter.drops_sentence(text, hit) for hit in hits]
-            if result is None and attempt != "coach" and any(drops):
+            if result is None and attempt != "coach":
                 # without the jab sentences dropped: what is left may say too little on its own
-                kept = [hit for hit, drop in zip(hits, drops, strict=True) if not drop]
-                result = self._attempt(text, kept, before, style, attempt, notes)
+                kept = [hit for hit in hits if not self._rewriter.drops_sentence(text, hit)]
+                if len(kept) < len(hits):
+                    result = self._attempt(text, kept, before, style, attempt, notes)
             if result is not None:
                 return result
         if style == "coach":

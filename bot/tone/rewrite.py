@@ -230,6 +230,8 @@ class Rewriter:
         # words after which a "-ly" word at a clause's end says how ("take it seriously"): all but function
         # words, though "this" and "it" are objects there
         self._not_objects = analyzer.lexicon.function_words - _DEMONSTRATIVES - {"it"}
+        # words that praise, thank or agree: beside one, a jab sentence is what makes the rest ironic
+        self._agreeing = analyzer.lexicon.praise | analyzer.lexicon.gratitude | _AGREEING
 
     def recase(self, text: str, hits: list[Hit]) -> str:
         """Sentence-case every shouted run (length-preserving), keeping the first letter of a sentence."""
@@ -621,17 +623,16 @@ class Rewriter:
         sentence = self._sentence_of(text, hit.start, hit.end)
         if sentence is None:
             return None
-        said = len(_WORD.findall(text, *sentence))
-        if said > _JAB_WORDS or len(_WORD.findall(text, hit.start, hit.end)) < said - 1:
-            return None
         left, right = sentence
-        said_there = {norm_word(w) for w in _WORD.findall(text, left, right)}
-        if text[right : right + 1] == "?" or not _ASKS_OR_EXPECTS.isdisjoint(said_there):
+        said = [norm_word(w) for w in _WORD.findall(text, left, right)]
+        if len(said) > _JAB_WORDS or len(_WORD.findall(text, hit.start, hit.end)) < len(said) - 1:
+            return None
+        if text[right : right + 1] == "?" or not _ASKS_OR_EXPECTS.isdisjoint(said):
             return None  # a question ("Would love to know who."), an order or an expectation is kept
         if self.analyzer.count_phrases(text[left:right])["ask"]:
             return None
-        rest = {norm_word(w) for w in _WORD.findall(text[:left] + " " + text[right:])}
-        if not (self.lexicon.praise | self.lexicon.gratitude | _AGREEING).isdisjoint(rest):
+        rest = map(norm_word, _WORD.findall(text[:left] + " " + text[right:]))
+        if not self._agreeing.isdisjoint(rest):
             return None  # the jab is what makes "Sure, push it to Friday." or "Love the enthusiasm." ironic
         return sentence
 
