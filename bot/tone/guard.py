@@ -17,10 +17,12 @@ if TYPE_CHECKING:
     from bot.tone.engine import ToneEngine
 
 # "before" sets a deadline when something follows it ("before Friday", "before you merge"); as an adverb
-# ("I've said this before and I'll say it again", "as I said before.") it sets none.
+# ("I've said this before and I'll say it again", "as I said before.") it sets none, nor does "before I do"
+# ending its clause ("talk to her before I do": a threat to act, no time).
 _URGENT = re.compile(
     r"\b(?:now|immediately|right away|urgently|straight away|by|until|no later than"
-    r"|before(?![ \t]*(?:[,.;:!?)\n]|$|(?:and|but|or|so|though|too|either|now|yet)\b)))\b",
+    r"|before(?![ \t]*(?:[,.;:!?)\n]|$|(?:and|but|or|so|though|too|either|now|yet)\b"
+    r"|I[ \t]+do[ \t]*(?:[,.;:!?)\n]|$))))\b",
     re.IGNORECASE,
 )
 MAX_GROWTH = 1.6

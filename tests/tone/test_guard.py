@@ -37,6 +37,11 @@ def test_before_is_a_deadline_only_when_something_follows_it(engine: ToneEngine)
     said = "I've said this before and I'll say it again, do not push directly to main."
     assert lost not in check_guard(said, "Do not push directly to main.", engine)
     assert engine.rewrite(said).text == "Do not push directly to main."
+    # "before I do" at the end of its clause threatens to act; it names no time
+    threat = "The count is off again. Can someone talk to Jenna before I do?"
+    assert lost not in check_guard(threat, "The count is off again. Can someone talk to Jenna?", engine)
+    assert engine.rewrite(threat).text == "The count is off again. Can someone talk to Jenna?"
+    assert lost in check_guard("Tell me before I do the release.", "Tell me.", engine)
 
 
 def test_rejects_new_apology_and_promise(engine: ToneEngine) -> None:
