@@ -62,7 +62,7 @@ class ToneEngine:
             result = self._attempt(text, hits, before, style, attempt, notes)
             if result is None and attempt != "coach":
                 # without the jab sentences dropped: what is left may say too little on its own
-                kept = [hit for hit in hits if not self._rewriter.drops_sentence(text, hit)]
+                kept = [hit for hit in hits if self._rewriter.dropped_sentence(text, hit) is None]
                 if len(kept) < len(hits):
                     result = self._attempt(text, kept, before, style, attempt, notes)
             if result is not None:

@@ -97,7 +97,7 @@ _EMOJI_REST = re.compile(f"[{_EMOJI_TAIL}]+")
 _WORDY = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # Kinds whose short sentence of its own is only heat, dropped from a longer message when the rule has no
-# plainer wording (see `Rewriter.jab_sentence`); not insults or swearing, whose words go on their own.
+# plainer wording (see `Rewriter._jab_sentence`); not insults or swearing, whose words go on their own.
 _JAB_KINDS = frozenset(
     {
         "sarcasm", "passive_aggressive", "contempt", "condescension", "dismissive", "guilt_trip", "blame",
@@ -261,11 +261,10 @@ class Rewriter:
             return "!" if style == "warm" else "."
         if rule is None:  # scorn emoji or a starred-out swear word go; scare quotes are quoted text, kept
             return "" if hit.kind in ("contempt", "profanity") else None
-        echoes = rule.whole_sentence and self._echoes(text, hit)
-        if style != "coach" and (echoes or self.drops_sentence(text, hit)):
-            return ""  # the sentence goes (see `edits`), or says again what the message already said
+        if style != "coach" and rule.whole_sentence and self._echoes(text, hit):
+            return ""  # the sentence says again what the message already said
         if rule.replace is None or (style == "coach" and not rule.minimal):
-            return None
+            return None  # (a sentence that goes whole is found by `dropped_sentence`, in `edits`)
         if rule.drop_before_noun and self._before_noun(text, hit) and not self._judges(text, hit):
             return ""
         key = "calm" if style == "coach" else style
@@ -554,7 +553,8 @@ class Rewriter:
         for h in hits:
             if h.kind == "shouting":
                 continue
-            after = self._replacement(h, style, text, hits)
+            dropped = self.dropped_sentence(text, h) if style != "coach" else None
+            after = "" if dropped is not None else self._replacement(h, style, text, hits)
             if after is None or after == text[h.start : h.end]:
                 continue
             start, end = h.start, h.end
@@ -568,11 +568,10 @@ class Rewriter:
                     start, end, after = span
                     if after or start == previous[0]:
                         previous = (end, after or previous[1])
-            if self.drops_sentence(text, h):
-                sentence = self._sentence_of(text, h.start, h.end)
-                if sentence is None or not _clear_from(out, sentence[0]):
-                    continue  # the sentence is the whole message: there is nothing else to keep
-                start, end = sentence
+            if dropped is not None:
+                if not _clear_from(out, dropped[0]):
+                    continue
+                start, end = dropped
                 edge = _SENTENCE_EDGE.search(text, max(0, start - 40), start)
                 if edge is None and (marks := _WHOLE_SENTENCE.match(text, end)) is not None:
                     end = marks.end()  # after "@dana" its marks go too: "@dana The demo is at 3pm."
@@ -603,22 +602,25 @@ class Rewriter:
             left = mentions.end()  # "@dana this outage is on you." keeps "@dana" for the sentence after
         return left, right
 
-    def drops_sentence(self, text: str, hit: Hit) -> bool:
-        """Whether the rewrite drops the sentence that holds `hit`: the rule says so, or it has no plainer
-        wording and the sentence is only the jab."""
+    def dropped_sentence(self, text: str, hit: Hit) -> tuple[int, int] | None:
+        """The sentence a rewrite drops with `hit`: the rule says so, or it has no plainer wording and the
+        sentence is only the jab. None when nothing goes whole, or when the sentence is all the message
+        says."""
         rule = hit.rule
         if rule is None:
-            return False
+            return None
         if rule.drop_sentence:
-            return True
-        return rule.replace is None and not rule.whole_sentence and self.jab_sentence(text, hit) is not None
+            return self._sentence_of(text, hit.start, hit.end)
+        if rule.replace is None and not rule.whole_sentence:
+            return self._jab_sentence(text, hit)
+        return None
 
-    def jab_sentence(self, text: str, hit: Hit) -> tuple[int, int] | None:
+    def _jab_sentence(self, text: str, hit: Hit) -> tuple[int, int] | None:
         """The sentence holding `hit` when the hit is all of it but a word, the sentence is short and not a
         question, and the message says more ("Client needs the redesign by 9am. All of it.", "... That's
         day-one stuff."). Such a sentence adds only heat, and a rule with no plainer wording for it loses
         nothing the message asks or says by its going. The guard still checks what is left."""
-        if hit.rule is None or hit.kind not in _JAB_KINDS:
+        if hit.kind not in _JAB_KINDS:
             return None
         sentence = self._sentence_of(text, hit.start, hit.end)
         if sentence is None:
