@@ -311,6 +311,14 @@ class Analyzer:
         return m is not None and m.group() == "?"
 
     # ---------------------------------------------------------------- scanning
+    def rules_in(self, text: str) -> list[Rule]:
+        """The rules whose patterns match somewhere in `text` (a few words), before any check of context: a
+        hit that `scan` finds there has one of them. Much cheaper than a scan, to rule one out."""
+        masked = masked_for_analysis(text)
+        found = self._index.find(masked, words_of(masked, masked.lower()))
+        rules = [item.payload for item in found if item.category == "rule" and isinstance(item.payload, Rule)]
+        return rules + [hit.rule for hit in self._sentences(masked) if hit.rule is not None]
+
     def scan(self, text: str) -> tuple[list[Hit], SafetyHit | None]:
         """All accepted hits and the safety hit (if any) for `text`."""
         spans = protected_spans(text, dates=False)

@@ -6,6 +6,7 @@ from bot.tone.analyse import Analyzer, Hit, check_length
 from bot.tone.compose import Edit
 from bot.tone.guard import guard_reasons
 from bot.tone.lexicon import Lexicon
+from bot.tone.protect import spans_remembered
 from bot.tone.rewrite import Rewriter
 from bot.tone.types import MAX_CHARS, STYLES, Change, RewriteResult, Style, ToneReport
 
@@ -51,6 +52,10 @@ class ToneEngine:
         """A calmer version of `text` in `style`, guarded so meaning, requests and protected text survive."""
         if style not in STYLES:
             raise ValueError(f"unknown style {style!r}; choose one of {', '.join(STYLES)}")
+        with spans_remembered():  # (the rewriter and the guard mask the same texts)
+            return self._rewrite(text, style)
+
+    def _rewrite(self, text: str, style: Style) -> RewriteResult:
         hits, before = self._scan(text)
         if before.safety is not None:
             return self._unchanged(text, style, before, (SAFETY_NOTE,))

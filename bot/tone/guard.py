@@ -10,7 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from bot.tone.analyse import Analyzer, masked_for_analysis
-from bot.tone.protect import protected_tokens
+from bot.tone.protect import protected_tokens, spans_remembered
 from bot.tone.types import MAX_CHARS, ToneReport
 
 if TYPE_CHECKING:
@@ -111,5 +111,6 @@ def check_guard(original: str, candidate: str, engine: ToneEngine) -> list[str]:
     """Reasons the candidate rewrite of `original` is unacceptable; an empty list means it is fine."""
     if len(candidate) > MAX_CHARS:
         return ["the rewrite is longer than the input limit"]
-    before, after = engine.analyse(original), engine.analyse(candidate)
-    return guard_reasons(original, candidate, before, after, engine.analyzer)
+    with spans_remembered():  # (each text is masked by the analyser and again by the checks)
+        before, after = engine.analyse(original), engine.analyse(candidate)
+        return guard_reasons(original, candidate, before, after, engine.analyzer)

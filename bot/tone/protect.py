@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
 _DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
@@ -343,12 +345,42 @@ def _has_trigger(shape: str) -> bool:
     return not shape.isspace() and shape.count(" ") + shape.count("-") != len(shape)
 
 
+# The spans found so far in the current `spans_remembered()` block. One rewrite asks for the same draft's
+# and candidate's spans several times (the analyser, the rewriter and the guard each mask them), and on a
+# long message finding them is a real part of its cost. Kept for that one call only (a context variable, so
+# concurrent rewrites each have their own), and never for a short text, whose spans are found at once.
+_remembered: ContextVar[dict[tuple[str, bool], list[tuple[int, int]]] | None] = ContextVar(
+    "protected_spans_remembered", default=None
+)
+_WORTH_REMEMBERING = 200  # characters
+
+
+@contextmanager
+def spans_remembered() -> Iterator[None]:
+    """Within the block, each text's protected spans are found once."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 def protected_spans(text: str, *, dates: bool = True) -> list[tuple[int, int]]:
     """Sorted, non-overlapping (start, end) spans that must survive any rewrite exactly.
 
     `dates=False` skips weekday and month names (plain words no signal can match), which the analyser
     does not need to mask; rewrites and the guard always use the full set.
     """
+    remembered = _remembered.get()
+    if remembered is None or len(text) < _WORTH_REMEMBERING:
+        return _find_spans(text, dates)
+    spans = remembered.get((text, dates))
+    if spans is None:
+        spans = remembered[text, dates] = _find_spans(text, dates)
+    return list(spans)
+
+
+def _find_spans(text: str, dates: bool) -> list[tuple[int, int]]:
     lowered = text.lower()
     web = "http" in lowered or "www." in lowered
     if text.isascii():

@@ -8,6 +8,7 @@ from itertools import pairwise
 from bot.tone.analyse import Analyzer, Hit
 from bot.tone.compose import Edit, apply_edits, fix_article, keep_case
 from bot.tone.index import at_sentence_start, sentence_start, tokenize
+from bot.tone.lexicon import Rule
 from bot.tone.patterns import norm_word
 from bot.tone.predicate import graded, joins_previous, plain_word, predicate_start, with_degree
 from bot.tone.protect import mask, protected_spans
@@ -221,6 +222,14 @@ def _one_word(text: str, edit: Edit) -> bool:
     ) is not None
 
 
+def _swap_of(rule: Rule) -> str | None:
+    """The rule's calm replacement where it is a single word's own (no groups, no clause of its own)."""
+    swap = rule.replace.get("calm") if rule.replace is not None else None
+    if swap is None or "$" in swap or _CLAUSE_SWAP.match(swap):
+        return None
+    return swap
+
+
 class Rewriter:
     """Builds calmer candidates from analyser hits; pure and deterministic."""
 
@@ -372,10 +381,8 @@ class Rewriter:
         changed = False
         for m in re.finditer(r"\S+", text[hit.start : hit.end]):
             word = m.group()
-            alone, _ = self.analyzer.scan(word)
-            rule = alone[0].rule if len(alone) == 1 and alone[0].end - alone[0].start == len(word) else None
-            swap = rule.replace.get("calm") if rule is not None and rule.replace is not None else None
-            if swap is None or "$" in swap or _CLAUSE_SWAP.match(swap):
+            swap = self._own_swap(word)
+            if swap is None:
                 words.append(word)
                 continue
             changed = True
@@ -384,6 +391,15 @@ class Rewriter:
             if swap:
                 words.append(keep_case(word, swap, False))
         return " ".join(words) if changed else None
+
+    def _own_swap(self, word: str) -> str | None:
+        """The single-word replacement of a rule that `word` alone is all of, if any."""
+        if all(_swap_of(rule) is None for rule in self.analyzer.rules_in(word)):
+            return None  # (the usual case, settled without a scan)
+        alone, _ = self.analyzer.scan(word)
+        if len(alone) != 1 or alone[0].rule is None or alone[0].end - alone[0].start != len(word):
+            return None
+        return _swap_of(alone[0].rule)
 
     def _drops_a_graded_adjective(self, text: str, hit: Hit, template: str) -> bool:
         """Whether the replacement keeps only the noun after an adjective ("$2" for "ignorant comment") where

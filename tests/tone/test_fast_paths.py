@@ -14,9 +14,10 @@ import pytest
 from bot.tone import ToneEngine, protected_spans
 from bot.tone import protect as p
 from bot.tone.analyse import _CAPS, _PUNCT_RUN, Hit, _is_whole, _may_shout, score
-from bot.tone.compose import _with_placeholders
+from bot.tone.compose import _TIDY, _with_placeholders, tidy
 from bot.tone.index import SpacedWords, at_sentence_start, tokenize, words_of
 from bot.tone.patterns import norm_word
+from bot.tone.rewrite import _swap_of
 from bot.tone.types import Signal, ToneReport, new_report, new_signal
 
 _ALPHABET = [*"aAbB xyz!?.,'’\"“”`<>@#$€3 -\n*_:;()", "you", "stupid", "FUCK", "http://x.io", "Fine", "🙄",
@@ -43,7 +44,7 @@ def test_tokenize_matches_a_plain_scan() -> None:
 
 def test_find_gives_every_match_a_brute_force_scan_gives(engine: ToneEngine) -> None:
     index = engine.analyzer._index
-    items = [(r.pattern, r) for r in engine.lexicon.rules]
+    items = [(r.pattern.regex, r) for r in engine.lexicon.rules]  # (each compiled once, not per word)
     for text in [*_random_texts(300, 2), "you're such a lazy idiot, fuck this", "you have been so careless"]:
         tokens = tokenize(text)
         found = {
@@ -53,10 +54,10 @@ def test_find_gives_every_match_a_brute_force_scan_gives(engine: ToneEngine) -> 
         }
         for pattern, rule in items:
             for start in tokens.starts:
-                m = pattern.regex.match(text, start)
+                m = pattern.match(text, start)
                 if m is not None and (m.start(), m.end(), id(rule)) not in found:
                     # a longer or more specific pattern of the same category may win at this word instead
-                    assert any(s == start for s, _, _ in found), (text, pattern.source)
+                    assert any(s == start for s, _, _ in found), (text, rule.pattern.source)
 
 
 def _ascii_texts(n: int, seed: int) -> list[str]:
@@ -346,3 +347,43 @@ def test_a_rewrite_after_analysing_the_same_draft_is_the_rewrite_alone(engine: T
         # another draft analysed in between: its scan is not taken for this one
         engine.analyse(drafts[1])
         assert engine.rewrite(drafts[0], style) == alone[0]
+
+
+_SEAMS = [*" \t\n.,;:!?()aZ", "  ", "\n ", " ,", "!.", "..", "honestly", "Look", "TBH", "listen.",
+          "truthfully!"]
+
+
+def test_tidy_skips_only_tidy_ups_that_would_change_nothing() -> None:
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice(_SEAMS) for _ in range(rng.randint(0, 30)))
+        plain = text
+        for pattern, repl, _ in _TIDY:
+            plain = pattern.sub(repl, plain)
+        assert tidy(text) == plain, text
+
+
+def test_a_word_s_own_swap_is_what_a_scan_of_it_gives(engine: ToneEngine) -> None:
+    rewriter = engine._rewriter
+    words = {w for rule in engine.lexicon.rules for w in re.findall(r"[a-z']+", rule.pattern.source)}
+    words |= {w.upper() for w in list(words)[:200]} | {"you're", "Stupid,", "idiot!", "@dana", "5pm", "🙄"}
+    swapped = 0
+    for word in sorted(words):
+        alone, _ = engine.analyzer.scan(word)
+        rule = alone[0].rule if len(alone) == 1 and alone[0].end - alone[0].start == len(word) else None
+        expected = _swap_of(rule) if rule is not None else None
+        assert rewriter._own_swap(word) == expected, word
+        swapped += expected is not None
+    assert swapped > 20  # (the check has words with a swap to find)
+
+
+def test_protected_spans_are_remembered_for_one_rewrite_only(engine: ToneEngine) -> None:
+    text = "Per my last email, see https://example.com/a/b on Monday at 3pm. WHY is this still open?? " * 4
+    with p.spans_remembered():
+        first = protected_spans(text)
+        first.append((0, 1))  # (a caller's changes to its list touch no one else's)
+        assert protected_spans(text) == p._find_spans(text, True)
+        assert protected_spans(text, dates=False) == p._find_spans(text, False)
+    assert p._remembered.get() is None
+    engine.rewrite(text)
+    assert p._remembered.get() is None  # nothing of the message is kept after the call
