@@ -10,7 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from bot.tone.analyse import Analyzer, masked_for_analysis
-from bot.tone.protect import protected_tokens, spans_remembered
+from bot.tone.protect import kept_form, protected_tokens, spans_remembered
 from bot.tone.types import MAX_CHARS, ToneReport
 
 if TYPE_CHECKING:
@@ -46,7 +46,8 @@ def _shape_reasons(original: str, candidate: str) -> list[str]:
 
 
 def _protected_reasons(original: str, candidate: str) -> list[str]:
-    before, after = Counter(protected_tokens(original)), Counter(protected_tokens(candidate))
+    before = Counter(map(kept_form, protected_tokens(original)))
+    after = Counter(map(kept_form, protected_tokens(candidate)))
     reasons = []
     if before - after:
         reasons.append(

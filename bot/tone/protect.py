@@ -260,6 +260,32 @@ def _finders_for(text: str, web: bool, numbers: bool, ticket: bool, *, ascii_sha
     return found
 
 
+# Day and month names, which English writes with a capital; not "sat", "sun" or "wed", words as often as days.
+_NAMED = (_DAY_WORDS | _MONTHS) - {"today", "tomorrow", "tonight", "yesterday", "eod", "eow", "cob", "asap",
+                                   "sat", "sun", "wed"}
+
+
+def named_date_starts(text: str, lo: int, hi: int) -> list[int]:
+    """Where a date in text[lo:hi] opens with a day's or month's name ("Friday", "May 5"), which takes a
+    capital letter however the rest is cased."""
+    return [start for start, end in _date_word_spans(text, lo, hi) if _first_word(text, start, end) in _NAMED]
+
+
+def _first_word(text: str, start: int, end: int) -> str:
+    letters = start
+    while letters < end and text[letters].isalpha():
+        letters += 1
+    return text[start:letters].lower()
+
+
+def kept_form(token: str) -> str:
+    """The form in which a protected token must survive a rewrite: exactly, but for the case of a date said
+    in words ("FRIDAY" may become "Friday", and "MAY 5" "May 5": the same day)."""
+    if _date_word_spans(token, 0, len(token)) == [(0, len(token))]:
+        return token.lower()
+    return token
+
+
 def _date_word_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Weekday names, today/tomorrow/EOD..., "end of the week" and "May 5", found word by word."""
     found = _ascii_date_words(text, lo, hi) if text.isascii() else _date_words(text, lo, hi)

@@ -11,7 +11,7 @@ from bot.tone.index import at_sentence_start, sentence_start, tokenize
 from bot.tone.lexicon import Rule
 from bot.tone.patterns import norm_word
 from bot.tone.predicate import graded, joins_previous, plain_word, predicate_start, with_degree
-from bot.tone.protect import mask, protected_spans
+from bot.tone.protect import mask, named_date_starts, protected_spans
 from bot.tone.types import Style
 
 _GROUP_REF = re.compile(r"\$(\d+)")
@@ -247,11 +247,15 @@ class Rewriter:
         loud = [h for h in hits if h.kind == "shouting"]
         if not loud:
             return text
-        masked = mask(text, protected_spans(text))
+        # dates are re-cased too ("by FRIDAY" -> "by Friday"); the guard lets a date's case change, no more
+        masked = mask(text, protected_spans(text, dates=False))
+        named = named_date_starts(text, 0, len(text))  # ("MAY 5": the shouted run may end before the 5)
         parts: list[str] = []
         pos = 0
         for h in loud:
             lowered = sentence_case(masked[h.start : h.end], self.lexicon.acronyms)
+            for at in (start - h.start for start in named if h.start <= start < h.end):
+                lowered = lowered[:at] + lowered[at].upper() + lowered[at + 1 :]
             source = text[h.start : h.end]
             chunk = "".join(o if m == "\x00" else m for o, m in zip(source, lowered, strict=True))
             if at_sentence_start(text, h.start):

@@ -14,6 +14,15 @@ def test_rejects_lost_or_changed_protected_tokens(engine: ToneEngine) -> None:
     assert any("protected" in r for r in check_guard(DRAFT, bad, engine))
 
 
+def test_a_date_may_change_its_case_and_nothing_else(engine: ToneEngine) -> None:
+    draft = "Send PROJ-42 to @dana by FRIDAY, not MAY 5!!!"
+    assert check_guard(draft, "Please send PROJ-42 to @dana by Friday, not May 5.", engine) == []
+    for bad in ("Please send PROJ-42 to @dana by Monday, not May 5.",  # another day
+                "Please send proj-42 to @dana by Friday, not May 5.",  # a ticket id is kept exactly
+                "Please send PROJ-42 to @Dana by Friday, not May 5."):
+        assert any("protected" in r for r in check_guard(draft, bad, engine)), bad
+
+
 def test_rejects_new_facts(engine: ToneEngine) -> None:
     bad = "Is there a reason you didn't send the $1,200 invoice to @dana by Friday? See PROJ-9."
     assert any("adds names" in r for r in check_guard(DRAFT, bad, engine))

@@ -265,6 +265,24 @@ def test_a_message_written_in_lower_case_stays_in_lower_case(engine: ToneEngine)
     assert engine.rewrite("Who the fuck moved my ticket").text == "Who moved my ticket"
 
 
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        ("I need this TODAY.", "I need this today."),
+        ("I NEED THE REPORT BY FRIDAY.", "I need the report by Friday."),
+        ("I said TUESDAY. Today is THURSDAY.", "I said Tuesday. Today is Thursday."),
+        ("PLEASE SEND THE NUMBERS BY MAY 5!!!", "Please send the numbers by May 5."),  # (the run ends at 5)
+        ("SEE YOU ON THURS, END OF THE WEEK", "See you on Thurs, end of the week"),
+        ("Send it by EOD TOMORROW.", "Please send it by EOD tomorrow."),  # an acronym keeps its capitals
+        ("I SAT THROUGH THREE MEETINGS ON THIS!!!", "I sat through three meetings on this."),  # a verb here
+        ("WE SHIP ON PROJ-42 BY FRIDAY", "We ship on PROJ-42 by Friday"),  # a ticket id is kept exactly
+    ],
+)
+def test_a_shouted_date_is_written_in_sentence_case(engine: ToneEngine, draft: str, expected: str) -> None:
+    # a date is kept as written, all but its case: shouted, it stayed in capitals, the rewrite refused
+    assert engine.rewrite(draft).text == expected
+
+
 # Workplace tension with no swearing at all: each draft is found tense, and the calm rewrite keeps the point.
 WORKPLACE = [
     ("Sweetie, that's not how budgets work.", "That's not how budgets work."),
