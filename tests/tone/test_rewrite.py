@@ -492,6 +492,7 @@ WORKPLACE_FOUND = [
     ("Isn't that literally your job?", "loaded_question"),
     ("Nobody on the ops team ever reads the runbook.", "blame"),
     ("I see you've \"tested\" it in two minutes.", "sarcasm"),
+    ("Why would you even think that's a good idea?", "loaded_question"),  # (read calm before)
 ]
 
 

@@ -9,6 +9,10 @@ import pytest
 from bot.tone import ToneEngine
 
 REWRITES = [
+    # the doubt is in the "even"; the question stays
+    ("Did you even read my message?", "Did you see my message?"),
+    ("Why do they even have that rule?", "Why do they have that rule?"),
+    ("Why would anyone even try to deploy on a Friday?", "Why would anyone try to deploy on a Friday?"),
     # the sarcastic frame goes, the plain question or statement stays
     (
         "Did anyone test the migration, or are we just winging it now? The Acme demo is before lunch.",
