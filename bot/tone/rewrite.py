@@ -436,11 +436,13 @@ class Rewriter:
         before = self._word_before(text, left)
         at_edge = self._left_edge(text, left)
         if at_edge and before is None:
-            # after a comma: "well, retard, ..." is an address; "a dirty, corrupt hypocrite" is a list
+            # after a comma: "well, retard, ..." is an address; "a dirty, corrupt hypocrite" is a list (of
+            # words: a phrase that ends at the comma is a clause, "Thanks for nothing, idiot.")
+            words = [(s, e) for s, e in covered if " " not in text[s:e]]
             listed = _PREV_WORD_PUNCT.search(text, max(0, left - 40), left)
             if listed is not None and (
                 norm_word(listed.group(1)) in _DETERMINERS - _DEMONSTRATIVES  # "congrats on that, loser"
-                or any(s <= listed.start(1) and listed.end(1) <= e for s, e in covered)
+                or any(s <= listed.start(1) and listed.end(1) <= e for s, e in words)
             ):
                 return None
         opener = at_edge or (before is not None and norm_word(before.group(1)) in _INTERJECTIONS)
@@ -577,6 +579,8 @@ class Rewriter:
             after = "" if dropped is not None else self._replacement(h, style, text, hits)
             if after is None or after == text[h.start : h.end]:
                 continue
+            if _WORD.fullmatch(after) and out and self._took_its_determiner(text, out[-1], h.start):
+                after = ""  # "I don't have time for this nonsense." -> "I'm short on time right now."
             start, end = h.start, h.end
             if not after and h.kind == "insult" and not self._address_you(text, h.start):
                 you = text[h.start : h.end].split(None, 1)[0]
@@ -605,6 +609,17 @@ class Rewriter:
                 why = _WHY["contempt_emoji" if h.kind == "contempt" else h.kind]
             out.append(Edit(start, end, after, why))
         return self._without_lead_ins(text, _said_once(text, out))
+
+    def _took_its_determiner(self, text: str, previous: Edit, start: int) -> bool:
+        """Whether the edit just before the word at `start` rewrote the determiner the word leaned on ("for
+        this | nonsense" -> "right now"): a noun swapped in would stand alone ("right now idea")."""
+        if text[previous.end : start].strip():
+            return False
+        last = self._word_before(text, start)
+        if last is None or last.start(1) < previous.start or last.end(1) != previous.end:
+            return False
+        word = norm_word(last.group(1))
+        return word in _DETERMINERS and not norm_word(previous.after).endswith(word)
 
     @staticmethod
     def _sentence_of(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -13,6 +13,14 @@ REWRITES = [
     ("Did you even read my message?", "Did you see my message?"),
     ("Why do they even have that rule?", "Why do they have that rule?"),
     ("Why would anyone even try to deploy on a Friday?", "Why would anyone try to deploy on a Friday?"),
+    # a noun whose determiner went with the edit before it goes too (it gave "right now idea")
+    ("I don't have time for this nonsense.", "I'm short on time right now."),
+    ("You're wasting my time with this nonsense.", "You're wasting my time with this idea."),  # kept "this"
+    # thanks for something named keeps its thanks (it gave "For the heads up.")
+    ("Wow, thanks for the heads up. Only took you a week.", "Thanks for the heads up. It took you a week."),
+    # a name after a clause and a comma is an address, not a list of insults (it gave "..., person.")
+    ("Thanks for nothing, idiot.", "I was hoping for more help here."),
+    ("He is a dirty, corrupt hypocrite.", "He is inconsistent."),  # a list: one word for it
     # the sarcastic frame goes, the plain question or statement stays
     (
         "Did anyone test the migration, or are we just winging it now? The Acme demo is before lunch.",
