@@ -24,7 +24,8 @@ _NAME_SWAPS = frozenset({"person", "people", "you all"})
 # A replacement that is a clause of its own ("I see it differently", "please let me finish", "never mind"):
 # it only reads right where the words it replaces stood as a clause too.
 _CLAUSE_SWAP = re.compile(
-    r"(?:I|I'm|I'd|that doesn't|never mind|please let|please leave|okay)\b", re.IGNORECASE
+    r"(?:I|I'm|I'd|that doesn't|never mind|please let|please leave|okay|let's|good to have|great to have)\b",
+    re.IGNORECASE,
 )
 # Words that open a form of address ("lol nigga you better ...", "well, idiot, ...") besides punctuation
 # and the message's edge...
@@ -40,6 +41,15 @@ _HOW_SAID = frozenset({"honestly", "frankly", "seriously", "tbh", "truthfully"})
 _SENTENCE_MARK = re.compile(r"[.!?\n]")
 # A sentence's first word, and the first words that make it a question.
 _FIRST_WORD = re.compile(r"[\s\"'*_>-]*([A-Za-z']+)")
+# An auxiliary before its subject opens a question ("are we", "could this").
+_AUXILIARIES = frozenset(
+    {"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should", "have",
+     "has"}
+)  # fmt: skip
+_ASKED_ABOUT = frozenset(
+    {"we", "you", "i", "they", "he", "she", "it", "this", "that", "there", "anyone", "someone", "everyone",
+     "anybody", "somebody"}
+)  # fmt: skip
 _QUESTION_WORDS = frozenset(
     {"why", "what", "how", "where", "when", "who", "whose", "which", "is", "are", "was", "were", "do", "does",
      "did", "can", "could", "will", "would", "should", "have", "has", "am", "isn't", "aren't", "don't",
@@ -93,7 +103,10 @@ _PREPOSITIONS = frozenset({"to", "on", "in", "at", "of", "into", "up"})
 _LEADS_IN = _ARTICLES | _POSSESSIVES | _PREPOSITIONS | {"and", "or"}
 _LEFT_EDGE = re.compile(r"(?:^|[.!?,;:()\n\"]|\s-)[\s\"'*_>-]*$")
 _EMOJI_TAIL = "\u200d\u2640\u2642\ufe0f\U0001f3fb-\U0001f3ff"  # joiner, gender signs, skin tones
-_RIGHT_EDGE = re.compile(f"[\\s\"'*_{_EMOJI_TAIL}]*(?:$|[.!?,;:()\\n\"]|\\s-)")
+# (an @mention that ends its sentence is an address after the clause: "Nice of you to join us @kofi")
+_RIGHT_EDGE = re.compile(
+    f"[\\s\"'*_{_EMOJI_TAIL}]*(?:$|[.!?,;:()\\n\"]|\\s-|@[\\w.-]+[ \\t]*(?:$|[.!?,;\\n]))"
+)
 _EMOJI_REST = re.compile(f"[{_EMOJI_TAIL}]+")
 _WORDY = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -220,6 +233,39 @@ def _one_word(text: str, edit: Edit) -> bool:
     return (not edit.after or _WORD.fullmatch(edit.after) is not None) and _WORDY.search(
         text, edit.start, edit.end
     ) is not None
+
+
+def _asked(text: str, edits: list[Edit]) -> list[Edit]:
+    """`edits`, and a question mark for each sentence that an edit now opens as a question but that ended
+    with a full stop ("so we're just ignoring the review now." -> "Are we ignoring the review now?")."""
+    out: list[Edit] = []
+    for i, edit in enumerate(edits):
+        out.append(edit)
+        words = edit.after.lower().split()
+        if len(words) < 2 or words[0] not in _AUXILIARIES or words[1] not in _ASKED_ABOUT:
+            continue
+        if not _opens_its_sentence(text, edits[:i], edit.start):
+            continue
+        mark = _SENTENCE_MARK.search(text, edit.end)
+        if mark is None or mark.group() != "." or text.startswith("..", mark.start()):
+            continue
+        if i + 1 < len(edits) and edits[i + 1].start <= mark.start():
+            continue  # another edit reaches the sentence's end first
+        out.append(Edit(mark.start(), mark.end(), "?", edit.why))
+    return out
+
+
+def _opens_its_sentence(text: str, before: list[Edit], start: int) -> bool:
+    """Whether nothing but marks and spaces is left before `start` in its sentence once the edits before it
+    have dropped what they drop ("Cool cool cool, so we're just ..." -> "Are we ...")."""
+    left = sentence_start(text, start)
+    for edit in before:
+        if edit.end <= left or edit.after:
+            continue
+        if _WORDY.search(text, left, edit.start):
+            return False
+        left = max(left, edit.end)
+    return not _WORDY.search(text, left, start)
 
 
 def _swap_of(rule: Rule) -> str | None:
@@ -608,7 +654,7 @@ class Rewriter:
             else:
                 why = _WHY["contempt_emoji" if h.kind == "contempt" else h.kind]
             out.append(Edit(start, end, after, why))
-        return self._without_lead_ins(text, _said_once(text, out))
+        return _asked(text, self._without_lead_ins(text, _said_once(text, out)))
 
     def _took_its_determiner(self, text: str, previous: Edit, start: int) -> bool:
         """Whether the edit just before the word at `start` rewrote the determiner the word leaned on ("for

@@ -364,7 +364,7 @@ WORKPLACE = [
     ("You're making this way harder than it needs to be.", "This is getting harder than it needs to be."),
     ("I'm not your assistant.", "I can't take this on."),
     ("Maybe try testing your code before you ship it.",
-     "Could you try testing your code before you ship it."),
+     "Could you try testing your code before you ship it?"),
     ("Interesting choice to skip the design review.",
      "I'd like to understand the choice to skip the design review."),
     ("Let me know when you've decided to show up to standup.",

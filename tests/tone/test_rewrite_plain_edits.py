@@ -13,6 +13,22 @@ REWRITES = [
     ("Did you even read my message?", "Did you see my message?"),
     ("Why do they even have that rule?", "Why do they have that rule?"),
     ("Why would anyone even try to deploy on a Friday?", "Why would anyone try to deploy on a Friday?"),
+    # found broken by a helper's 200 fresh drafts (each gave the broken form in the comment)
+    ("Stop whining and push the fix.", "Let's move on and push the fix."),  # "Please let me finish and ..."
+    ("Shut up and let me finish.", "Please let me finish."),  # "... and let me finish."
+    ("Honestly, that was a jerk move.", "Honestly, that was an unkind move."),  # "a person move"
+    ("Look who finally decided to show up.", "Good to have you with us."),  # "Thanks for show up."
+    # (passes before too: a mention ending the clause must not stop the replacement fitting)
+    ("Nice of you to finally join us @kofi, we start.", "Good to have you with us @kofi, we start."),
+    # a statement that an edit turns into a question ends as one ("Are we ignoring ... now.")
+    ("Cool cool cool, so we're just ignoring the review now.", "Are we ignoring the review now?"),
+    (
+        "Sure, let's add another dependency. What could possibly go wrong.",
+        "Sure, let's add another dependency. Could this go wrong?",
+    ),
+    # the work called a mess (read calm before: "and frankly embarrassing" too)
+    ("Your code is a complete mess and frankly embarrassing.", "Your code is in a bad state."),
+    ("The whole release was an absolute mess.", "The whole release was in a bad state."),
     # a noun whose determiner went with the edit before it goes too (it gave "right now idea")
     ("I don't have time for this nonsense.", "I'm short on time right now."),
     ("You're wasting my time with this nonsense.", "You're wasting my time with this idea."),  # kept "this"
@@ -176,6 +192,10 @@ KEPT = [
     "Can you not even open the file?",  # doubt about ability: no request says the same
     "Fix your own mess.",
     "Seriously, who thought a Friday deploy was fine?",
+    # a clause-level replacement where more of the clause follows would leave a fragment
+    "Nice of you to finally show up to the standup.",  # "Good to have you with us to the standup."
+    "Nice of you to finally join the call.",  # "Good to have you with us the call."
+    "Stop complaining about the rota.",
 ]
 
 
