@@ -16,6 +16,7 @@ REWRITES = [
     # found broken by a helper's 200 fresh drafts (each gave the broken form in the comment)
     ("Stop whining and push the fix.", "Let's move on and push the fix."),  # "Please let me finish and ..."
     ("Shut up and let me finish.", "Please let me finish."),  # "... and let me finish."
+    ("I asked you three times already. Where is the deck?", "I'm following up on this. Where is the deck?"),
     ("Honestly, that was a jerk move.", "Honestly, that was an unkind move."),  # "a person move"
     ("Look who finally decided to show up.", "Good to have you with us."),  # "Thanks for show up."
     # (passes before too: a mention ending the clause must not stop the replacement fitting)
