@@ -17,6 +17,10 @@ REWRITES = [
     ("Stop whining and push the fix.", "Let's move on and push the fix."),  # "Please let me finish and ..."
     ("Shut up and let me finish.", "Please let me finish."),  # "... and let me finish."
     ("I asked you three times already. Where is the deck?", "I'm following up on this. Where is the deck?"),
+    ("As I've said repeatedly, the discount ends Friday.", "To recap, the discount ends Friday."),
+    # "nobody" is kept: "not everyone" turned a fact into its opposite
+    ("Are you seriously telling me nobody backed up the database?",
+     "Are you telling me nobody backed up the database?"),
     ("Honestly, that was a jerk move.", "Honestly, that was an unkind move."),  # "a person move"
     ("Look who finally decided to show up.", "Good to have you with us."),  # "Thanks for show up."
     # (passes before too: a mention ending the clause must not stop the replacement fitting)
@@ -197,6 +201,9 @@ KEPT = [
     "Nice of you to finally show up to the standup.",  # "Good to have you with us to the standup."
     "Nice of you to finally join the call.",  # "Good to have you with us the call."
     "Stop complaining about the rota.",
+    # what "nobody" says is the point ("Not everyone is reviewing that." said the opposite)
+    "@alex your PR is 3,000 lines. Nobody is reviewing that.",
+    "The build has been red since Monday and nobody cares?",  # "... and I see it differently?"
 ]
 
 
