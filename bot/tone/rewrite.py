@@ -41,6 +41,11 @@ _HOW_SAID = frozenset({"honestly", "frankly", "seriously", "tbh", "truthfully"})
 _SENTENCE_MARK = re.compile(r"[.!?\n]")
 # A sentence's first word, and the first words that make it a question.
 _FIRST_WORD = re.compile(r"[\s\"'*_>-]*([A-Za-z']+)")
+# Words after which a comma cuts into a clause rather than closing a phrase ("Could you, for once, ...").
+_CUT_INTO = frozenset(
+    {"you", "please", "if", "can", "could", "would", "will", "should", "to", "and", "just", "did", "do",
+     "does"}
+)  # fmt: skip
 # An auxiliary before its subject opens a question ("are we", "could this").
 _AUXILIARIES = frozenset(
     {"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should", "have",
@@ -252,6 +257,26 @@ def _asked(text: str, edits: list[Edit]) -> list[Edit]:
         if i + 1 < len(edits) and edits[i + 1].start <= mark.start():
             continue  # another edit reaches the sentence's end first
         out.append(Edit(mark.start(), mark.end(), "?", edit.why))
+    return out
+
+
+def _between_commas(text: str, edits: list[Edit]) -> list[Edit]:
+    """`edits`, with a dropped aside between two commas taking both where it cut into a clause ("Could you,
+    for once, update the ticket?" -> "Could you update the ticket?", not "Could you, update ..."). After an
+    opening or a clause of its own one comma stays ("Wow, the vendor missed it again.")."""
+    out: list[Edit] = []
+    for i, edit in enumerate(edits):
+        before = text[: edit.start].rstrip(" \t")
+        after = text[edit.end :].lstrip(" \t")
+        cut = _PREV_WORD_PUNCT.search(before + " ", max(0, len(before) - 30))
+        if edit.after or not after.startswith(",") or cut is None or norm_word(cut.group(1)) not in _CUT_INTO:
+            out.append(edit)
+            continue
+        first, second = len(before) - 1, len(text) - len(after)
+        if (out and out[-1].end > first) or (i + 1 < len(edits) and edits[i + 1].start <= second):
+            out.append(edit)  # another edit has a comma
+            continue
+        out.append(Edit(first, second + 1, "", edit.why))
     return out
 
 
@@ -654,7 +679,7 @@ class Rewriter:
             else:
                 why = _WHY["contempt_emoji" if h.kind == "contempt" else h.kind]
             out.append(Edit(start, end, after, why))
-        return _asked(text, self._without_lead_ins(text, _said_once(text, out)))
+        return _asked(text, _between_commas(text, self._without_lead_ins(text, _said_once(text, out))))
 
     def _took_its_determiner(self, text: str, previous: Edit, start: int) -> bool:
         """Whether the edit just before the word at `start` rewrote the determiner the word leaned on ("for

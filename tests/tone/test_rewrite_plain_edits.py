@@ -18,6 +18,11 @@ REWRITES = [
     ("Shut up and let me finish.", "Please let me finish."),  # "... and let me finish."
     ("I asked you three times already. Where is the deck?", "I'm following up on this. Where is the deck?"),
     ("As I've said repeatedly, the discount ends Friday.", "To recap, the discount ends Friday."),
+    # an aside dropped from inside a clause takes both its commas ("Could you, update the ticket?")
+    ("Could you, for once, update the ticket?", "Could you update the ticket?"),
+    ("Can you please, for once, test before you merge?", "Can you please test before you merge?"),
+    # (passes before too: after an opening, one comma stays)
+    ("Wow, what a surprise, the vendor missed the date again.", "Wow, the vendor missed the date again."),
     # "nobody" is kept: "not everyone" turned a fact into its opposite
     ("Are you seriously telling me nobody backed up the database?",
      "Are you telling me nobody backed up the database?"),
