@@ -265,10 +265,11 @@ _NAMED = (_DAY_WORDS | _MONTHS) - {"today", "tomorrow", "tonight", "yesterday", 
                                    "sat", "sun", "wed"}
 
 
-def named_date_starts(text: str, lo: int, hi: int) -> list[int]:
-    """Where a date in text[lo:hi] opens with a day's or month's name ("Friday", "May 5"), which takes a
-    capital letter however the rest is cased."""
-    return [start for start, end in _date_word_spans(text, lo, hi) if _first_word(text, start, end) in _NAMED]
+def named_date_starts(text: str) -> list[int]:
+    """Where a date in `text` opens with a day's or month's name ("Friday", "May 5"), which takes a capital
+    letter however the rest is cased."""
+    spans = _date_word_spans(text, 0, len(text))
+    return [start for start, end in spans if _first_word(text, start, end) in _NAMED]
 
 
 def _first_word(text: str, start: int, end: int) -> str:

@@ -18,6 +18,7 @@ _GROUP_REF = re.compile(r"\$(\d+)")
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’]*)")
 _PREV_WORD = re.compile(r"([\w'’]+)[ \t]+$")
 _PREV_WORD_PUNCT = re.compile(r"([\w'’]+)[ \t]*,[ \t]*$")
+_COMMA_NEXT = re.compile(r"[ \t]*,")
 _PUNCT_KEEP = re.compile(r"[?¿]")
 # Replacements that stand for "the person" in place of a name they were called.
 _NAME_SWAPS = frozenset({"person", "people", "you all"})
@@ -39,14 +40,14 @@ _INTERJECTIONS = frozenset(
 # swapped for one of its own ("I hear that this is a concern for you"), the adverb goes with it.
 _HOW_SAID = frozenset({"honestly", "frankly", "seriously", "tbh", "truthfully"})
 _SENTENCE_MARK = re.compile(r"[.!?\n]")
-# A sentence's first word, and the first words that make it a question.
-_FIRST_WORD = re.compile(r"[\s\"'*_>-]*([A-Za-z']+)")
 # Words after which a comma cuts into a clause rather than closing a phrase ("Could you, for once, ...").
 _CUT_INTO = frozenset(
     {"you", "please", "if", "can", "could", "would", "will", "should", "to", "and", "just", "did", "do",
      "does"}
 )  # fmt: skip
-# An auxiliary before its subject opens a question ("are we", "could this").
+# A sentence's first word, and the first words that make it a question: an auxiliary before its subject
+# ("are we", "could this"), a question word, or a negative.
+_FIRST_WORD = re.compile(r"[\s\"'*_>-]*([A-Za-z']+)")
 _AUXILIARIES = frozenset(
     {"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should", "have",
      "has"}
@@ -55,11 +56,10 @@ _ASKED_ABOUT = frozenset(
     {"we", "you", "i", "they", "he", "she", "it", "this", "that", "there", "anyone", "someone", "everyone",
      "anybody", "somebody"}
 )  # fmt: skip
-_QUESTION_WORDS = frozenset(
-    {"why", "what", "how", "where", "when", "who", "whose", "which", "is", "are", "was", "were", "do", "does",
-     "did", "can", "could", "will", "would", "should", "have", "has", "am", "isn't", "aren't", "don't",
-     "doesn't", "didn't", "can't", "won't"}
-)  # fmt: skip
+_QUESTION_WORDS = _AUXILIARIES | {
+    "why", "what", "how", "where", "when", "who", "whose", "which", "am", "isn't", "aren't", "don't",
+    "doesn't", "didn't", "can't", "won't",
+}  # fmt: skip
 _SENTENCE_PADDING = " \t\"'*_>-"
 # ... and that may stand before a clause of its own ("..., so I see it differently", "to say that I ...").
 _OPENERS = _INTERJECTIONS | {
@@ -266,13 +266,13 @@ def _between_commas(text: str, edits: list[Edit]) -> list[Edit]:
     opening or a clause of its own one comma stays ("Wow, the vendor missed it again.")."""
     out: list[Edit] = []
     for i, edit in enumerate(edits):
-        before = text[: edit.start].rstrip(" \t")
-        after = text[edit.end :].lstrip(" \t")
-        cut = _PREV_WORD_PUNCT.search(before + " ", max(0, len(before) - 30))
-        if edit.after or not after.startswith(",") or cut is None or norm_word(cut.group(1)) not in _CUT_INTO:
+        # (looked for beside the edit, not in copies of the text before and after it: a long message has many)
+        cut = _PREV_WORD_PUNCT.search(text, max(0, edit.start - 40), edit.start)
+        comma = _COMMA_NEXT.match(text, edit.end)
+        if edit.after or comma is None or cut is None or norm_word(cut.group(1)) not in _CUT_INTO:
             out.append(edit)
             continue
-        first, second = len(before) - 1, len(text) - len(after)
+        first, second = text.rindex(",", 0, edit.start), comma.end() - 1
         if (out and out[-1].end > first) or (i + 1 < len(edits) and edits[i + 1].start <= second):
             out.append(edit)  # another edit has a comma
             continue
@@ -320,7 +320,7 @@ class Rewriter:
             return text
         # dates are re-cased too ("by FRIDAY" -> "by Friday"); the guard lets a date's case change, no more
         masked = mask(text, protected_spans(text, dates=False))
-        named = named_date_starts(text, 0, len(text))  # ("MAY 5": the shouted run may end before the 5)
+        named = named_date_starts(text)  # ("MAY 5": the shouted run may end before the 5)
         parts: list[str] = []
         pos = 0
         for h in loud:
